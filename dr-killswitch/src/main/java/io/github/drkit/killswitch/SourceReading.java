@@ -1,0 +1,51 @@
+package io.github.drkit.killswitch;
+
+import io.github.drkit.killswitch.internal.SwitchNames;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one source says at one moment: a setting per switch or profile name. A reading is the
+ * unit of change for a source: it replaces the source's previous reading as a whole, so a switch the
+ * source no longer mentions falls back to the layer below.
+ *
+ * <p>Names must follow the switch name rule; names the registry does not declare are ignored (a fleet
+ * table may hold other services' switches) with one warning per name. A profile name stands for all
+ * of the profile's switches; an entry for a switch itself wins over its profile's entry, and when two
+ * profiles in one reading disagree about a switch, {@link SwitchState#KILLED} wins.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param settings the settings by switch or profile name (copied; iteration order kept)
+ */
+public record SourceReading(Map<String, SwitchSetting> settings) {
+
+    /**
+     * Validates and copies the settings.
+     *
+     * @throws NullPointerException if {@code settings} or a value is {@code null}
+     * @throws MalformedSwitchPayloadException if a name is not a valid switch name
+     */
+    public SourceReading {
+        Objects.requireNonNull(settings, "settings");
+        Map<String, SwitchSetting> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, SwitchSetting> entry : settings.entrySet()) {
+            if (!SwitchNames.isValid(entry.getKey())) {
+                throw new MalformedSwitchPayloadException(SwitchNames.describeInvalid("switch name", entry.getKey()));
+            }
+            copy.put(entry.getKey(), Objects.requireNonNull(entry.getValue(), "setting of " + entry.getKey()));
+        }
+        settings = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A reading that sets nothing.
+     *
+     * @return the empty reading
+     */
+    public static SourceReading empty() {
+        return new SourceReading(Map.of());
+    }
+}
