@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
 
 class ConcurrentReadsTest {
@@ -36,12 +38,15 @@ class ConcurrentReadsTest {
             KillSwitch checkout = registry.killSwitch("checkout");
             AtomicBoolean done = new AtomicBoolean();
             CountDownLatch started = new CountDownLatch(READERS);
+            AtomicInteger readerIds = new AtomicInteger();
+            AtomicLongArray seenVersions = new AtomicLongArray(READERS);
             ExecutorService pool = Executors.newFixedThreadPool(READERS);
             try {
                 List<Future<Seen>> readers = new ArrayList<>();
                 for (int r = 0; r < READERS; r++) {
                     readers.add(pool.submit(() -> {
                         long reads = 0, torn = 0, killed = 0, enabled = 0, back = 0, lastVersion = -1;
+                        int me = readerIds.getAndIncrement();
                         started.countDown();
                         while (!done.get() || reads < 1_000) {
                             KillSwitchSnapshot s = registry.snapshot();
@@ -55,6 +60,7 @@ class ConcurrentReadsTest {
                                 back++;
                             }
                             lastVersion = s.version();
+                            seenVersions.lazySet(me, lastVersion);
                             if (a) {
                                 killed++;
                             } else {
@@ -68,10 +74,13 @@ class ConcurrentReadsTest {
                 started.await(10, TimeUnit.SECONDS);
                 long firstVersion = registry.snapshot().version();
                 for (int i = 0; i < FLIPS; i++) {
-                    if (i % 2 == 0) {
-                        registry.override("degraded", SwitchState.KILLED, "chaos", "flip " + i);
-                    } else {
-                        registry.clearOverride("degraded", "chaos", "flip " + i);
+                    KillSwitchSnapshot flipped = i % 2 == 0
+                            ? registry.override("degraded", SwitchState.KILLED, "chaos", "flip " + i)
+                            : registry.clearOverride("degraded", "chaos", "flip " + i);
+                    // let at least one reader see every snapshot, so reads really interleave with flips
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (maxOf(seenVersions) < flipped.version() && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
                     }
                 }
                 done.set(true);
@@ -99,6 +108,14 @@ class ConcurrentReadsTest {
                 pool.shutdownNow();
             }
         }
+    }
+
+    private static long maxOf(AtomicLongArray values) {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < values.length(); i++) {
+            max = Math.max(max, values.get(i));
+        }
+        return max;
     }
 
     @Test
