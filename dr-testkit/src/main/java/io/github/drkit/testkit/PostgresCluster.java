@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Each node has its own directory under {@code ${java.io.tmpdir}/drkit-testkit/cluster-*}. When
+ * <p>Each node has its own directory under {@code ${java.io.tmpdir}/drkit-testkit-<OS user>/cluster-*}. When
  * the JVM runs as root, servers run as an unprivileged OS user (see {@link Builder#start()}).
  * Standbys are made by an online base backup over SQL ({@code pg_backup_start}/{@code
  * pg_backup_stop}) plus a physical replication slot, so no {@code pg_basebackup} binary is needed and

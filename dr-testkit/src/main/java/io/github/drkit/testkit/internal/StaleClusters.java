@@ -22,9 +22,12 @@ public final class StaleClusters {
 
     private StaleClusters() {}
 
-    /** {@code ${java.io.tmpdir}/drkit-testkit}, created traversable for the server user. */
+    /**
+     * {@code ${java.io.tmpdir}/drkit-testkit-<OS user>}, created traversable for the server user. One
+     * per OS user, so users sharing a machine do not trip over each other's directories.
+     */
     public static Path baseDirectory() {
-        Path base = Path.of(System.getProperty("java.io.tmpdir"), "drkit-testkit");
+        Path base = Path.of(System.getProperty("java.io.tmpdir"), "drkit-testkit-" + System.getProperty("user.name"));
         try {
             Files.createDirectories(base);
         } catch (IOException e) {
