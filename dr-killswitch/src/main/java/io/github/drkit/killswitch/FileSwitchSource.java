@@ -1,8 +1,6 @@
 package io.github.drkit.killswitch;
 
 import io.github.drkit.killswitch.internal.DaemonThreadFactory;
-import io.github.drkit.killswitch.internal.JsonSwitchPayload;
-import io.github.drkit.killswitch.internal.PropertiesSwitchPayload;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -158,10 +156,9 @@ public final class FileSwitchSource implements SwitchSource {
             throw new MalformedSwitchPayloadException(path + ": not UTF-8 text", e);
         }
         String origin = path.toString();
-        return new SourceReading(
-                format == Format.JSON
-                        ? JsonSwitchPayload.parse(text, origin, modified)
-                        : PropertiesSwitchPayload.parse(text, origin, modified));
+        return format == Format.JSON
+                ? SourceReading.fromJson(text, origin, modified)
+                : SourceReading.fromProperties(text, origin, modified);
     }
 
     /**

@@ -1031,7 +1031,8 @@ public final class KillSwitchRegistry implements AutoCloseable {
          * Declares a degraded-mode profile: switches flipped together.
          *
          * @param name the profile name (same rule as switch names, not equal to a switch name)
-         * @param switches the member switches (declared by {@link #build()} time; {@value #WRITES} allowed)
+         * @param switches the member switches (declared by {@link #build()} time; {@value
+         *     KillSwitchRegistry#WRITES} allowed)
          * @return this builder
          * @throws IllegalArgumentException if a name is invalid, there are no members, or the profile is
          *     already declared

@@ -1,6 +1,9 @@
 package io.github.drkit.killswitch;
 
+import io.github.drkit.killswitch.internal.JsonSwitchPayload;
+import io.github.drkit.killswitch.internal.PropertiesSwitchPayload;
 import io.github.drkit.killswitch.internal.SwitchNames;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,6 +41,50 @@ public record SourceReading(Map<String, SwitchSetting> settings) {
             copy.put(entry.getKey(), Objects.requireNonNull(entry.getValue(), "setting of " + entry.getKey()));
         }
         settings = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Parses the JSON switch format (the one {@link FileSwitchSource} reads), for sources that fetch
+     * such a document from elsewhere (a parameter store, a configuration service). Strict and
+     * all-or-nothing. Needs {@code com.fasterxml.jackson.core:jackson-databind} on the class path.
+     *
+     * <pre>{@code
+     * { "switches": { "search": { "state": "killed", "reason": "...", "actor": "...",
+     *                             "changedAt": "2030-01-01T00:00:00Z", "expiresAt": "..." },
+     *                 "exports": "enabled" } }
+     * }</pre>
+     *
+     * @param json the document
+     * @param origin where it came from, quoted in error messages
+     * @param changedAt the change time of entries that carry none
+     * @return the reading
+     * @throws MalformedSwitchPayloadException naming what is wrong, quoting the bad value
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public static SourceReading fromJson(String json, String origin, Instant changedAt) {
+        Objects.requireNonNull(json, "json");
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(changedAt, "changedAt");
+        return new SourceReading(JsonSwitchPayload.parse(json, origin, changedAt));
+    }
+
+    /**
+     * Parses the properties switch format (the one {@link FileSwitchSource} reads): {@code name =
+     * state} lines with optional {@code name[reason]}, {@code name[actor]} and {@code
+     * name[expires-at]} attributes. Strict and all-or-nothing.
+     *
+     * @param properties the text
+     * @param origin where it came from, quoted in error messages
+     * @param changedAt the change time of every entry
+     * @return the reading
+     * @throws MalformedSwitchPayloadException naming what is wrong, quoting the bad value
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public static SourceReading fromProperties(String properties, String origin, Instant changedAt) {
+        Objects.requireNonNull(properties, "properties");
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(changedAt, "changedAt");
+        return new SourceReading(PropertiesSwitchPayload.parse(properties, origin, changedAt));
     }
 
     /**

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -26,7 +28,7 @@ import java.util.TreeMap;
  * The local copy of what each source last said, so that a process that starts while a fleet source
  * is down can start from the last known settings instead of the declared defaults. A properties file:
  * key {@code <switch>@<source>}, value {@code state|changedAt|expiresAt|actor|reason} (empty expiresAt
- * for none). Written atomically (temporary file, then rename). Not API.
+ * for none; actor and reason URL-encoded so that they cannot contain the separator). Written atomically (temporary file, then rename). Not API.
  */
 public final class LocalSnapshotFile {
 
@@ -80,8 +82,8 @@ public final class LocalSnapshotFile {
             try {
                 SwitchSetting setting = new SwitchSetting(
                         SwitchState.parse(parts[0]),
-                        parts[4],
-                        parts[3],
+                        URLDecoder.decode(parts[4], StandardCharsets.UTF_8),
+                        URLDecoder.decode(parts[3], StandardCharsets.UTF_8),
                         Instant.parse(parts[1]),
                         parts[2].isEmpty() ? Optional.empty() : Optional.of(Instant.parse(parts[2])));
                 bySource.computeIfAbsent(key.substring(at + 1), s -> new LinkedHashMap<>())
@@ -106,7 +108,9 @@ public final class LocalSnapshotFile {
         bySource.forEach((source, settings) -> settings.forEach((name, s) -> properties.setProperty(
                 name + "@" + source,
                 s.state().externalName() + "|" + s.changedAt() + "|"
-                        + s.expiresAt().map(Instant::toString).orElse("") + "|" + s.actor() + "|" + s.reason())));
+                        + s.expiresAt().map(Instant::toString).orElse("") + "|"
+                        + URLEncoder.encode(s.actor(), StandardCharsets.UTF_8) + "|"
+                        + URLEncoder.encode(s.reason(), StandardCharsets.UTF_8))));
         StringWriter text = new StringWriter();
         properties.store(text, "drkit kill-switch local snapshot: what each source last said (" + writtenAt + ")");
         Path dir = path.toAbsolutePath().getParent();
