@@ -22,6 +22,8 @@ public record DegradedProfile(String name, Set<String> switches) {
     /**
      * Validates the name and copies the members.
      *
+     * @param name see the record component
+     * @param switches see the record component
      * @throws IllegalArgumentException if the name or a member name is invalid, or there are no members
      * @throws NullPointerException if {@code switches} is {@code null}
      */

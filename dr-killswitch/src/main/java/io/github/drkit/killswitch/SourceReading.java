@@ -28,6 +28,7 @@ public record SourceReading(Map<String, SwitchSetting> settings) {
     /**
      * Validates and copies the settings.
      *
+     * @param settings see the record component
      * @throws NullPointerException if {@code settings} or a value is {@code null}
      * @throws MalformedSwitchPayloadException if a name is not a valid switch name
      */

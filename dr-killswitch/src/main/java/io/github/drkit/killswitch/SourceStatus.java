@@ -32,6 +32,13 @@ public record SourceStatus(
     /**
      * Validates the components.
      *
+     * @param name see the record component
+     * @param stale see the record component
+     * @param consecutiveFailures see the record component
+     * @param lastSuccess see the record component
+     * @param lastFailure see the record component
+     * @param lastError see the record component
+     * @param fromLocalSnapshot see the record component
      * @throws NullPointerException if a component is {@code null}, naming it
      * @throws IllegalArgumentException if {@code consecutiveFailures} is negative
      */

@@ -35,6 +35,15 @@ public record SwitchAuditEvent(
     /**
      * Validates the components.
      *
+     * @param switchName see the record component
+     * @param previousState see the record component
+     * @param newState see the record component
+     * @param layer see the record component
+     * @param source see the record component
+     * @param actor see the record component
+     * @param reason see the record component
+     * @param time see the record component
+     * @param expiresAt see the record component
      * @throws NullPointerException if any component is {@code null}, naming it
      */
     public SwitchAuditEvent {

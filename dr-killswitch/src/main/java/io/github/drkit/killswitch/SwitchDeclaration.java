@@ -18,6 +18,9 @@ public record SwitchDeclaration(String name, SwitchState defaultState, String de
     /**
      * Validates the components.
      *
+     * @param name see the record component
+     * @param defaultState see the record component
+     * @param description see the record component
      * @throws IllegalArgumentException if the name is invalid, quoting it
      * @throws NullPointerException if {@code defaultState} or {@code description} is {@code null}
      */

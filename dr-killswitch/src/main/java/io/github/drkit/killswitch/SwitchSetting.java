@@ -23,6 +23,11 @@ public record SwitchSetting(
     /**
      * Validates the components.
      *
+     * @param state see the record component
+     * @param reason see the record component
+     * @param actor see the record component
+     * @param changedAt see the record component
+     * @param expiresAt see the record component
      * @throws NullPointerException if any component is {@code null}, naming it
      */
     public SwitchSetting {

@@ -33,6 +33,14 @@ public record SwitchStatus(
     /**
      * Validates the components.
      *
+     * @param name see the record component
+     * @param state see the record component
+     * @param layer see the record component
+     * @param source see the record component
+     * @param reason see the record component
+     * @param actor see the record component
+     * @param changedAt see the record component
+     * @param expiresAt see the record component
      * @throws NullPointerException if any component is {@code null}, naming it
      */
     public SwitchStatus {
