@@ -1,0 +1,344 @@
+package io.github.drkit.core.idempotency;
+
+import io.github.drkit.core.idempotency.internal.OutcomeCounters;
+import io.github.drkit.core.idempotency.internal.OutcomeCounters.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Runs actions at most once per idempotency key and payload, following the IETF Idempotency-Key
+ * draft, Stripe and AWS Powertools:
+ *
+ * <ul>
+ *   <li>first request with a key: the key is claimed atomically, the action runs, its result is
+ *       stored (encoded by the caller's {@link ResultCodec}) and returned;
+ *   <li>same key and same payload fingerprint after completion: the stored result is replayed and
+ *       the action does not run ({@link IdempotentOutcome#replayed()} is {@code true});
+ *   <li>same key, different fingerprint: {@link IdempotencyKeyReusedException} (HTTP 422);
+ *   <li>same key while another execution holds it: {@link IdempotencyInProgressException} (HTTP
+ *       409), at once or after at most {@link Builder#inProgressWait(Duration) inProgressWait};
+ *   <li>the action throws: the key is released so that a retry can run, and the action's exception
+ *       is rethrown unchanged;
+ *   <li>a holder that died leaves an in-progress record that a request with the same payload takes
+ *       over once its lease has expired: no key stays stuck in progress.
+ * </ul>
+ *
+ * <p>All of it rests on the store's atomic {@link IdempotencyStore#claim}; there is no
+ * check-then-insert anywhere. With a transactional store (the JDBC store in {@code dr-jdbc}) claim,
+ * action and result share the caller's transaction and commit or roll back together.
+ *
+ * <p>Counts outcomes in the Micrometer counter {@code drkit.idempotency.outcomes} (tag {@code
+ * outcome}: {@code executed}, {@code replayed}, {@code key_reused}, {@code in_progress}, {@code
+ * failed}, {@code lease_lost}, {@code store_error}) when a registry is given.
+ *
+ * <p>Immutable and thread-safe; starts no threads. Time comes from the configured {@link Clock}.
+ */
+public final class Idempotency {
+
+    /** The default lease of an in-progress claim: 1 minute. */
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(1);
+
+    /** The default lifetime of a record: 24 hours, as Stripe keeps keys. */
+    public static final Duration DEFAULT_RECORD_TTL = Duration.ofHours(24);
+
+    private final Clock clock;
+    private final Duration leaseDuration;
+    private final Duration recordTtl;
+    private final Duration inProgressWait;
+    private final OutcomeCounters counters;
+
+    private Idempotency(Builder builder) {
+        this.clock = builder.clock;
+        this.leaseDuration = builder.leaseDuration;
+        this.recordTtl = builder.recordTtl;
+        this.inProgressWait = builder.inProgressWait;
+        this.counters = new OutcomeCounters(builder.meterRegistry);
+    }
+
+    /**
+     * Starts a builder with the defaults: system UTC clock, 1 minute lease, 24 hour records, no
+     * waiting for a holder, no metrics.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs {@code action} at most once for {@code key} and {@code fingerprint}, on {@code store}.
+     *
+     * @param store where the record lives (for the JDBC store: the view bound to the caller's
+     *     connection)
+     * @param key the idempotency key
+     * @param fingerprint the fingerprint of the request payload
+     * @param codec encodes the result for the store and decodes a replayed one
+     * @param action the work to protect
+     * @param <R> the result type
+     * @param <X> the checked exception the action may throw
+     * @return the action's result ({@code replayed() == false}) or the stored result of an earlier
+     *     execution ({@code replayed() == true})
+     * @throws X the action's own exception, unchanged, after the key was released
+     * @throws IdempotencyKeyReusedException if the key is bound to another payload
+     * @throws IdempotencyInProgressException if another execution holds the key
+     * @throws IdempotencyLeaseLostException if the action ran but its claim was taken over before
+     *     its result could be stored
+     * @throws IdempotencyStoreException if the store's backend fails
+     * @throws NullPointerException if an argument is null
+     */
+    public <R, X extends Exception> IdempotentOutcome<R> execute(
+            IdempotencyStore store,
+            IdempotencyKey key,
+            Fingerprint fingerprint,
+            ResultCodec<R> codec,
+            IdempotentAction<R, X> action)
+            throws X {
+        Objects.requireNonNull(store, "store must not be null");
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(fingerprint, "fingerprint must not be null");
+        Objects.requireNonNull(codec, "codec must not be null");
+        Objects.requireNonNull(action, "action must not be null");
+
+        Instant now = clock.instant();
+        String claimToken = UUID.randomUUID().toString();
+        ClaimRequest request = new ClaimRequest(
+                key, fingerprint, claimToken, now, now.plus(leaseDuration), now.plus(recordTtl), inProgressWait);
+        ClaimResult claim;
+        try {
+            claim = store.claim(request);
+        } catch (RuntimeException e) {
+            counters.count(Outcome.STORE_ERROR);
+            throw e;
+        }
+        if (claim instanceof ClaimResult.Conflict conflict) {
+            return answerConflict(key, fingerprint, codec, conflict.existing());
+        }
+        if (claim instanceof ClaimResult.Busy) {
+            counters.count(Outcome.IN_PROGRESS);
+            throw new IdempotencyInProgressException(key, null);
+        }
+        return runClaimed(store, key, claimToken, codec, action);
+    }
+
+    private <R, X extends Exception> IdempotentOutcome<R> runClaimed(
+            IdempotencyStore store,
+            IdempotencyKey key,
+            String claimToken,
+            ResultCodec<R> codec,
+            IdempotentAction<R, X> action)
+            throws X {
+        R result;
+        byte[] encoded;
+        try {
+            result = action.run();
+            encoded = codec.encode(result);
+            if (encoded == null) {
+                throw new IllegalStateException("the ResultCodec returned null for the result of key " + key);
+            }
+        } catch (Throwable failure) {
+            releaseAfterFailure(store, key, claimToken, failure);
+            counters.count(Outcome.FAILED);
+            throw failure;
+        }
+        boolean completed;
+        try {
+            completed = store.complete(key, claimToken, encoded, clock.instant().plus(recordTtl));
+        } catch (RuntimeException e) {
+            counters.count(Outcome.STORE_ERROR);
+            throw e;
+        }
+        if (!completed) {
+            counters.count(Outcome.LEASE_LOST);
+            throw new IdempotencyLeaseLostException(key);
+        }
+        counters.count(Outcome.EXECUTED);
+        return new IdempotentOutcome<>(result, false);
+    }
+
+    private <R> IdempotentOutcome<R> answerConflict(
+            IdempotencyKey key, Fingerprint fingerprint, ResultCodec<R> codec, IdempotencyRecord existing) {
+        if (!existing.fingerprint().equals(fingerprint)) {
+            counters.count(Outcome.KEY_REUSED);
+            throw new IdempotencyKeyReusedException(key);
+        }
+        if (existing.state() == IdempotencyState.COMPLETED) {
+            R replayed = codec.decode(existing.result());
+            counters.count(Outcome.REPLAYED);
+            return new IdempotentOutcome<>(replayed, true);
+        }
+        counters.count(Outcome.IN_PROGRESS);
+        throw new IdempotencyInProgressException(key, existing.leaseExpiresAt());
+    }
+
+    private static void releaseAfterFailure(
+            IdempotencyStore store, IdempotencyKey key, String claimToken, Throwable failure) {
+        try {
+            store.release(key, claimToken);
+        } catch (RuntimeException releaseFailure) {
+            failure.addSuppressed(releaseFailure);
+        }
+    }
+
+    /**
+     * Removes the store's records that have expired by this instance's clock.
+     *
+     * @param store the store to purge
+     * @return how many records the call removed (see {@link IdempotencyStore#purgeExpired})
+     * @throws IdempotencyStoreException if the store's backend fails
+     * @throws NullPointerException if {@code store} is null
+     */
+    public long purgeExpired(IdempotencyStore store) {
+        Objects.requireNonNull(store, "store must not be null");
+        return store.purgeExpired(clock.instant());
+    }
+
+    /**
+     * The clock.
+     *
+     * @return the clock that dates claims, leases and expiries
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * The lease of an in-progress claim.
+     *
+     * @return the lease duration
+     */
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    /**
+     * The lifetime of a record.
+     *
+     * @return the record TTL
+     */
+    public Duration recordTtl() {
+        return recordTtl;
+    }
+
+    /**
+     * How long a request waits for another execution holding its key.
+     *
+     * @return the wait, {@link Duration#ZERO} for none
+     */
+    public Duration inProgressWait() {
+        return inProgressWait;
+    }
+
+    @Override
+    public String toString() {
+        return "Idempotency[leaseDuration=" + leaseDuration + ", recordTtl=" + recordTtl + ", inProgressWait="
+                + inProgressWait + "]";
+    }
+
+    /** Builds an {@link Idempotency}; validated in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+
+        private Clock clock = Clock.systemUTC();
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private Duration recordTtl = DEFAULT_RECORD_TTL;
+        private Duration inProgressWait = Duration.ZERO;
+        private MeterRegistry meterRegistry;
+
+        private Builder() {}
+
+        /**
+         * Sets the clock that dates claims, leases and expiries. Use the same clock for an {@link
+         * InMemoryIdempotencyStore}.
+         *
+         * @param clock the clock (default {@link Clock#systemUTC()})
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sets the lease of an in-progress claim: how long a holder has to finish before another
+         * request with the same payload may take the key over. It must exceed the slowest action,
+         * or a live holder can be taken over (it then gets {@link IdempotencyLeaseLostException}).
+         * Inside a database transaction (the JDBC store) an unfinished claim is invisible to others
+         * and the lease matters only for claims committed on their own.
+         *
+         * @param leaseDuration the lease, {@code > 0} (default 1 minute)
+         * @return this builder
+         */
+        public Builder leaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+            return this;
+        }
+
+        /**
+         * Sets how long a record lives: a completed result is replayed for this long after it was
+         * stored, and the key stays bound to its payload as long.
+         *
+         * @param recordTtl the lifetime, {@code > 0} and {@code >= leaseDuration} (default 24 hours)
+         * @return this builder
+         */
+        public Builder recordTtl(Duration recordTtl) {
+            this.recordTtl = recordTtl;
+            return this;
+        }
+
+        /**
+         * Sets how long a request waits for another execution that holds its key to finish (then it
+         * replays that execution's result, or runs if that execution failed) before reporting
+         * "in progress".
+         *
+         * @param inProgressWait the bound, {@code >= 0} (default zero: report at once)
+         * @return this builder
+         */
+        public Builder inProgressWait(Duration inProgressWait) {
+            this.inProgressWait = inProgressWait;
+            return this;
+        }
+
+        /**
+         * Sets the registry for the {@code drkit.idempotency.outcomes} counter.
+         *
+         * @param meterRegistry the registry, or {@code null} for no metrics (the default)
+         * @return this builder
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        /**
+         * Validates the settings and builds the instance.
+         *
+         * @return the instance
+         * @throws NullPointerException if the clock or a duration is null
+         * @throws IllegalArgumentException if a duration is out of range; the message names it and
+         *     its value
+         */
+        public Idempotency build() {
+            Objects.requireNonNull(clock, "clock must not be null");
+            Objects.requireNonNull(leaseDuration, "leaseDuration must not be null");
+            Objects.requireNonNull(recordTtl, "recordTtl must not be null");
+            Objects.requireNonNull(inProgressWait, "inProgressWait must not be null");
+            if (leaseDuration.isNegative() || leaseDuration.isZero()) {
+                throw new IllegalArgumentException("leaseDuration must be > 0 (was " + leaseDuration + ")");
+            }
+            if (recordTtl.isNegative() || recordTtl.isZero()) {
+                throw new IllegalArgumentException("recordTtl must be > 0 (was " + recordTtl + ")");
+            }
+            if (recordTtl.compareTo(leaseDuration) < 0) {
+                throw new IllegalArgumentException("recordTtl must be >= leaseDuration (was " + recordTtl
+                        + ", leaseDuration " + leaseDuration + ")");
+            }
+            if (inProgressWait.isNegative()) {
+                throw new IllegalArgumentException("inProgressWait must be >= 0 (was " + inProgressWait + ")");
+            }
+            return new Idempotency(this);
+        }
+    }
+}

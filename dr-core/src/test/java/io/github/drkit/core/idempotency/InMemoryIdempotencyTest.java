@@ -1,0 +1,329 @@
+package io.github.drkit.core.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Semantics of {@link Idempotency} on the in-memory store, with a controlled clock. */
+class InMemoryIdempotencyTest {
+
+    private static final IdempotencyKey KEY = IdempotencyKey.of("tenant-1", "order-42");
+    private static final Fingerprint PAYLOAD = Fingerprint.sha256("{\"amount\":100}");
+    private static final Fingerprint OTHER_PAYLOAD = Fingerprint.sha256("{\"amount\":999}");
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final Duration TTL = Duration.ofHours(24);
+
+    private final MutableClock clock = MutableClock.startingAt("2025-03-01T09:00:00Z");
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final InMemoryIdempotencyStore store =
+            InMemoryIdempotencyStore.builder().clock(clock).build();
+    private final Idempotency idempotency = Idempotency.builder()
+            .clock(clock)
+            .leaseDuration(LEASE)
+            .recordTtl(TTL)
+            .meterRegistry(meters)
+            .build();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    private String charge() {
+        return "receipt-" + runs.incrementAndGet();
+    }
+
+    private IdempotentOutcome<String> execute(Fingerprint fingerprint) {
+        return idempotency.execute(store, KEY, fingerprint, ResultCodec.utf8(), this::charge);
+    }
+
+    private double outcomes(String outcome) {
+        return meters.get("drkit.idempotency.outcomes")
+                .tag("outcome", outcome)
+                .counter()
+                .count();
+    }
+
+    @Test
+    void firstExecutionRunsAndStoresTheResult() {
+        IdempotentOutcome<String> outcome = execute(PAYLOAD);
+
+        assertThat(outcome).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+        IdempotencyRecord record = store.find(KEY).orElseThrow();
+        assertThat(record.state()).isEqualTo(IdempotencyState.COMPLETED);
+        assertThat(record.fingerprint()).isEqualTo(PAYLOAD);
+        assertThat(new String(record.result(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("receipt-1");
+        assertThat(record.expiresAt()).isEqualTo(clock.instant().plus(TTL));
+        assertThat(outcomes("executed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void sameKeyAndPayloadReplaysWithoutRunningTheAction() {
+        execute(PAYLOAD);
+        clock.advance(Duration.ofHours(23));
+
+        IdempotentOutcome<String> again = execute(PAYLOAD);
+
+        assertThat(again).isEqualTo(new IdempotentOutcome<>("receipt-1", true));
+        assertThat(runs).hasValue(1);
+        assertThat(outcomes("replayed")).isEqualTo(1.0);
+    }
+
+    @Test
+    void sameKeyWithAnotherPayloadIsRefusedAndDoesNotRun() {
+        execute(PAYLOAD);
+
+        IdempotencyKeyReusedException reused =
+                catchThrowableOfType(IdempotencyKeyReusedException.class, () -> execute(OTHER_PAYLOAD));
+
+        assertThat(reused.key()).isEqualTo(KEY);
+        assertThat(reused)
+                .hasMessage("idempotency key tenant-1/order-42 was already used with a different request payload");
+        assertThat(runs).hasValue(1);
+        assertThat(outcomes("key_reused")).isEqualTo(1.0);
+    }
+
+    @Test
+    void keyHeldByAnotherExecutionIsReportedInProgressAtOnce() {
+        IdempotencyInProgressException[] inner = new IdempotencyInProgressException[1];
+
+        IdempotentOutcome<String> outer = idempotency.execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+            inner[0] = catchThrowableOfType(IdempotencyInProgressException.class, () -> execute(PAYLOAD));
+            return "outer";
+        });
+
+        assertThat(outer.value()).isEqualTo("outer");
+        assertThat(inner[0]).isNotNull();
+        assertThat(inner[0].key()).isEqualTo(KEY);
+        assertThat(inner[0].leaseExpiresAt()).contains(clock.instant().plus(LEASE));
+        assertThat(runs).hasValue(0);
+        assertThat(outcomes("in_progress")).isEqualTo(1.0);
+    }
+
+    @Test
+    void failedActionReleasesTheKeySoARetryRuns() {
+        IOException boom = new IOException("payment gateway down");
+
+        IOException thrown = catchThrowableOfType(
+                IOException.class,
+                () -> idempotency.<String, IOException>execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                    throw boom;
+                }));
+
+        assertThat(thrown).isSameAs(boom);
+        assertThat(store.find(KEY)).isEmpty();
+        assertThat(outcomes("failed")).isEqualTo(1.0);
+        assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+    }
+
+    @Test
+    void failedActionReleasesTheKeyEvenForAnotherPayloadRetry() {
+        assertThatThrownBy(() -> idempotency.execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                    throw new IllegalStateException("validation failed");
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("validation failed");
+
+        assertThat(execute(OTHER_PAYLOAD).replayed()).isFalse();
+    }
+
+    @Test
+    void codecFailureIsAFailureAndReleasesTheKey() {
+        assertThatThrownBy(() -> idempotency.execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("the utf8 codec cannot encode a null result");
+        assertThat(store.find(KEY)).isEmpty();
+
+        ResultCodec<String> nullCodec = new ResultCodec<>() {
+            @Override
+            public byte[] encode(String result) {
+                return null;
+            }
+
+            @Override
+            public String decode(byte[] bytes) {
+                return "";
+            }
+        };
+        assertThatThrownBy(() -> idempotency.execute(store, KEY, PAYLOAD, nullCodec, () -> "x"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the ResultCodec returned null for the result of key tenant-1/order-42");
+        assertThat(store.find(KEY)).isEmpty();
+    }
+
+    @Test
+    void deadHoldersClaimIsTakenOverAfterItsLeaseNotBefore() {
+        Instant start = clock.instant();
+        ClaimResult dead = store.claim(new ClaimRequest(
+                KEY, PAYLOAD, "dead-holder", start, start.plus(LEASE), start.plus(TTL), Duration.ZERO));
+        assertThat(dead).isInstanceOf(ClaimResult.Claimed.class);
+
+        clock.advance(LEASE.minusMillis(1));
+        assertThatThrownBy(() -> execute(PAYLOAD)).isInstanceOf(IdempotencyInProgressException.class);
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+        assertThat(store.complete(KEY, "dead-holder", new byte[] {1}, start.plus(TTL)))
+                .as("the dead holder can no longer complete")
+                .isFalse();
+        assertThat(store.release(KEY, "dead-holder")).isFalse();
+        assertThat(execute(PAYLOAD).replayed()).isTrue();
+    }
+
+    @Test
+    void staleClaimIsNotTakenOverByAnotherPayload() {
+        Instant start = clock.instant();
+        store.claim(new ClaimRequest(
+                KEY, PAYLOAD, "dead-holder", start, start.plus(LEASE), start.plus(TTL), Duration.ZERO));
+        clock.advance(LEASE.plusSeconds(1));
+
+        assertThatThrownBy(() -> execute(OTHER_PAYLOAD)).isInstanceOf(IdempotencyKeyReusedException.class);
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void slowHolderWhoseLeaseWasTakenOverLearnsItCouldNotStoreItsResult() {
+        IdempotentOutcome<String>[] takeover = new IdempotentOutcome[1];
+
+        IdempotencyLeaseLostException lost = catchThrowableOfType(
+                IdempotencyLeaseLostException.class,
+                () -> idempotency.execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                    clock.advance(LEASE.plusSeconds(1));
+                    takeover[0] = execute(PAYLOAD);
+                    return "too late";
+                }));
+
+        assertThat(lost.key()).isEqualTo(KEY);
+        assertThat(takeover[0]).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+        assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", true));
+        assertThat(outcomes("lease_lost")).isEqualTo(1.0);
+    }
+
+    @Test
+    void expiredRecordCountsAsAbsentAndBindsNothing() {
+        execute(PAYLOAD);
+        clock.advance(TTL);
+
+        assertThat(store.find(KEY)).isEmpty();
+        assertThat(execute(OTHER_PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-2", false));
+    }
+
+    @Test
+    void purgeRemovesExactlyTheExpiredRecords() {
+        for (int i = 0; i < 3; i++) {
+            idempotency.execute(store, IdempotencyKey.of("t", "old-" + i), PAYLOAD, ResultCodec.utf8(), this::charge);
+        }
+        clock.advance(Duration.ofHours(12));
+        idempotency.execute(store, IdempotencyKey.of("t", "young"), PAYLOAD, ResultCodec.utf8(), this::charge);
+        clock.advance(Duration.ofHours(13));
+
+        assertThat(idempotency.purgeExpired(store)).isEqualTo(3);
+
+        assertThat(store.estimatedSize()).isEqualTo(1);
+        assertThat(store.find(IdempotencyKey.of("t", "young"))).isPresent();
+        assertThat(idempotency.purgeExpired(store)).isZero();
+    }
+
+    @Test
+    void purgeRefusesATimeAheadOfTheStoreClock() {
+        assertThatThrownBy(() -> store.purgeExpired(clock.instant().plusSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("now must not be after the store clock's time");
+    }
+
+    @Test
+    void completeAndReleaseNeedTheClaimToken() {
+        Instant now = clock.instant();
+        store.claim(new ClaimRequest(KEY, PAYLOAD, "mine", now, now.plus(LEASE), now.plus(TTL), Duration.ZERO));
+
+        assertThat(store.complete(KEY, "not-mine", new byte[0], now.plus(TTL))).isFalse();
+        assertThat(store.release(KEY, "not-mine")).isFalse();
+        assertThat(store.find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.IN_PROGRESS);
+        assertThat(store.complete(KEY, "mine", new byte[] {4}, now.plus(TTL))).isTrue();
+        assertThat(store.release(KEY, "mine"))
+                .as("a completed record is never released")
+                .isFalse();
+        assertThat(store.find(KEY).orElseThrow().result()).containsExactly(4);
+    }
+
+    @Test
+    void rejectsNullArgumentsByName() {
+        assertThatThrownBy(() -> idempotency.execute(null, KEY, PAYLOAD, ResultCodec.utf8(), this::charge))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("store must not be null");
+        assertThatThrownBy(() -> idempotency.execute(store, null, PAYLOAD, ResultCodec.utf8(), this::charge))
+                .hasMessage("key must not be null");
+        assertThatThrownBy(() -> idempotency.execute(store, KEY, null, ResultCodec.utf8(), this::charge))
+                .hasMessage("fingerprint must not be null");
+        assertThatThrownBy(() -> idempotency.execute(store, KEY, PAYLOAD, null, this::charge))
+                .hasMessage("codec must not be null");
+        assertThatThrownBy(() ->
+                        idempotency.<String, RuntimeException>execute(store, KEY, PAYLOAD, ResultCodec.utf8(), null))
+                .hasMessage("action must not be null");
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void storeFailureIsCountedAndPropagated() {
+        IdempotencyStore broken = new BrokenStore();
+        assertThatThrownBy(() -> idempotency.execute(broken, KEY, PAYLOAD, ResultCodec.utf8(), this::charge))
+                .isInstanceOf(IdempotencyStoreException.class)
+                .hasMessage("backend down");
+        assertThat(outcomes("store_error")).isEqualTo(1.0);
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void usesNoBackgroundThreads() {
+        Set<Long> before = liveThreadIds();
+        InMemoryIdempotencyStore fresh =
+                InMemoryIdempotencyStore.builder().clock(clock).maximumSize(10).build();
+        for (int i = 0; i < 200; i++) {
+            idempotency.execute(fresh, IdempotencyKey.of("t", "k" + i), PAYLOAD, ResultCodec.utf8(), this::charge);
+            clock.advance(Duration.ofMinutes(10));
+            idempotency.purgeExpired(fresh);
+        }
+        assertThat(fresh.estimatedSize()).isLessThanOrEqualTo(10);
+        assertThat(liveThreadIds()).isSubsetOf(before);
+    }
+
+    private static Set<Long> liveThreadIds() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getId)
+                .collect(Collectors.toSet());
+    }
+
+    private static final class BrokenStore implements IdempotencyStore {
+        @Override
+        public ClaimResult claim(ClaimRequest request) {
+            throw new IdempotencyStoreException("backend down", new IOException("connection refused"));
+        }
+
+        @Override
+        public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public boolean release(IdempotencyKey key, String claimToken) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public java.util.Optional<IdempotencyRecord> find(IdempotencyKey key) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public long purgeExpired(Instant now) {
+            return 0;
+        }
+    }
+}
