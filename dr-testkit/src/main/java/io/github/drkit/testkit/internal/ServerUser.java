@@ -57,7 +57,8 @@ public final class ServerUser {
     /** Whether the JVM runs as uid 0. */
     public static boolean jvmIsRoot() {
         try {
-            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            // follow the link: /proc/self itself is owned by root, /proc/<pid> by the process owner
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             return uid instanceof Integer i && i == 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return "root".equals(System.getProperty("user.name"));
