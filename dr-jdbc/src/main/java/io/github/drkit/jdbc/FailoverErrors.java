@@ -13,8 +13,8 @@ public final class FailoverErrors {
 
     /**
      * Answers whether the whole unit of work (a transaction from its start) may simply be run again:
-     * true for {@link NoWriterException} (nothing was sent) and {@link FailoverInterruptedException}
-     * (the server rolled the transaction back).
+     * true for {@link NoWriterException} and {@link NoReaderException} (nothing was sent) and {@link
+     * FailoverInterruptedException} (the server rolled the transaction back).
      *
      * @param failure the failure, may be {@code null}
      * @return whether re-running the unit of work cannot apply it twice
@@ -37,7 +37,9 @@ public final class FailoverErrors {
     private static boolean find(Throwable failure, boolean acceptUnknownCommit) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++) {
-            if (t instanceof NoWriterException || t instanceof FailoverInterruptedException) {
+            if (t instanceof NoWriterException
+                    || t instanceof NoReaderException
+                    || t instanceof FailoverInterruptedException) {
                 return true;
             }
             if (acceptUnknownCommit && t instanceof CommitOutcomeUnknownException) {

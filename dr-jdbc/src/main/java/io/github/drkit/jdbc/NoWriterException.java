@@ -24,4 +24,14 @@ public final class NoWriterException extends SQLTransientConnectionException {
     public NoWriterException(String message) {
         super(message, SQL_STATE);
     }
+
+    /**
+     * Creates the exception with the error that revealed the missing writer.
+     *
+     * @param message what is missing and since when, naming no credentials
+     * @param cause for example the pool's timeout while the writer was unreachable
+     */
+    public NoWriterException(String message, Throwable cause) {
+        super(message, SQL_STATE, cause);
+    }
 }

@@ -1,0 +1,72 @@
+package io.github.drkit.jdbc.internal;
+
+import io.github.drkit.jdbc.Endpoint;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+
+/**
+ * Opens physical connections to one endpoint with bounded connect and login time, from its URL or
+ * its supplied data source. Not API.
+ */
+public final class NodeConnector {
+
+    /** Runs a task in the calling thread; for {@code setNetworkTimeout} and {@code abort}. */
+    public static final Executor DIRECT = Runnable::run;
+
+    private final Endpoint endpoint;
+
+    /** Creates a connector for an endpoint. */
+    public NodeConnector(Endpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Opens a connection whose connect and login are bounded by {@code timeout} (whole seconds for
+     * the PostgreSQL driver, at least one), then sets its network timeout to {@code readTimeout}
+     * ({@link Duration#ZERO} for none, unless the URL sets its own {@code socketTimeout}).
+     */
+    public Connection open(Duration timeout, Duration readTimeout) throws SQLException {
+        Connection c;
+        boolean urlHasSocketTimeout = false;
+        if (endpoint.dataSource() != null) {
+            c = endpoint.dataSource().getConnection();
+        } else {
+            Properties p = new Properties();
+            if (endpoint.username() != null) {
+                p.setProperty("user", endpoint.username());
+            }
+            if (endpoint.password() != null) {
+                p.setProperty("password", endpoint.password());
+            }
+            String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
+            String url = endpoint.jdbcUrl();
+            urlHasSocketTimeout = url.contains("socketTimeout=");
+            if (!url.contains("connectTimeout=")) {
+                p.setProperty("connectTimeout", seconds);
+            }
+            if (!urlHasSocketTimeout) {
+                // bounds the login exchange too (a black-holed node accepts TCP and then says nothing)
+                p.setProperty("socketTimeout", seconds);
+            }
+            c = DriverManager.getConnection(url, p);
+        }
+        if (!urlHasSocketTimeout) {
+            try {
+                c.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    /** The endpoint. */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+}

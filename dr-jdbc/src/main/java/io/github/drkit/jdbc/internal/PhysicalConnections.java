@@ -1,0 +1,107 @@
+package io.github.drkit.jdbc.internal;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The data source behind one endpoint's HikariCP pool. It remembers every physical connection it
+ * opened so the monitor can {@link Connection#abort abort} them all when the node goes down or loses
+ * the writer role: application threads blocked on a black-holed node are released (even without a
+ * socket timeout), and the pool evicts the broken connections. The bookkeeping happens only when a
+ * physical connection opens, never per borrow. Not API.
+ */
+public final class PhysicalConnections implements DataSource {
+
+    private final NodeConnector connector;
+    private final Duration connectTimeout;
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+
+    /** Creates the data source. */
+    public PhysicalConnections(NodeConnector connector, Duration connectTimeout) {
+        this.connector = connector;
+        this.connectTimeout = connectTimeout;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Connection c = connector.open(connectTimeout, Duration.ZERO);
+        open.removeIf(PhysicalConnections::closed);
+        open.add(c);
+        return c;
+    }
+
+    private static boolean closed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Aborts every physical connection opened so far.
+     *
+     * @return how many were still open
+     */
+    public int abortAll() {
+        int n = 0;
+        for (Connection c : open) {
+            open.remove(c);
+            try {
+                if (!c.isClosed()) {
+                    n++;
+                    c.abort(NodeConnector.DIRECT);
+                }
+            } catch (SQLException | RuntimeException ignored) {
+                // already broken: that is the point
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("drkit endpoints carry their own credentials");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {}
+
+    @Override
+    public void setLoginTimeout(int seconds) {}
+
+    @Override
+    public int getLoginTimeout() {
+        return (int) connectTimeout.toSeconds();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+}
