@@ -116,6 +116,64 @@ class RoutingTest {
         ds.close(); // idempotent
     }
 
+    @Test
+    void anEndpointMayUseADataSourceTheApplicationSupplies() throws Exception {
+        org.postgresql.ds.PGSimpleDataSource primary = new org.postgresql.ds.PGSimpleDataSource();
+        primary.setUrl(PG.cluster().primary().jdbcUrl());
+        primary.setUser("postgres");
+        try (RegionRoutingDataSource ds = RegionRoutingDataSource.builder()
+                .localRegion(Routers.SEOUL)
+                .endpoint(Endpoint.builder("supplied", Routers.SEOUL)
+                        .dataSource(primary)
+                        .build())
+                .endpoint(Routers.endpoint(PG.cluster().standby(0), Routers.SEOUL))
+                .build()) {
+            assertThat(ds.topology().writer()).map(NodeView::endpoint).contains("supplied");
+            try (Connection c = ds.getConnection()) {
+                assertThat(port(c)).isEqualTo(PG.cluster().primary().port());
+            }
+        }
+    }
+
+    @Test
+    void routingAndTopologyAreMeasuredUnderTheDrkitPrefix() throws Exception {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (RegionRoutingDataSource ds = Routers.over(PG.cluster())
+                .name("metered")
+                .meterRegistry(registry)
+                .build()) {
+            try (Connection c = ds.getConnection()) {
+                port(c);
+            }
+            try (Connection c = ds.readOnly().getConnection()) {
+                port(c);
+            }
+            assertThat(registry.get("drkit.routing.decisions")
+                            .tags("datasource", "metered", "endpoint", "node0", "intent", "write")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("drkit.routing.decisions")
+                            .tags("endpoint", "node1", "intent", "read")
+                            .counter()
+                            .count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get("drkit.topology.changes").counter().count()).isGreaterThanOrEqualTo(1.0);
+            assertThat(registry.get("drkit.replication.lag")
+                            .tags("endpoint", "node0")
+                            .gauge()
+                            .value())
+                    .isZero();
+            assertThat(registry.get("drkit.topology.node.status")
+                            .tags("endpoint", "node1")
+                            .gauge()
+                            .value())
+                    .isEqualTo(NodeStatus.READER.ordinal());
+            assertThat(registry.get("drkit.topology.fenced").gauge().value()).isZero();
+        }
+    }
+
     static List<String> drkitThreads() {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
