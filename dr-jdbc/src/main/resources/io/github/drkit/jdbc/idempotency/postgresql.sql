@@ -1,0 +1,27 @@
+-- drkit idempotency records, PostgreSQL (drkit's JdbcIdempotencyStore).
+--
+-- Create this table in the same database as the data the keyed writes change, so that a record
+-- commits and replicates with its write. JdbcIdempotencyStore.createTableIfNotExists(Connection) runs
+-- this file (with the configured table name in place of drkit_idempotency); or copy it into your
+-- migrations.
+--
+-- Times are epoch milliseconds from the application's clock (BIGINT), so the table is portable:
+-- for MySQL/MariaDB use LONGBLOB instead of BYTEA (the other types are the same).
+--
+-- state: 'P' = in progress (a claim committed on its own, outside the write's transaction),
+--        'C' = completed (result holds the encoded result).
+CREATE TABLE IF NOT EXISTS drkit_idempotency (
+    scope               VARCHAR(255) NOT NULL,
+    idem_key            VARCHAR(255) NOT NULL,
+    state               CHAR(1)      NOT NULL,
+    fingerprint         VARCHAR(128) NOT NULL,
+    claim_token         VARCHAR(64)  NOT NULL,
+    result              BYTEA,
+    lease_expires_at_ms BIGINT,
+    expires_at_ms       BIGINT       NOT NULL,
+    CONSTRAINT drkit_idempotency_pk PRIMARY KEY (scope, idem_key),
+    CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C'))
+);
+
+-- For purging expired records.
+CREATE INDEX IF NOT EXISTS drkit_idempotency_expires_idx ON drkit_idempotency (expires_at_ms);
