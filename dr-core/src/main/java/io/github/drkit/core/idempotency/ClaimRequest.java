@@ -30,6 +30,13 @@ public record ClaimRequest(
     /**
      * Validates the request.
      *
+     * @param key the key to claim
+     * @param fingerprint the fingerprint of the payload
+     * @param claimToken the unique token of this execution
+     * @param now the time of the request
+     * @param leaseExpiresAt when the claim may be taken over
+     * @param expiresAt when the record expires
+     * @param maxWait how long the store may wait for a live holder
      * @throws NullPointerException if a component is null
      * @throws IllegalArgumentException if the lease does not end after {@code now}, the record
      *     expires before the lease, or {@code maxWait} is negative

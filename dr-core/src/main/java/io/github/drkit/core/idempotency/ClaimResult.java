@@ -17,6 +17,7 @@ public sealed interface ClaimResult {
         /**
          * Validates the component.
          *
+         * @param record the written in-progress record
          * @throws NullPointerException if {@code record} is null
          */
         public Claimed {
@@ -35,6 +36,7 @@ public sealed interface ClaimResult {
         /**
          * Validates the component.
          *
+         * @param existing the blocking record
          * @throws NullPointerException if {@code existing} is null
          */
         public Conflict {
@@ -53,6 +55,7 @@ public sealed interface ClaimResult {
         /**
          * Validates the component.
          *
+         * @param key the key
          * @throws NullPointerException if {@code key} is null
          */
         public Busy {

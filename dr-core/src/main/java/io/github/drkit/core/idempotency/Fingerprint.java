@@ -26,6 +26,7 @@ public record Fingerprint(String value) {
     /**
      * Validates the value.
      *
+     * @param value the fingerprint
      * @throws IllegalArgumentException if the value is null, empty, longer than {@value #MAX_LENGTH}
      *     characters or holds a character outside 0x20-0x7E
      */

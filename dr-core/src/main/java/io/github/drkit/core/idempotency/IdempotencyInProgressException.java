@@ -13,7 +13,9 @@ public final class IdempotencyInProgressException extends IdempotencyException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The key another execution holds. */
     private final IdempotencyKey key;
+    /** The holder's lease expiry, {@code null} if unknown; not serialized. */
     private final transient Instant leaseExpiresAt;
 
     /**

@@ -21,6 +21,8 @@ public record IdempotencyKey(String scope, String key) {
     /**
      * Validates both parts.
      *
+     * @param scope who the key belongs to
+     * @param key the client's key
      * @throws InvalidIdempotencyKeyException if the scope or the key is null, empty, longer than
      *     {@value #MAX_LENGTH} characters or holds a character outside 0x20-0x7E
      */

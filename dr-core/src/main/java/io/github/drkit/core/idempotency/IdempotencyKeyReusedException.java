@@ -11,6 +11,7 @@ public final class IdempotencyKeyReusedException extends IdempotencyException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The reused key. */
     private final IdempotencyKey key;
 
     /**

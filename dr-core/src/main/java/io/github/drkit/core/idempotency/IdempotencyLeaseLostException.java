@@ -14,6 +14,7 @@ public final class IdempotencyLeaseLostException extends IdempotencyException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The key whose claim was lost. */
     private final IdempotencyKey key;
 
     /**

@@ -38,6 +38,13 @@ public record IdempotencyRecord(
     /**
      * Validates the record and copies the result.
      *
+     * @param key the key
+     * @param state in progress or completed
+     * @param fingerprint the payload's fingerprint
+     * @param claimToken the claiming execution's token
+     * @param result the encoded result, {@code null} while in progress
+     * @param leaseExpiresAt the lease expiry, {@code null} once completed
+     * @param expiresAt the record expiry
      * @throws NullPointerException if a required component is null
      * @throws IllegalArgumentException if the components do not fit the state (an in-progress
      *     record with a result or without a lease expiry, a completed record without a result), or
