@@ -19,6 +19,20 @@ class ReadmeRoutingExampleTest {
             PostgresClusterExtension.builder().standbys(1).build();
 
     @Test
+    void theReadmeShowsExactlyThisCode() throws Exception {
+        String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/test/java/io/github/drkit/jdbc/ReadmeRoutingExampleTest.java"));
+        String begin = "// --- README example starts " + "here ---";
+        String end = "        // --- README example ends " + "here ---";
+        String code = source.substring(source.indexOf('\n', source.indexOf(begin)) + 1, source.indexOf(end));
+        String unindented = code.lines()
+                .map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("../README.md")))
+                .contains(unindented);
+    }
+
+    @Test
     void readmeExampleRuns() throws Exception {
         String seoulWriterUrl = PG.cluster().primary().jdbcUrl();
         String tokyoReaderUrl = PG.cluster().standby(0).jdbcUrl();

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The example in dr-killswitch/README-snippet.md (to be pasted into README.md), compiled and run. */
+/** The kill-switch example of the root README.md, compiled and run; the README must show exactly this code. */
 class ReadmeExampleTest {
 
     /** Stands in for the application's own service. */
@@ -59,7 +59,7 @@ class ReadmeExampleTest {
         String code = source.substring(
                 source.indexOf('\n', source.indexOf("// README-" + "BEGIN")) + 1,
                 source.indexOf("        // README-" + "END"));
-        String snippet = Files.readString(Path.of("README-snippet.md"));
+        String snippet = Files.readString(Path.of("../README.md"));
         String unindented = code.lines()
                 .map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
                 .collect(java.util.stream.Collectors.joining("\n", "", "\n"));

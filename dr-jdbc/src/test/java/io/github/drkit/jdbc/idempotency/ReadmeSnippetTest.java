@@ -31,7 +31,7 @@ class ReadmeSnippetTest {
     static final PostgresClusterExtension PG =
             PostgresClusterExtension.builder().build();
 
-    /** The README example, between the markers, exactly as README-snippet-idempotency.md shows it. */
+    /** The README example, between the markers, exactly as the root README.md shows it. */
     static String placeOrder(
             DataSource dataSource, MeterRegistry meterRegistry, String clientId, String idempotencyKey, String body)
             throws SQLException {
@@ -100,8 +100,10 @@ class ReadmeSnippetTest {
         String snippet = source.substring(
                 source.indexOf("// snippet:start\n") + "// snippet:start\n".length(),
                 source.indexOf("        // snippet:end"));
-        String markdown = Files.readString(Path.of("README-snippet-idempotency.md"));
-        String block = markdown.substring(markdown.indexOf("```java\n") + "```java\n".length());
+        String markdown = Files.readString(Path.of("../README.md"));
+        int section = markdown.indexOf("### Keyed writes that are safe to retry");
+        assertThat(section).as("README.md section on keyed writes").isNotNegative();
+        String block = markdown.substring(markdown.indexOf("```java\n", section) + "```java\n".length());
         block = block.substring(0, block.indexOf("```"));
 
         assertThat(dedent(block)).isEqualTo(dedent(snippet));
