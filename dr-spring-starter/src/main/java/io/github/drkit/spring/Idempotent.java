@@ -1,0 +1,46 @@
+package io.github.drkit.spring;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Makes a Spring MVC handler method (or every handler method of a controller) idempotent under the
+ * {@code Idempotency-Key} request header, following the IETF Idempotency-Key draft:
+ *
+ * <ul>
+ *   <li>the header value (a plain token, or a quoted structured-field string) is the key, scoped by
+ *       the authenticated principal's name when there is one;
+ *   <li>the first request with a key runs the handler; a 2xx or 3xx response (status, content type,
+ *       {@code Location} and body) is stored and sent;
+ *   <li>the same key with the same request (method, path, query, content type and body) afterwards:
+ *       the stored response is replayed with the header {@code Idempotent-Replayed: true}, and the
+ *       handler does not run;
+ *   <li>the same key with a different request: 422; while the first request still runs: 409; a
+ *       required key that is missing or malformed: 400; a body over {@code
+ *       dr.idempotency.max-body-size}: 413; the store unreachable: 503 — all as {@code
+ *       application/problem+json};
+ *   <li>a handler that fails (an exception or a 4xx/5xx response) releases the key, so a retry runs
+ *       again, and its response is sent as is.
+ * </ul>
+ *
+ * <p>With the JDBC store (the default when drkit's routing data source is the application's data
+ * source) the key is claimed in a transaction that wraps the handler: a {@code @Transactional}
+ * handler or service joins it, and the record commits or rolls back with the business write. An
+ * error response therefore rolls back what the handler wrote.
+ */
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Idempotent {
+
+    /**
+     * Whether a request without the header is refused with 400 ({@code true}, the default) or runs
+     * without idempotency ({@code false}).
+     *
+     * @return whether the key is required
+     */
+    boolean required() default true;
+}

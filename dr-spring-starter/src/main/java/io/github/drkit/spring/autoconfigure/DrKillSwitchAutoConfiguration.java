@@ -1,0 +1,159 @@
+package io.github.drkit.spring.autoconfigure;
+
+import io.github.drkit.killswitch.AuditSink;
+import io.github.drkit.killswitch.FileSwitchSource;
+import io.github.drkit.killswitch.JdbcSwitchSource;
+import io.github.drkit.killswitch.KillSwitchRegistry;
+import io.github.drkit.killswitch.LoggingAuditSink;
+import io.github.drkit.killswitch.SwitchState;
+import io.github.drkit.spring.internal.AuditEventRepositorySink;
+import io.github.drkit.spring.internal.DeferredWriteGate;
+import io.github.drkit.spring.internal.ReadIntent;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * A {@link KillSwitchRegistry} from {@code dr.killswitch.*}: the declared switches and profiles,
+ * the built-in write switch {@code drkit.writes} (bound to the routing data source's write gate),
+ * the drain switch of the Route 53 health path ({@code dr.health.drain-switch}), an optional watched
+ * file and an optional fleet table read through the routing data source's readers. Changes are
+ * audited to the log and, when there is one, to Boot's {@code AuditEventRepository}. Backs off when
+ * the application defines its own registry or audit sink.
+ */
+@AutoConfiguration(after = {DrDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class})
+@ConditionalOnClass(KillSwitchRegistry.class)
+@ConditionalOnProperty(prefix = "dr.killswitch", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DrProperties.class)
+public final class DrKillSwitchAutoConfiguration {
+
+    /** Creates the auto-configuration; used by Spring. */
+    public DrKillSwitchAutoConfiguration() {}
+
+    /**
+     * Binds the routing data source's write gate to the write switch of whichever kill-switch
+     * registry the context holds, as soon as that registry is created.
+     *
+     * @param gate the deferred write gate, if the starter created the data source
+     * @return the post-processor
+     */
+    @Bean
+    public static BeanPostProcessor drWriteSwitchBinding(ObjectProvider<DeferredWriteGate> gate) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof KillSwitchRegistry registry) {
+                    gate.ifAvailable(g -> g.bind(registry.writeGate()));
+                }
+                return bean;
+            }
+        };
+    }
+
+    /**
+     * The kill-switch registry.
+     *
+     * @param properties drkit's properties
+     * @param auditSink where changes are recorded
+     * @param dataSources the application's data source for the fleet table (through the readers of a
+     *     routing data source)
+     * @param clock an application {@link Clock}, if any
+     * @return the started registry; closed with the context
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public KillSwitchRegistry killSwitchRegistry(
+            DrProperties properties,
+            AuditSink auditSink,
+            ObjectProvider<DataSource> dataSources,
+            ObjectProvider<Clock> clock) {
+        DrProperties.Killswitch k = properties.getKillswitch();
+        Clock time = clock.getIfAvailable(Clock::systemUTC);
+        KillSwitchRegistry.Builder b = KillSwitchRegistry.builder()
+                .clock(time)
+                .auditSink(auditSink)
+                .historySize(k.getHistorySize())
+                .staleAfterFailures(k.getStaleAfterFailures())
+                .expiryCheckInterval(k.getExpiryCheckInterval())
+                .startupTimeout(k.getStartupTimeout());
+        for (Map.Entry<String, DrProperties.Switch> e : k.getSwitches().entrySet()) {
+            SwitchState state = e.getValue().getDefaultState() == DrProperties.SwitchDefault.KILLED
+                    ? SwitchState.KILLED
+                    : SwitchState.ENABLED;
+            b.declare(e.getKey(), state, e.getValue().getDescription());
+        }
+        String drain = properties.getHealth().getDrainSwitch();
+        if (!k.getSwitches().containsKey(drain)) {
+            b.declare(
+                    drain,
+                    SwitchState.ENABLED,
+                    "Traffic to this region (killed: drained, the Route 53 health path answers 503)");
+        }
+        k.getProfiles().forEach(b::profile);
+        if (k.getFile().getPath() != null) {
+            try {
+                b.source(FileSwitchSource.builder(Path.of(k.getFile().getPath()))
+                        .pollInterval(k.getFile().getPollInterval())
+                        .watch(k.getFile().isWatch())
+                        .build());
+            } catch (RuntimeException e) {
+                throw DrProperties.invalid(
+                        "dr.killswitch.file.path", k.getFile().getPath(), e.getMessage());
+            }
+        }
+        if (k.getJdbc().isEnabled()) {
+            DataSource ds = ReadIntent.of(dataSources.getIfUnique());
+            if (ds == null) {
+                throw DrProperties.invalid(
+                        "dr.killswitch.jdbc.enabled", true, "needs a DataSource (configure dr.datasource.endpoints)");
+            }
+            b.source(JdbcSwitchSource.builder(ds)
+                    .table(k.getJdbc().getTable())
+                    .pollInterval(k.getJdbc().getPollInterval())
+                    .queryTimeout(k.getJdbc().getQueryTimeout())
+                    .clock(time)
+                    .build());
+        }
+        if (k.getLocalSnapshot() != null) {
+            b.localSnapshot(Path.of(k.getLocalSnapshot()));
+        }
+        return b.build();
+    }
+
+    /**
+     * Audit into Boot's {@code AuditEventRepository} (when the application has one) and the log.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(AuditEventRepository.class)
+    static final class ActuatorAudit {
+
+        @Bean
+        @ConditionalOnMissingBean
+        AuditSink drKillSwitchAuditSink(ObjectProvider<AuditEventRepository> repository) {
+            return new AuditEventRepositorySink(repository);
+        }
+    }
+
+    /**
+     * Audit into the log when Actuator is absent.
+     *
+     * @return the sink
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public AuditSink drKillSwitchLogAuditSink() {
+        return new LoggingAuditSink();
+    }
+}

@@ -1,0 +1,1854 @@
+package io.github.drkit.spring.autoconfigure;
+
+import io.github.drkit.core.RecoveryObjective;
+import io.github.drkit.spring.ServingRole;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * drkit's configuration, under {@code dr.}. Bound by Spring Boot (kebab-case in files, relaxed
+ * binding everywhere) and validated right after binding: an invalid value fails startup with Boot's
+ * failure analysis naming the property, its value, where it came from and what is allowed.
+ *
+ * <pre>
+ * dr:
+ *   region: ap-northeast-2
+ *   datasource:
+ *     endpoints:
+ *       - { name: seoul-1, region: ap-northeast-2, url: jdbc:postgresql://10.0.1.5:5432/orders, username: app }
+ *       - { name: tokyo-1, region: ap-northeast-1, url: jdbc:postgresql://10.1.1.5:5432/orders, username: app }
+ *   objectives:
+ *     payments: { rto: 15m, rpo: 1m }
+ *     logs: { rto: 2h, rpo: 1h, gate-readiness: false }
+ * </pre>
+ *
+ * <p>A mutable binding target, as Boot's own properties classes are; read it only after startup.
+ */
+@ConfigurationProperties(prefix = "dr")
+public final class DrProperties implements InitializingBean {
+
+    static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
+    private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+    private static final Pattern METHOD_AND_PATH = Pattern.compile("(GET|HEAD|POST|PUT|PATCH|DELETE|\\*) /\\S*");
+
+    /**
+     * The region this process runs in, e.g. {@code ap-northeast-2}. Reads prefer readers here, and
+     * the Route 53 health path answers for this region. Required when endpoints are configured.
+     */
+    private String region;
+
+    /** The region-routing data source. */
+    private final Datasource datasource = new Datasource();
+
+    /**
+     * Recovery objectives per data class, e.g. {@code dr.objectives.payments.rto=15m} and {@code
+     * dr.objectives.payments.rpo=1m}.
+     */
+    private final Map<String, Objective> objectives = new LinkedHashMap<>();
+
+    /** Kill switches: declared switches, degraded-mode profiles, fleet sources and the endpoint. */
+    private final Killswitch killswitch = new Killswitch();
+
+    /** HTTP Idempotency-Key support. */
+    private final Idempotency idempotency = new Idempotency();
+
+    /** The Route 53 health path and the readiness it reports. */
+    private final Health health = new Health();
+
+    /**
+     * The region this process runs in.
+     *
+     * @return the region, or {@code null} if unset
+     */
+    public String getRegion() {
+        return region;
+    }
+
+    /**
+     * Sets the region this process runs in.
+     *
+     * @param region the region
+     */
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    /**
+     * The data source settings.
+     *
+     * @return the data source settings
+     */
+    public Datasource getDatasource() {
+        return datasource;
+    }
+
+    /**
+     * The recovery objectives by data class.
+     *
+     * @return the objectives, in declaration order
+     */
+    public Map<String, Objective> getObjectives() {
+        return objectives;
+    }
+
+    /**
+     * The kill switch settings.
+     *
+     * @return the kill switch settings
+     */
+    public Killswitch getKillswitch() {
+        return killswitch;
+    }
+
+    /**
+     * The idempotency settings.
+     *
+     * @return the idempotency settings
+     */
+    public Idempotency getIdempotency() {
+        return idempotency;
+    }
+
+    /**
+     * The health settings.
+     *
+     * @return the health settings
+     */
+    public Health getHealth() {
+        return health;
+    }
+
+    /**
+     * The declared objectives as validated values.
+     *
+     * @return one objective per data class, in declaration order
+     */
+    public List<RecoveryObjective> recoveryObjectives() {
+        List<RecoveryObjective> out = new ArrayList<>();
+        objectives.forEach((name, o) -> out.add(new RecoveryObjective(name, o.getRto(), o.getRpo())));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Validates every setting after binding.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the first invalid property and value
+     */
+    @Override
+    public void afterPropertiesSet() {
+        validate();
+    }
+
+    /**
+     * Validates every setting.
+     *
+     * @throws InvalidConfigurationPropertyValueException naming the first invalid property and value
+     */
+    public void validate() {
+        boolean routing = !datasource.endpoints.isEmpty();
+        if (region != null && !REGION.matcher(region).matches()) {
+            throw invalid("dr.region", region, "must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (routing) {
+            validateDatasource();
+        }
+        objectives.forEach((name, o) -> {
+            String prefix = "dr.objectives." + name;
+            if (!Pattern.matches("[a-z][a-z0-9-]{0,63}", name)) {
+                throw invalid(
+                        prefix,
+                        name,
+                        "the data class must be lowercase letters, digits or '-', starting with a letter");
+            }
+            if (o.rto == null || o.rto.isZero() || o.rto.isNegative()) {
+                throw invalid(prefix + ".rto", o.rto, "must be set and > 0");
+            }
+            if (o.rpo == null || o.rpo.isNegative()) {
+                throw invalid(prefix + ".rpo", o.rpo, "must be set and >= 0");
+            }
+        });
+        validateKillswitch();
+        validateIdempotency();
+        validateHealth();
+    }
+
+    private void validateDatasource() {
+        if (region == null) {
+            throw invalid("dr.region", null, "must be set when dr.datasource.endpoints are configured");
+        }
+        boolean localEndpoint = false;
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < datasource.endpoints.size(); i++) {
+            Endpoint e = datasource.endpoints.get(i);
+            String prefix = "dr.datasource.endpoints[" + i + "]";
+            if (e.name == null || !Pattern.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}", e.name)) {
+                throw invalid(prefix + ".name", e.name, "must be 1-63 letters, digits, '.', '_' or '-'");
+            }
+            if (names.contains(e.name)) {
+                throw invalid(prefix + ".name", e.name, "must be unique among the endpoints");
+            }
+            names.add(e.name);
+            if (e.region == null || !REGION.matcher(e.region).matches()) {
+                throw invalid(prefix + ".region", e.region, "must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            localEndpoint |= e.region.equals(region);
+            if (e.url == null || !e.url.matches("jdbc:[a-zA-Z0-9]+:.+")) {
+                throw invalid(prefix + ".url", redact(e.url), "must look like jdbc:<subprotocol>:<details>");
+            }
+        }
+        if (!localEndpoint) {
+            throw invalid("dr.region", region, "must be the region of at least one of dr.datasource.endpoints");
+        }
+        Pool pool = datasource.pool;
+        if (pool.maximumSize < 1) {
+            throw invalid("dr.datasource.pool.maximum-size", pool.maximumSize, "must be >= 1");
+        }
+        if (pool.minimumIdle < 0 || pool.minimumIdle > pool.maximumSize) {
+            throw invalid("dr.datasource.pool.minimum-idle", pool.minimumIdle, "must be between 0 and maximum-size");
+        }
+        if (pool.connectionTimeout == null || pool.connectionTimeout.toMillis() < 250) {
+            throw invalid("dr.datasource.pool.connection-timeout", pool.connectionTimeout, "must be >= 250ms");
+        }
+        Monitor m = datasource.monitor;
+        positive("dr.datasource.monitor.probe-interval", m.probeInterval);
+        positive("dr.datasource.monitor.fast-probe-interval", m.fastProbeInterval);
+        positive("dr.datasource.monitor.probe-timeout", m.probeTimeout);
+        if (m.fastProbeInterval.compareTo(m.probeInterval) > 0) {
+            throw invalid(
+                    "dr.datasource.monitor.fast-probe-interval", m.fastProbeInterval, "must be <= probe-interval");
+        }
+        notNegative("dr.datasource.writer-wait-timeout", datasource.writerWaitTimeout);
+        notNegative("dr.datasource.max-replica-lag", datasource.maxReplicaLag);
+        if (datasource.maxReplicaLagBytes < 0) {
+            throw invalid("dr.datasource.max-replica-lag-bytes", datasource.maxReplicaLagBytes, "must be >= 0");
+        }
+        for (int i = 0; i < datasource.writerTieBreak.size(); i++) {
+            String n = datasource.writerTieBreak.get(i);
+            if (!names.contains(n)) {
+                throw invalid(
+                        "dr.datasource.writer-tie-break[" + i + "]", n, "must name one of the endpoints " + names);
+            }
+        }
+    }
+
+    private void validateKillswitch() {
+        killswitch.switches.forEach((name, s) -> {
+            if (!switchName(name) || name.startsWith("drkit.")) {
+                throw invalid(
+                        "dr.killswitch.switches." + name,
+                        name,
+                        "a switch name must be lowercase letters and digits in parts separated by '.' or '-',"
+                                + " starting with a letter, at most 64 characters, not starting with 'drkit.'");
+            }
+            if (s.defaultState == null) {
+                throw invalid("dr.killswitch.switches." + name + ".default-state", null, "must be enabled or killed");
+            }
+        });
+        killswitch.profiles.forEach((name, members) -> {
+            String prop = "dr.killswitch.profiles." + name;
+            if (!switchName(name)) {
+                throw invalid(prop, name, "a profile name follows the switch naming rule");
+            }
+            if (killswitch.switches.containsKey(name)) {
+                throw invalid(prop, name, "a profile must not have the name of a switch");
+            }
+            if (members == null || members.isEmpty()) {
+                throw invalid(prop, members, "must list at least one switch");
+            }
+            for (int i = 0; i < members.size(); i++) {
+                String member = members.get(i);
+                boolean builtIn =
+                        member != null && (member.equals("drkit.writes") || member.equals(health.drainSwitch));
+                if (!builtIn && !killswitch.switches.containsKey(member)) {
+                    throw invalid(
+                            prop + "[" + i + "]",
+                            member,
+                            "must name a switch declared under dr.killswitch.switches (or drkit.writes, or the drain"
+                                    + " switch " + health.drainSwitch + ")");
+                }
+            }
+        });
+        positive("dr.killswitch.expiry-check-interval", killswitch.expiryCheckInterval);
+        positive("dr.killswitch.startup-timeout", killswitch.startupTimeout);
+        if (killswitch.historySize < 1) {
+            throw invalid("dr.killswitch.history-size", killswitch.historySize, "must be >= 1");
+        }
+        if (killswitch.staleAfterFailures < 1) {
+            throw invalid("dr.killswitch.stale-after-failures", killswitch.staleAfterFailures, "must be >= 1");
+        }
+        if (killswitch.file.path != null) {
+            String file = killswitch.file.path.toLowerCase(java.util.Locale.ROOT);
+            if (!file.endsWith(".json") && !file.endsWith(".properties")) {
+                throw invalid("dr.killswitch.file.path", killswitch.file.path, "must end in .json or .properties");
+            }
+            positive("dr.killswitch.file.poll-interval", killswitch.file.pollInterval);
+        }
+        if (killswitch.jdbc.enabled) {
+            if (killswitch.jdbc.table == null
+                    || !Pattern.matches(
+                            "[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?", killswitch.jdbc.table)) {
+                throw invalid("dr.killswitch.jdbc.table", killswitch.jdbc.table, "must be an SQL identifier");
+            }
+            positive("dr.killswitch.jdbc.poll-interval", killswitch.jdbc.pollInterval);
+            positive("dr.killswitch.jdbc.query-timeout", killswitch.jdbc.queryTimeout);
+        }
+        if (killswitch.endpoint.role == null || !Pattern.matches("[A-Za-z0-9_]{1,64}", killswitch.endpoint.role)) {
+            throw invalid("dr.killswitch.endpoint.role", killswitch.endpoint.role, "must be 1-64 letters, digits or _");
+        }
+    }
+
+    private void validateIdempotency() {
+        if (idempotency.headerName == null
+                || !HEADER.matcher(idempotency.headerName).matches()) {
+            throw invalid("dr.idempotency.header-name", idempotency.headerName, "must be an HTTP header name");
+        }
+        positive("dr.idempotency.lease-duration", idempotency.leaseDuration);
+        positive("dr.idempotency.record-ttl", idempotency.recordTtl);
+        if (idempotency.recordTtl.compareTo(idempotency.leaseDuration) < 0) {
+            throw invalid("dr.idempotency.record-ttl", idempotency.recordTtl, "must be >= lease-duration");
+        }
+        notNegative("dr.idempotency.in-progress-wait", idempotency.inProgressWait);
+        if (idempotency.maxBodySize < 1) {
+            throw invalid("dr.idempotency.max-body-size", idempotency.maxBodySize, "must be >= 1");
+        }
+        for (int i = 0; i < idempotency.paths.size(); i++) {
+            String p = idempotency.paths.get(i);
+            if (p == null || !METHOD_AND_PATH.matcher(p).matches()) {
+                throw invalid(
+                        "dr.idempotency.paths[" + i + "]",
+                        p,
+                        "must be '<METHOD> <path pattern>', e.g. 'POST /orders/**' (METHOD may be *)");
+            }
+        }
+        if (idempotency.memory.maximumSize < 1) {
+            throw invalid("dr.idempotency.memory.maximum-size", idempotency.memory.maximumSize, "must be >= 1");
+        }
+        if (idempotency.jdbc.table == null
+                || !Pattern.matches("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*", idempotency.jdbc.table)) {
+            throw invalid("dr.idempotency.jdbc.table", idempotency.jdbc.table, "must be a lowercase SQL identifier");
+        }
+    }
+
+    private void validateHealth() {
+        Route53 r = health.route53;
+        if (r.path == null || !PATH.matcher(r.path).matches() || r.path.contains("//")) {
+            throw invalid("dr.health.route53.path", r.path, "must be an absolute path such as /dr/route53");
+        }
+        if (r.matchString == null
+                || r.matchString.isEmpty()
+                || r.matchString.length() > 255
+                || !Pattern.matches("[\\x21-\\x7E]+", r.matchString)) {
+            throw invalid(
+                    "dr.health.route53.match-string",
+                    r.matchString,
+                    "must be 1-255 printable ASCII characters without spaces (Route 53 string matching)");
+        }
+        if (r.matchString.startsWith("UNAVAILABLE") || "UNAVAILABLE".contains(r.matchString)) {
+            throw invalid(
+                    "dr.health.route53.match-string",
+                    r.matchString,
+                    "must not occur in the failure answer, which starts with UNAVAILABLE");
+        }
+        positive("dr.health.refresh-interval", health.refreshInterval);
+        positive("dr.health.switch-source-max-age", health.switchSourceMaxAge);
+        if (health.drainSwitch == null || !switchName(health.drainSwitch) || health.drainSwitch.startsWith("drkit.")) {
+            throw invalid("dr.health.drain-switch", health.drainSwitch, "must follow the kill switch naming rule");
+        }
+        if (health.role == null) {
+            throw invalid("dr.health.role", null, "must be read-write or read-only");
+        }
+    }
+
+    private static boolean switchName(String name) {
+        return name != null && name.length() <= 64 && Pattern.matches("[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*", name);
+    }
+
+    private static void positive(String property, Duration d) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw invalid(property, d, "must be > 0");
+        }
+    }
+
+    private static void notNegative(String property, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw invalid(property, d, "must be >= 0");
+        }
+    }
+
+    static InvalidConfigurationPropertyValueException invalid(String property, Object value, String reason) {
+        return new InvalidConfigurationPropertyValueException(property, value, reason);
+    }
+
+    static String redact(String url) {
+        if (url == null) {
+            return null;
+        }
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q) + "?...";
+    }
+
+    /** The region-routing data source ({@code dr.datasource.*}). */
+    public static final class Datasource {
+
+        /**
+         * Whether to create the region-routing data source when endpoints are configured. It becomes
+         * the application's DataSource unless the application defines its own.
+         */
+        private boolean enabled = true;
+
+        /** A name for pools, threads, logs and metric tags. */
+        private String name = "drkit";
+
+        /** The database nodes, in every region; at least one must be in dr.region. */
+        private final List<Endpoint> endpoints = new ArrayList<>();
+
+        /** Connection pools (one per endpoint). */
+        private final Pool pool = new Pool();
+
+        /** The topology monitor. */
+        private final Monitor monitor = new Monitor();
+
+        /** How long a write waits for a writer when none is known before NoWriterException. */
+        private Duration writerWaitTimeout = Duration.ofSeconds(1);
+
+        /** The largest replay delay a reader may have and still serve reads. */
+        private Duration maxReplicaLag = Duration.ofSeconds(5);
+
+        /** The largest replay lag in WAL bytes a reader may have and still serve reads. */
+        private long maxReplicaLagBytes = 16L * 1024 * 1024;
+
+        /** Whether reads may go to a fresh reader in another region when none is fresh locally. */
+        private boolean crossRegionReads = true;
+
+        /** Whether reads may go to the writer when no reader is fresh. */
+        private boolean readsFromWriter = true;
+
+        /**
+         * Endpoint names, most preferred first, deciding the writer when several are writable on the
+         * newest timeline. Without it such a tie fails writes rather than guess.
+         */
+        private List<String> writerTieBreak = new ArrayList<>();
+
+        /**
+         * Whether the data source is enabled.
+         *
+         * @return whether enabled
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the data source.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The name.
+         *
+         * @return the name
+         */
+        public String getName() {
+            return name;
+        }
+
+        /**
+         * Sets the name.
+         *
+         * @param name the name
+         */
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        /**
+         * The endpoints.
+         *
+         * @return the mutable list of endpoints
+         */
+        public List<Endpoint> getEndpoints() {
+            return endpoints;
+        }
+
+        /**
+         * The pool settings.
+         *
+         * @return the pool settings
+         */
+        public Pool getPool() {
+            return pool;
+        }
+
+        /**
+         * The monitor settings.
+         *
+         * @return the monitor settings
+         */
+        public Monitor getMonitor() {
+            return monitor;
+        }
+
+        /**
+         * The writer wait timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getWriterWaitTimeout() {
+            return writerWaitTimeout;
+        }
+
+        /**
+         * Sets the writer wait timeout.
+         *
+         * @param writerWaitTimeout the timeout
+         */
+        public void setWriterWaitTimeout(Duration writerWaitTimeout) {
+            this.writerWaitTimeout = writerWaitTimeout;
+        }
+
+        /**
+         * The replica lag bound in time.
+         *
+         * @return the bound
+         */
+        public Duration getMaxReplicaLag() {
+            return maxReplicaLag;
+        }
+
+        /**
+         * Sets the replica lag bound in time.
+         *
+         * @param maxReplicaLag the bound
+         */
+        public void setMaxReplicaLag(Duration maxReplicaLag) {
+            this.maxReplicaLag = maxReplicaLag;
+        }
+
+        /**
+         * The replica lag bound in bytes.
+         *
+         * @return the bound
+         */
+        public long getMaxReplicaLagBytes() {
+            return maxReplicaLagBytes;
+        }
+
+        /**
+         * Sets the replica lag bound in bytes.
+         *
+         * @param maxReplicaLagBytes the bound
+         */
+        public void setMaxReplicaLagBytes(long maxReplicaLagBytes) {
+            this.maxReplicaLagBytes = maxReplicaLagBytes;
+        }
+
+        /**
+         * Whether cross-region reads are allowed.
+         *
+         * @return the choice
+         */
+        public boolean isCrossRegionReads() {
+            return crossRegionReads;
+        }
+
+        /**
+         * Allows or forbids cross-region reads.
+         *
+         * @param crossRegionReads the choice
+         */
+        public void setCrossRegionReads(boolean crossRegionReads) {
+            this.crossRegionReads = crossRegionReads;
+        }
+
+        /**
+         * Whether reads may go to the writer.
+         *
+         * @return the choice
+         */
+        public boolean isReadsFromWriter() {
+            return readsFromWriter;
+        }
+
+        /**
+         * Allows or forbids reads from the writer.
+         *
+         * @param readsFromWriter the choice
+         */
+        public void setReadsFromWriter(boolean readsFromWriter) {
+            this.readsFromWriter = readsFromWriter;
+        }
+
+        /**
+         * The writer tie-break.
+         *
+         * @return the endpoint names
+         */
+        public List<String> getWriterTieBreak() {
+            return writerTieBreak;
+        }
+
+        /**
+         * Sets the writer tie-break.
+         *
+         * @param writerTieBreak the endpoint names
+         */
+        public void setWriterTieBreak(List<String> writerTieBreak) {
+            this.writerTieBreak = writerTieBreak == null ? new ArrayList<>() : writerTieBreak;
+        }
+    }
+
+    /** One database node ({@code dr.datasource.endpoints[*]}). */
+    public static final class Endpoint {
+
+        /** Unique name, used in metrics, logs and the topology (not in the Route 53 answer). */
+        private String name;
+
+        /** The region the node lives in. */
+        private String region;
+
+        /** The JDBC URL, e.g. jdbc:postgresql://10.0.1.5:5432/orders. */
+        private String url;
+
+        /** The database user. */
+        private String username;
+
+        /** The database password. Never logged or shown. */
+        private String password;
+
+        /**
+         * The name.
+         *
+         * @return the name
+         */
+        public String getName() {
+            return name;
+        }
+
+        /**
+         * Sets the name.
+         *
+         * @param name the name
+         */
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        /**
+         * The region.
+         *
+         * @return the region
+         */
+        public String getRegion() {
+            return region;
+        }
+
+        /**
+         * Sets the region.
+         *
+         * @param region the region
+         */
+        public void setRegion(String region) {
+            this.region = region;
+        }
+
+        /**
+         * The JDBC URL.
+         *
+         * @return the URL
+         */
+        public String getUrl() {
+            return url;
+        }
+
+        /**
+         * Sets the JDBC URL.
+         *
+         * @param url the URL
+         */
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        /**
+         * The user.
+         *
+         * @return the user
+         */
+        public String getUsername() {
+            return username;
+        }
+
+        /**
+         * Sets the user.
+         *
+         * @param username the user
+         */
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        /**
+         * The password.
+         *
+         * @return the password
+         */
+        public String getPassword() {
+            return password;
+        }
+
+        /**
+         * Sets the password.
+         *
+         * @param password the password
+         */
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        @Override
+        public String toString() {
+            return "Endpoint[" + name + " in " + region + "]";
+        }
+    }
+
+    /** Per-endpoint connection pools ({@code dr.datasource.pool.*}). */
+    public static final class Pool {
+
+        /** Maximum connections per endpoint. */
+        private int maximumSize = 10;
+
+        /** Idle connections each endpoint pool keeps ready, so a promoted reader takes writes at once. */
+        private int minimumIdle = 2;
+
+        /** How long to wait for a pooled connection and to open a physical one (at least 250ms). */
+        private Duration connectionTimeout = Duration.ofSeconds(1);
+
+        /**
+         * The maximum size.
+         *
+         * @return the size
+         */
+        public int getMaximumSize() {
+            return maximumSize;
+        }
+
+        /**
+         * Sets the maximum size.
+         *
+         * @param maximumSize the size
+         */
+        public void setMaximumSize(int maximumSize) {
+            this.maximumSize = maximumSize;
+        }
+
+        /**
+         * The minimum idle count.
+         *
+         * @return the count
+         */
+        public int getMinimumIdle() {
+            return minimumIdle;
+        }
+
+        /**
+         * Sets the minimum idle count.
+         *
+         * @param minimumIdle the count
+         */
+        public void setMinimumIdle(int minimumIdle) {
+            this.minimumIdle = minimumIdle;
+        }
+
+        /**
+         * The connection timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getConnectionTimeout() {
+            return connectionTimeout;
+        }
+
+        /**
+         * Sets the connection timeout.
+         *
+         * @param connectionTimeout the timeout
+         */
+        public void setConnectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+        }
+    }
+
+    /** The topology monitor ({@code dr.datasource.monitor.*}). */
+    public static final class Monitor {
+
+        /** How often each endpoint is probed while a writer is known. */
+        private Duration probeInterval = Duration.ofMillis(500);
+
+        /** How often each endpoint is probed while no writer is known (at most probe-interval). */
+        private Duration fastProbeInterval = Duration.ofMillis(50);
+
+        /** How long one probe may take, connecting included, before its node counts as down. */
+        private Duration probeTimeout = Duration.ofSeconds(1);
+
+        /**
+         * The probe interval.
+         *
+         * @return the interval
+         */
+        public Duration getProbeInterval() {
+            return probeInterval;
+        }
+
+        /**
+         * Sets the probe interval.
+         *
+         * @param probeInterval the interval
+         */
+        public void setProbeInterval(Duration probeInterval) {
+            this.probeInterval = probeInterval;
+        }
+
+        /**
+         * The fast probe interval.
+         *
+         * @return the interval
+         */
+        public Duration getFastProbeInterval() {
+            return fastProbeInterval;
+        }
+
+        /**
+         * Sets the fast probe interval.
+         *
+         * @param fastProbeInterval the interval
+         */
+        public void setFastProbeInterval(Duration fastProbeInterval) {
+            this.fastProbeInterval = fastProbeInterval;
+        }
+
+        /**
+         * The probe timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getProbeTimeout() {
+            return probeTimeout;
+        }
+
+        /**
+         * Sets the probe timeout.
+         *
+         * @param probeTimeout the timeout
+         */
+        public void setProbeTimeout(Duration probeTimeout) {
+            this.probeTimeout = probeTimeout;
+        }
+    }
+
+    /** The objectives of one data class ({@code dr.objectives.<data-class>.*}). */
+    public static final class Objective {
+
+        /** Recovery time objective: the longest acceptable outage, e.g. 15m. */
+        private Duration rto;
+
+        /** Recovery point objective: the longest acceptable window of lost writes, e.g. 1m. */
+        private Duration rpo;
+
+        /**
+         * Whether the Route 53 health path requires the local reader's replication lag to be within
+         * this objective's RPO (when the writer is in another region).
+         */
+        private boolean gateReadiness = true;
+
+        /**
+         * The RTO.
+         *
+         * @return the RTO
+         */
+        public Duration getRto() {
+            return rto;
+        }
+
+        /**
+         * Sets the RTO.
+         *
+         * @param rto the RTO
+         */
+        public void setRto(Duration rto) {
+            this.rto = rto;
+        }
+
+        /**
+         * The RPO.
+         *
+         * @return the RPO
+         */
+        public Duration getRpo() {
+            return rpo;
+        }
+
+        /**
+         * Sets the RPO.
+         *
+         * @param rpo the RPO
+         */
+        public void setRpo(Duration rpo) {
+            this.rpo = rpo;
+        }
+
+        /**
+         * Whether this objective gates readiness.
+         *
+         * @return the choice
+         */
+        public boolean isGateReadiness() {
+            return gateReadiness;
+        }
+
+        /**
+         * Sets whether this objective gates readiness.
+         *
+         * @param gateReadiness the choice
+         */
+        public void setGateReadiness(boolean gateReadiness) {
+            this.gateReadiness = gateReadiness;
+        }
+    }
+
+    /** Kill switches ({@code dr.killswitch.*}). */
+    public static final class Killswitch {
+
+        /** Whether to create the kill-switch registry (with the drkit.writes switch and the drain switch). */
+        private boolean enabled = true;
+
+        /** Declared switches by name, e.g. dr.killswitch.switches.recommendations.default-state=enabled. */
+        private final Map<String, Switch> switches = new LinkedHashMap<>();
+
+        /** Degraded-mode profiles: switches flipped together, e.g. dr.killswitch.profiles.degraded=search,exports. */
+        private final Map<String, List<String>> profiles = new LinkedHashMap<>();
+
+        /** A watched file source (JSON or properties). */
+        private final FileSource file = new FileSource();
+
+        /** The fleet-wide JDBC table source, read through the routing data source's readers. */
+        private final JdbcSource jdbc = new JdbcSource();
+
+        /** The kill-switch Actuator endpoint's write operations. */
+        private final EndpointAccess endpoint = new EndpointAccess();
+
+        /** How many recent changes the registry keeps for the endpoint. */
+        private int historySize = 256;
+
+        /** After how many consecutive failed reads a source is reported stale. */
+        private int staleAfterFailures = 3;
+
+        /** How often expiries are checked; a setting reverts at most this late. */
+        private Duration expiryCheckInterval = Duration.ofSeconds(1);
+
+        /** How long startup waits for the sources' first reads. */
+        private Duration startupTimeout = Duration.ofSeconds(10);
+
+        /** A file keeping what each source last said, used when a source is down at startup. */
+        private String localSnapshot;
+
+        /**
+         * Whether enabled.
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the registry.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The declared switches.
+         *
+         * @return the switches by name
+         */
+        public Map<String, Switch> getSwitches() {
+            return switches;
+        }
+
+        /**
+         * The profiles.
+         *
+         * @return the profiles by name
+         */
+        public Map<String, List<String>> getProfiles() {
+            return profiles;
+        }
+
+        /**
+         * The file source.
+         *
+         * @return the file source settings
+         */
+        public FileSource getFile() {
+            return file;
+        }
+
+        /**
+         * The JDBC source.
+         *
+         * @return the JDBC source settings
+         */
+        public JdbcSource getJdbc() {
+            return jdbc;
+        }
+
+        /**
+         * The endpoint access settings.
+         *
+         * @return the settings
+         */
+        public EndpointAccess getEndpoint() {
+            return endpoint;
+        }
+
+        /**
+         * The history size.
+         *
+         * @return the size
+         */
+        public int getHistorySize() {
+            return historySize;
+        }
+
+        /**
+         * Sets the history size.
+         *
+         * @param historySize the size
+         */
+        public void setHistorySize(int historySize) {
+            this.historySize = historySize;
+        }
+
+        /**
+         * The stale threshold.
+         *
+         * @return the number of failures
+         */
+        public int getStaleAfterFailures() {
+            return staleAfterFailures;
+        }
+
+        /**
+         * Sets the stale threshold.
+         *
+         * @param staleAfterFailures the number of failures
+         */
+        public void setStaleAfterFailures(int staleAfterFailures) {
+            this.staleAfterFailures = staleAfterFailures;
+        }
+
+        /**
+         * The expiry check interval.
+         *
+         * @return the interval
+         */
+        public Duration getExpiryCheckInterval() {
+            return expiryCheckInterval;
+        }
+
+        /**
+         * Sets the expiry check interval.
+         *
+         * @param expiryCheckInterval the interval
+         */
+        public void setExpiryCheckInterval(Duration expiryCheckInterval) {
+            this.expiryCheckInterval = expiryCheckInterval;
+        }
+
+        /**
+         * The startup timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getStartupTimeout() {
+            return startupTimeout;
+        }
+
+        /**
+         * Sets the startup timeout.
+         *
+         * @param startupTimeout the timeout
+         */
+        public void setStartupTimeout(Duration startupTimeout) {
+            this.startupTimeout = startupTimeout;
+        }
+
+        /**
+         * The local snapshot file.
+         *
+         * @return the path, or {@code null}
+         */
+        public String getLocalSnapshot() {
+            return localSnapshot;
+        }
+
+        /**
+         * Sets the local snapshot file.
+         *
+         * @param localSnapshot the path
+         */
+        public void setLocalSnapshot(String localSnapshot) {
+            this.localSnapshot = localSnapshot;
+        }
+    }
+
+    /** One declared switch ({@code dr.killswitch.switches.<name>.*}). */
+    public static final class Switch {
+
+        /** The state when no source and no override says otherwise: enabled or killed. */
+        private SwitchDefault defaultState = SwitchDefault.ENABLED;
+
+        /** What the switch guards, for humans. */
+        private String description = "";
+
+        /**
+         * The default state.
+         *
+         * @return the state
+         */
+        public SwitchDefault getDefaultState() {
+            return defaultState;
+        }
+
+        /**
+         * Sets the default state.
+         *
+         * @param defaultState the state
+         */
+        public void setDefaultState(SwitchDefault defaultState) {
+            this.defaultState = defaultState;
+        }
+
+        /**
+         * The description.
+         *
+         * @return the description
+         */
+        public String getDescription() {
+            return description;
+        }
+
+        /**
+         * Sets the description.
+         *
+         * @param description the description
+         */
+        public void setDescription(String description) {
+            this.description = description == null ? "" : description;
+        }
+    }
+
+    /** The default state of a declared switch. */
+    public enum SwitchDefault {
+        /** The guarded feature runs. */
+        ENABLED,
+        /** The guarded feature is off until something enables it. */
+        KILLED
+    }
+
+    /** A watched file source ({@code dr.killswitch.file.*}). */
+    public static final class FileSource {
+
+        /** The file (.json or .properties); unset for no file source. */
+        private String path;
+
+        /** How often to re-read the file in addition to watching it. */
+        private Duration pollInterval = Duration.ofSeconds(5);
+
+        /** Whether to watch the file for changes. */
+        private boolean watch = true;
+
+        /**
+         * The path.
+         *
+         * @return the path, or {@code null}
+         */
+        public String getPath() {
+            return path;
+        }
+
+        /**
+         * Sets the path.
+         *
+         * @param path the path
+         */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /**
+         * The poll interval.
+         *
+         * @return the interval
+         */
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        /**
+         * Sets the poll interval.
+         *
+         * @param pollInterval the interval
+         */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        /**
+         * Whether the file is watched.
+         *
+         * @return the choice
+         */
+        public boolean isWatch() {
+            return watch;
+        }
+
+        /**
+         * Sets whether the file is watched.
+         *
+         * @param watch the choice
+         */
+        public void setWatch(boolean watch) {
+            this.watch = watch;
+        }
+    }
+
+    /** The fleet-wide table source ({@code dr.killswitch.jdbc.*}). */
+    public static final class JdbcSource {
+
+        /** Whether to read switches from a table shared by the fleet. */
+        private boolean enabled;
+
+        /** The table (see JdbcSwitchSource.postgresqlSchema()). */
+        private String table = "drkit_kill_switch";
+
+        /** How often to read the table. */
+        private Duration pollInterval = Duration.ofSeconds(5);
+
+        /** The query timeout of each read. */
+        private Duration queryTimeout = Duration.ofSeconds(2);
+
+        /**
+         * Whether enabled.
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the source.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The table.
+         *
+         * @return the table
+         */
+        public String getTable() {
+            return table;
+        }
+
+        /**
+         * Sets the table.
+         *
+         * @param table the table
+         */
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        /**
+         * The poll interval.
+         *
+         * @return the interval
+         */
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        /**
+         * Sets the poll interval.
+         *
+         * @param pollInterval the interval
+         */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        /**
+         * The query timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getQueryTimeout() {
+            return queryTimeout;
+        }
+
+        /**
+         * Sets the query timeout.
+         *
+         * @param queryTimeout the timeout
+         */
+        public void setQueryTimeout(Duration queryTimeout) {
+            this.queryTimeout = queryTimeout;
+        }
+    }
+
+    /** Who may change switches over HTTP ({@code dr.killswitch.endpoint.*}). */
+    public static final class EndpointAccess {
+
+        /**
+         * The role required for write operations when Spring Security is active (checked as
+         * HttpServletRequest#isUserInRole, so authority ROLE_DR_OPERATOR by default).
+         */
+        private String role = "DR_OPERATOR";
+
+        /**
+         * Whether write operations are allowed when Spring Security is NOT active. Off by default:
+         * without authentication anyone who reaches the endpoint could flip switches.
+         */
+        private boolean writesWithoutSecurity;
+
+        /**
+         * The role.
+         *
+         * @return the role
+         */
+        public String getRole() {
+            return role;
+        }
+
+        /**
+         * Sets the role.
+         *
+         * @param role the role
+         */
+        public void setRole(String role) {
+            this.role = role;
+        }
+
+        /**
+         * Whether writes are allowed without security.
+         *
+         * @return the choice
+         */
+        public boolean isWritesWithoutSecurity() {
+            return writesWithoutSecurity;
+        }
+
+        /**
+         * Allows or forbids writes without security.
+         *
+         * @param writesWithoutSecurity the choice
+         */
+        public void setWritesWithoutSecurity(boolean writesWithoutSecurity) {
+            this.writesWithoutSecurity = writesWithoutSecurity;
+        }
+    }
+
+    /** HTTP Idempotency-Key support ({@code dr.idempotency.*}). */
+    public static final class Idempotency {
+
+        /** Whether to handle the Idempotency-Key header on @Idempotent handlers and configured paths. */
+        private boolean enabled = true;
+
+        /** Where records live: auto (JDBC when the routing data source exists, else memory), memory or jdbc. */
+        private StoreType store = StoreType.AUTO;
+
+        /** The request header carrying the key. */
+        private String headerName = "Idempotency-Key";
+
+        /** How long an in-progress claim holds the key before a retry with the same payload may take it over. */
+        private Duration leaseDuration = Duration.ofMinutes(1);
+
+        /** How long a completed response is replayed for its key. */
+        private Duration recordTtl = Duration.ofHours(24);
+
+        /** How long a request waits for another one holding its key before answering 409. */
+        private Duration inProgressWait = Duration.ZERO;
+
+        /** The largest request body (bytes) an idempotent request may have; larger ones get 413. */
+        private int maxBodySize = 1024 * 1024;
+
+        /**
+         * Routes treated as @Idempotent(required = true) without the annotation, e.g. 'POST
+         * /orders/**' (Spring path patterns).
+         */
+        private List<String> paths = new ArrayList<>();
+
+        /** The in-memory store. */
+        private final MemoryStore memory = new MemoryStore();
+
+        /** The JDBC store. */
+        private final JdbcStore jdbc = new JdbcStore();
+
+        /**
+         * Whether enabled.
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the support.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The store type.
+         *
+         * @return the type
+         */
+        public StoreType getStore() {
+            return store;
+        }
+
+        /**
+         * Sets the store type.
+         *
+         * @param store the type
+         */
+        public void setStore(StoreType store) {
+            this.store = store;
+        }
+
+        /**
+         * The header name.
+         *
+         * @return the name
+         */
+        public String getHeaderName() {
+            return headerName;
+        }
+
+        /**
+         * Sets the header name.
+         *
+         * @param headerName the name
+         */
+        public void setHeaderName(String headerName) {
+            this.headerName = headerName;
+        }
+
+        /**
+         * The lease duration.
+         *
+         * @return the duration
+         */
+        public Duration getLeaseDuration() {
+            return leaseDuration;
+        }
+
+        /**
+         * Sets the lease duration.
+         *
+         * @param leaseDuration the duration
+         */
+        public void setLeaseDuration(Duration leaseDuration) {
+            this.leaseDuration = leaseDuration;
+        }
+
+        /**
+         * The record TTL.
+         *
+         * @return the TTL
+         */
+        public Duration getRecordTtl() {
+            return recordTtl;
+        }
+
+        /**
+         * Sets the record TTL.
+         *
+         * @param recordTtl the TTL
+         */
+        public void setRecordTtl(Duration recordTtl) {
+            this.recordTtl = recordTtl;
+        }
+
+        /**
+         * The in-progress wait.
+         *
+         * @return the wait
+         */
+        public Duration getInProgressWait() {
+            return inProgressWait;
+        }
+
+        /**
+         * Sets the in-progress wait.
+         *
+         * @param inProgressWait the wait
+         */
+        public void setInProgressWait(Duration inProgressWait) {
+            this.inProgressWait = inProgressWait;
+        }
+
+        /**
+         * The body size bound.
+         *
+         * @return the bound in bytes
+         */
+        public int getMaxBodySize() {
+            return maxBodySize;
+        }
+
+        /**
+         * Sets the body size bound.
+         *
+         * @param maxBodySize the bound in bytes
+         */
+        public void setMaxBodySize(int maxBodySize) {
+            this.maxBodySize = maxBodySize;
+        }
+
+        /**
+         * The configured paths.
+         *
+         * @return the paths
+         */
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        /**
+         * Sets the configured paths.
+         *
+         * @param paths the paths
+         */
+        public void setPaths(List<String> paths) {
+            this.paths = paths == null ? new ArrayList<>() : paths;
+        }
+
+        /**
+         * The in-memory store settings.
+         *
+         * @return the settings
+         */
+        public MemoryStore getMemory() {
+            return memory;
+        }
+
+        /**
+         * The JDBC store settings.
+         *
+         * @return the settings
+         */
+        public JdbcStore getJdbc() {
+            return jdbc;
+        }
+    }
+
+    /** Where idempotency records live. */
+    public enum StoreType {
+        /** JDBC when the routing data source and dr-jdbc's store are available, else memory. */
+        AUTO,
+        /** In this process's memory: single instance and tests only. */
+        MEMORY,
+        /** In a table next to the data, in the request's transaction. */
+        JDBC
+    }
+
+    /** The in-memory idempotency store ({@code dr.idempotency.memory.*}). */
+    public static final class MemoryStore {
+
+        /** The most records kept; older ones are evicted (and their keys forgotten) when full. */
+        private long maximumSize = 100_000;
+
+        /**
+         * The maximum size.
+         *
+         * @return the size
+         */
+        public long getMaximumSize() {
+            return maximumSize;
+        }
+
+        /**
+         * Sets the maximum size.
+         *
+         * @param maximumSize the size
+         */
+        public void setMaximumSize(long maximumSize) {
+            this.maximumSize = maximumSize;
+        }
+    }
+
+    /** The JDBC idempotency store ({@code dr.idempotency.jdbc.*}). */
+    public static final class JdbcStore {
+
+        /** The table holding the records. */
+        private String table = "drkit_idempotency";
+
+        /** Whether to create the table at startup if it does not exist (on the writer). */
+        private boolean createTable;
+
+        /**
+         * The table.
+         *
+         * @return the table
+         */
+        public String getTable() {
+            return table;
+        }
+
+        /**
+         * Sets the table.
+         *
+         * @param table the table
+         */
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        /**
+         * Whether the table is created at startup.
+         *
+         * @return the choice
+         */
+        public boolean isCreateTable() {
+            return createTable;
+        }
+
+        /**
+         * Sets whether the table is created at startup.
+         *
+         * @param createTable the choice
+         */
+        public void setCreateTable(boolean createTable) {
+            this.createTable = createTable;
+        }
+    }
+
+    /** Health and readiness ({@code dr.health.*}). */
+    public static final class Health {
+
+        /** The role this region must be able to serve to be ready. */
+        private ServingRole role = ServingRole.READ_WRITE;
+
+        /** Whether a writer in another region counts as reachable for a read-write region. */
+        private boolean crossRegionWrites;
+
+        /** The kill switch that drains this region (killed: the Route 53 path answers 503). */
+        private String drainSwitch = "region-traffic";
+
+        /**
+         * How long a fleet switch source that fails to read may go without a successful read before
+         * this region stops being ready.
+         */
+        private Duration switchSourceMaxAge = Duration.ofSeconds(30);
+
+        /** How often readiness is recomputed besides on topology and switch changes. */
+        private Duration refreshInterval = Duration.ofMillis(500);
+
+        /** The Route 53 health path. */
+        private final Route53 route53 = new Route53();
+
+        /**
+         * The role.
+         *
+         * @return the role
+         */
+        public ServingRole getRole() {
+            return role;
+        }
+
+        /**
+         * Sets the role.
+         *
+         * @param role the role
+         */
+        public void setRole(ServingRole role) {
+            this.role = role;
+        }
+
+        /**
+         * Whether cross-region writes count.
+         *
+         * @return the choice
+         */
+        public boolean isCrossRegionWrites() {
+            return crossRegionWrites;
+        }
+
+        /**
+         * Sets whether cross-region writes count.
+         *
+         * @param crossRegionWrites the choice
+         */
+        public void setCrossRegionWrites(boolean crossRegionWrites) {
+            this.crossRegionWrites = crossRegionWrites;
+        }
+
+        /**
+         * The drain switch.
+         *
+         * @return the switch name
+         */
+        public String getDrainSwitch() {
+            return drainSwitch;
+        }
+
+        /**
+         * Sets the drain switch.
+         *
+         * @param drainSwitch the switch name
+         */
+        public void setDrainSwitch(String drainSwitch) {
+            this.drainSwitch = drainSwitch;
+        }
+
+        /**
+         * The source age bound.
+         *
+         * @return the bound
+         */
+        public Duration getSwitchSourceMaxAge() {
+            return switchSourceMaxAge;
+        }
+
+        /**
+         * Sets the source age bound.
+         *
+         * @param switchSourceMaxAge the bound
+         */
+        public void setSwitchSourceMaxAge(Duration switchSourceMaxAge) {
+            this.switchSourceMaxAge = switchSourceMaxAge;
+        }
+
+        /**
+         * The refresh interval.
+         *
+         * @return the interval
+         */
+        public Duration getRefreshInterval() {
+            return refreshInterval;
+        }
+
+        /**
+         * Sets the refresh interval.
+         *
+         * @param refreshInterval the interval
+         */
+        public void setRefreshInterval(Duration refreshInterval) {
+            this.refreshInterval = refreshInterval;
+        }
+
+        /**
+         * The Route 53 path settings.
+         *
+         * @return the settings
+         */
+        public Route53 getRoute53() {
+            return route53;
+        }
+    }
+
+    /** The Route 53 health path ({@code dr.health.route53.*}). */
+    public static final class Route53 {
+
+        /** Whether to serve the Route 53 health path on the application's port. */
+        private boolean enabled = true;
+
+        /** The path; plain GET, unauthenticated. */
+        private String path = "/dr/route53";
+
+        /**
+         * What a 200 answer's body starts with; configure the same string as the health check's search
+         * string.
+         */
+        private String matchString = "DR_READY";
+
+        /**
+         * Whether enabled.
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the path.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The path.
+         *
+         * @return the path
+         */
+        public String getPath() {
+            return path;
+        }
+
+        /**
+         * Sets the path.
+         *
+         * @param path the path
+         */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /**
+         * The match string.
+         *
+         * @return the string
+         */
+        public String getMatchString() {
+            return matchString;
+        }
+
+        /**
+         * Sets the match string.
+         *
+         * @param matchString the string
+         */
+        public void setMatchString(String matchString) {
+            this.matchString = matchString;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.github.drkit.spring.app;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/** The application the starter's tests run: orders with Idempotency-Key, and routing probes. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({OrderController.class, RoutingController.class, RoutingProbe.class})
+public class TestApp {
+
+    /** Spring Security and its Actuator rules, excluded by tests that run without security. */
+    public static final String WITHOUT_SECURITY = "spring.autoconfigure.exclude="
+            + "org.springframework.boot.autoconfigure.security.servlet.SecurityAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.SecurityFilterAutoConfiguration,"
+            + "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration,"
+            + "org.springframework.boot.actuate.autoconfigure.security.servlet.ManagementWebSecurityAutoConfiguration";
+}
