@@ -1,0 +1,173 @@
+package io.github.drkit.benchmarks;
+
+import io.github.drkit.benchmarks.failover.FailoverHarness;
+import io.github.drkit.benchmarks.failover.FailoverResults;
+import io.github.drkit.benchmarks.report.JmhFigures;
+import io.github.drkit.benchmarks.report.MachineInfo;
+import io.github.drkit.benchmarks.report.ResultsReport;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs everything: the JMH suite (with {@code -prof gc}), then the failover harness, then writes
+ * RESULTS.md with the machine, every figure, the ratios and the goals.
+ *
+ * <pre>
+ * java -jar benchmarks/target/drkit-benchmarks.jar full|smoke [--only=jmh|failover] [--trials=N]
+ *     [--include=REGEX] [--out-dir=DIR]
+ * </pre>
+ *
+ * {@code full} writes {@code RESULTS.md} and {@code results/} into the benchmarks module directory;
+ * {@code smoke} (one short iteration of each benchmark, one trial of each scenario and client)
+ * writes into its {@code target/smoke-results/}. Exit code 0 when everything ran (goals not met do
+ * not fail the run; the report says so).
+ */
+public final class BenchmarkSuite {
+
+    private BenchmarkSuite() {}
+
+    /**
+     * Entry point.
+     *
+     * @param args see the class comment
+     * @throws Exception if a part cannot run
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
+            System.err.println(
+                    "usage: full|smoke [--only=jmh|failover] [--trials=N] [--include=REGEX] [--out-dir=DIR]");
+            System.exit(2);
+        }
+        // The AWS wrapper logs every failover step through java.util.logging at INFO: keep the console readable.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        String mode = args[0];
+        boolean smoke = mode.equals("smoke");
+        String only = null;
+        Integer trials = null;
+        String include = "io\\.github\\.drkit\\.benchmarks\\.jmh\\..*";
+        Path outDir = null;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("--only=")) {
+                only = a.substring("--only=".length());
+            } else if (a.startsWith("--trials=")) {
+                trials = Integer.parseInt(a.substring("--trials=".length()));
+            } else if (a.startsWith("--include=")) {
+                include = a.substring("--include=".length());
+            } else if (a.startsWith("--out-dir=")) {
+                outDir = Path.of(a.substring("--out-dir=".length()));
+            } else {
+                throw new IllegalArgumentException("unknown argument " + a);
+            }
+        }
+        Path module = moduleDirectory();
+        if (outDir == null) {
+            outDir = smoke ? module.resolve("target/smoke-results") : module;
+        }
+        Path rawDir = smoke ? outDir : outDir.resolve("results");
+        Files.createDirectories(rawDir);
+
+        String startedAt =
+                DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        String loadBeforeJmh = MachineInfo.loadAverage();
+        JmhFigures figures = JmhFigures.from(List.of());
+        String jmhSettings = "not run";
+        long t0 = System.nanoTime();
+        if (!"failover".equals(only)) {
+            ChainedOptionsBuilder opts = new OptionsBuilder()
+                    .include(include)
+                    .addProfiler(GCProfiler.class)
+                    .forks(1)
+                    .shouldFailOnError(true)
+                    .result(rawDir.resolve("jmh.json").toString())
+                    .resultFormat(ResultFormatType.JSON);
+            if (smoke) {
+                opts.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1));
+                jmhSettings = "1 fork, no warm-up, 1 × 1 s measurement (smoke)";
+            } else {
+                opts.warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(2))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(2));
+                jmhSettings = "JMH 1.37, 1 fork per benchmark, 3 × 2 s warm-up, 5 × 2 s measurement, -prof gc";
+            }
+            Collection<RunResult> results = runJmh(opts);
+            figures = JmhFigures.from(results);
+        }
+        long t1 = System.nanoTime();
+        String loadAfterJmh = MachineInfo.loadAverage();
+        FailoverResults failover = null;
+        if (!"jmh".equals(only)) {
+            FailoverHarness.Settings settings =
+                    smoke ? FailoverHarness.Settings.smoke() : FailoverHarness.Settings.full();
+            if (trials != null) {
+                settings = settings.withTrials(trials);
+            }
+            failover = new FailoverHarness(settings, line -> System.out.println("[failover] " + line)).runAll();
+            Files.writeString(rawDir.resolve("failover-trials.csv"), failover.csv());
+        }
+        long t2 = System.nanoTime();
+        String loadAfterFailover = MachineInfo.loadAverage();
+
+        String command = smoke
+                ? "./mvnw -B -pl benchmarks -am -Pbenchmarks -DskipTests -Ddrkit.bench.mode=smoke verify"
+                : "./mvnw -B -pl benchmarks -am -Pbenchmarks -DskipTests verify";
+        ResultsReport report = new ResultsReport(
+                new ResultsReport.RunContext(
+                        mode,
+                        command,
+                        startedAt,
+                        jmhSettings,
+                        loadBeforeJmh,
+                        loadAfterJmh,
+                        loadAfterFailover,
+                        minutes(t1 - t0),
+                        minutes(t2 - t1)),
+                figures,
+                failover);
+        Path out = outDir.resolve(smoke ? "RESULTS-smoke.md" : "RESULTS.md");
+        Files.writeString(out, report.markdown());
+        System.out.println("wrote " + out.toAbsolutePath());
+    }
+
+    private static Collection<RunResult> runJmh(ChainedOptionsBuilder opts) throws RunnerException {
+        return new Runner(opts.build()).run();
+    }
+
+    private static String minutes(long nanos) {
+        Duration d = Duration.ofNanos(nanos);
+        return String.format(Locale.ROOT, "%d min %02d s", d.toMinutes(), d.toSecondsPart());
+    }
+
+    /** The benchmarks module directory: the parent of the {@code target/} this code runs from. */
+    private static Path moduleDirectory() throws URISyntaxException, IOException {
+        Path code = Path.of(BenchmarkSuite.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
+                .toAbsolutePath();
+        for (Path p = code; p != null; p = p.getParent()) {
+            if (p.getFileName() != null && p.getFileName().toString().equals("target")) {
+                return p.getParent();
+            }
+        }
+        return Path.of("").toAbsolutePath();
+    }
+}

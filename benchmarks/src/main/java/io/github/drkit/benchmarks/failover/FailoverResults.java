@@ -1,0 +1,325 @@
+package io.github.drkit.benchmarks.failover;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The trials of one harness run and their summaries per scenario and client, as Markdown for
+ * RESULTS.md and as CSV (one line per trial). Immutable.
+ */
+public final class FailoverResults {
+
+    private final FailoverHarness.Settings settings;
+    private final String serverVersion;
+    private final List<TrialResult> trials;
+
+    FailoverResults(FailoverHarness.Settings settings, String serverVersion, List<TrialResult> trials) {
+        this.settings = settings;
+        this.serverVersion = serverVersion;
+        this.trials = List.copyOf(trials);
+    }
+
+    private List<TrialResult> of(Scenario s, ClientKind k) {
+        return trials.stream().filter(t -> t.scenario() == s && t.client() == k).toList();
+    }
+
+    private static List<TrialResult> measured(List<TrialResult> ts) {
+        return ts.stream().filter(t -> t.setupFailure() == null).toList();
+    }
+
+    private Stats promotionStats(Scenario s, ClientKind k) {
+        return Stats.of(measured(of(s, k)).stream()
+                .mapToLong(TrialResult::promotionToFirstWriteNanos)
+                .toArray());
+    }
+
+    private Stats faultStats(Scenario s, ClientKind k) {
+        return Stats.of(measured(of(s, k)).stream()
+                .mapToLong(TrialResult::faultToFirstWriteNanos)
+                .toArray());
+    }
+
+    private int wrong(Scenario s, ClientKind k) {
+        return of(s, k).stream().mapToInt(TrialResult::wrongNodeWrites).sum();
+    }
+
+    private int stuck(Scenario s, ClientKind k) {
+        return of(s, k).stream().mapToInt(TrialResult::stuckThreads).sum();
+    }
+
+    /**
+     * The goals the harness checks, each with whether it was met and the figures behind it.
+     *
+     * @return goal lines for the report, in Markdown
+     */
+    public List<String> goals() {
+        List<String> lines = new ArrayList<>();
+        for (Scenario s : Scenario.values()) {
+            Stats drkit = promotionStats(s, ClientKind.DRKIT);
+            Stats pgjdbc = promotionStats(s, ClientKind.PGJDBC_HIKARI);
+            if (drkit.count() == 0 || pgjdbc.count() == 0) {
+                continue;
+            }
+            long d = drkit.median();
+            long p = pgjdbc.median();
+            boolean met = d >= 0 && (p < 0 || d <= p);
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s drkit's promotion → first write no slower than pgjdbc's, scenario %s: drkit median %s vs"
+                            + " pgjdbc median %s%s",
+                    met ? "**met**" : "**not met**",
+                    s.title(),
+                    ms(d, settings),
+                    ms(p, settings),
+                    d > 0 && p > 0 ? String.format(Locale.ROOT, " (drkit / pgjdbc = %.2f)", (double) d / p) : ""));
+        }
+        for (Scenario s : Scenario.values()) {
+            int w = wrong(s, ClientKind.DRKIT);
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s zero wrong-node writes for drkit, scenario %s: %d",
+                    w == 0 ? "**met**" : "**not met**",
+                    s.title(),
+                    w));
+        }
+        int st = stuck(Scenario.BLACK_HOLE, ClientKind.DRKIT);
+        lines.add(String.format(
+                Locale.ROOT,
+                "%s zero drkit threads stuck > 5 s, scenario %s: %d",
+                st == 0 ? "**met**" : "**not met**",
+                Scenario.BLACK_HOLE.title(),
+                st));
+        return lines;
+    }
+
+    /**
+     * The per-scenario tables.
+     *
+     * @return Markdown
+     */
+    public String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(
+                Locale.ROOT,
+                "%d trials per scenario and client, the clients taking turns within each trial number; PostgreSQL %s,"
+                        + " a fresh primary + one asynchronous streaming standby per trial (dr-testkit, fsync off,"
+                        + " loopback). Load: %d threads, each inserting one keyed row per call in auto-commit (`INSERT"
+                        + " ... RETURNING inet_server_port()`, which tells where the acknowledged write landed), %d ms"
+                        + " between calls. The fault comes after %d acknowledged writes; the standby is promoted right"
+                        + " after it. \"promotion → first write\" runs from the harness calling `pg_promote()` (the"
+                        + " server's own promotion time is included, the same for every client; `pg_promote(true)`"
+                        + " itself returned after a median of %s, as it polls every 100 ms) to the first write"
+                        + " acknowledged by the new primary; \"fault → first write\" from the moment the fault"
+                        + " was injected. A trial without such a write within %d s counts as slower than all others"
+                        + " (shown as \"> %d s\"). Wrong-node writes: acknowledged writes started after the old primary"
+                        + " was out that landed anywhere but the new primary; in scenarios 2 and 3 the rows the old"
+                        + " primary wrote after it was cut off (2) or restarted (3) are also counted in its table"
+                        + " (\"db\"; its server clock). Stuck: load"
+                        + " threads that spent more than 5 s inside one call. Errors: failed calls by exception type and"
+                        + " SQLState (the root cause after \"<-\"), over all trials.%n%n",
+                settings.trials(),
+                serverVersion,
+                settings.threads(),
+                settings.pace().toMillis(),
+                settings.steadyAcks(),
+                ms(
+                        Stats.of(trials.stream()
+                                        .filter(t -> t.setupFailure() == null)
+                                        .mapToLong(TrialResult::promoteCallNanos)
+                                        .toArray())
+                                .median(),
+                        settings),
+                settings.window().toSeconds(),
+                settings.window().toSeconds()));
+        md.append("Clients:\n\n");
+        for (ClientKind k : ClientKind.values()) {
+            md.append("- `").append(k).append("`: ").append(k.description()).append('\n');
+        }
+        md.append('\n');
+        for (Scenario s : Scenario.values()) {
+            md.append("#### ")
+                    .append(s.title())
+                    .append("\n\n")
+                    .append(s.description())
+                    .append(".\n\n");
+            md.append("| client | promotion → first write, median / p90 / max | fault → first write, median / p90 / max"
+                    + " | trials without a write | wrong-node writes (db) |");
+            if (s == Scenario.SPLIT_BRAIN) {
+                md.append(" fresh client's writes on the old primary |");
+            }
+            md.append(" threads stuck > 5 s | errors by type |\n");
+            md.append("|---|---|---|---|---|");
+            if (s == Scenario.SPLIT_BRAIN) {
+                md.append("---|");
+            }
+            md.append("---|---|\n");
+            for (ClientKind k : ClientKind.values()) {
+                md.append(row(s, k)).append('\n');
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private String row(Scenario s, ClientKind k) {
+        List<TrialResult> all = of(s, k);
+        List<TrialResult> ok = measured(all);
+        StringBuilder r = new StringBuilder("| `").append(k).append("` | ");
+        if (ok.isEmpty()) {
+            String why = all.stream().map(TrialResult::setupFailure).distinct().collect(Collectors.joining("; "));
+            r.append("not measured in any trial: ").append(escape(why)).append(" | | | | ");
+            if (s == Scenario.SPLIT_BRAIN) {
+                r.append(" | ");
+            }
+            r.append(" | ").append(escape(errors(all))).append(" |");
+            return r.toString();
+        }
+        Stats p = promotionStats(s, k);
+        Stats f = faultStats(s, k);
+        r.append(triple(p)).append(" | ").append(triple(f)).append(" | ");
+        r.append(p.missing()).append(" of ").append(p.count());
+        if (ok.size() < all.size()) {
+            r.append(" (").append(all.size() - ok.size()).append(" not measured)");
+        }
+        r.append(" | ").append(wrong(s, k));
+        long db = ok.stream()
+                .mapToLong(TrialResult::dbWrongRows)
+                .filter(v -> v >= 0)
+                .sum();
+        boolean dbKnown = ok.stream().anyMatch(t -> t.dbWrongRows() >= 0);
+        r.append(dbKnown ? " (db " + db + ")" : "").append(" | ");
+        if (s == Scenario.SPLIT_BRAIN) {
+            int fw = ok.stream().mapToInt(TrialResult::freshWrong).sum();
+            int ft = ok.stream().mapToInt(TrialResult::freshWrites).sum();
+            r.append(fw).append(" of ").append(ft).append(" | ");
+        }
+        int stuck = stuck(s, k);
+        long trialsWithStuck = ok.stream().filter(t -> t.stuckThreads() > 0).count();
+        r.append(stuck);
+        if (stuck > 0) {
+            r.append(" (in ").append(trialsWithStuck).append(" trials)");
+        }
+        int left = ok.stream().mapToInt(TrialResult::threadsLeft).sum();
+        if (left > 0) {
+            r.append("; ").append(left).append(" still alive after close");
+        }
+        r.append(" | ").append(escape(errors(all))).append(" |");
+        return r.toString();
+    }
+
+    private String triple(Stats s) {
+        return ms(s.median(), settings) + " / " + ms(s.percentile(90), settings) + " / " + ms(s.max(), settings);
+    }
+
+    private static String ms(long nanos, FailoverHarness.Settings settings) {
+        if (nanos < 0) {
+            return "> " + settings.window().toSeconds() + " s";
+        }
+        double ms = nanos / 1e6;
+        return ms >= 100 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%.1f ms", ms);
+    }
+
+    private static String errors(List<TrialResult> ts) {
+        Map<String, Integer> total = new TreeMap<>();
+        for (TrialResult t : ts) {
+            t.errors().forEach((type, n) -> total.merge(type, n, Integer::sum));
+        }
+        if (total.isEmpty()) {
+            return "none";
+        }
+        Map<String, Integer> sorted = new LinkedHashMap<>();
+        total.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted.entrySet().stream()
+                .map(e -> e.getValue() + "× " + e.getKey())
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String escape(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    /**
+     * The per-scenario medians of promotion → first write, for the headline.
+     *
+     * @param s the scenario
+     * @param k the client
+     * @return the median in nanoseconds, -1 if beyond the window or not measured
+     */
+    long medianPromotionToWrite(Scenario s, ClientKind k) {
+        return promotionStats(s, k).median();
+    }
+
+    /**
+     * One line per trial.
+     *
+     * @return CSV with a header
+     */
+    public String csv() {
+        StringBuilder csv = new StringBuilder(
+                "scenario,client,trial,not_measured,promotion_to_first_write_ms,fault_to_first_write_ms,"
+                        + "pg_promote_call_ms,acked,"
+                        + "wrong_node_writes,db_wrong_rows,fresh_writes,fresh_wrong,stuck_threads,threads_left,errors\n");
+        for (TrialResult t : trials) {
+            csv.append(String.join(
+                            ",",
+                            t.scenario().name(),
+                            t.client().name(),
+                            Integer.toString(t.trial()),
+                            quote(t.setupFailure() == null ? "" : t.setupFailure()),
+                            msCsv(t.promotionToFirstWriteNanos()),
+                            msCsv(t.faultToFirstWriteNanos()),
+                            msCsv(t.promoteCallNanos()),
+                            Integer.toString(t.acked()),
+                            Integer.toString(t.wrongNodeWrites()),
+                            Long.toString(t.dbWrongRows()),
+                            Integer.toString(t.freshWrites()),
+                            Integer.toString(t.freshWrong()),
+                            Integer.toString(t.stuckThreads()),
+                            Integer.toString(t.threadsLeft()),
+                            quote(t.errors().toString())))
+                    .append('\n');
+        }
+        return csv.toString();
+    }
+
+    /**
+     * A one-line headline for scenario 1 (drkit vs pgjdbc medians).
+     *
+     * @return the headline
+     */
+    public String headline() {
+        StringBuilder h = new StringBuilder();
+        for (Scenario s : Scenario.values()) {
+            long d = medianPromotionToWrite(s, ClientKind.DRKIT);
+            long p = medianPromotionToWrite(s, ClientKind.PGJDBC_HIKARI);
+            long a = medianPromotionToWrite(s, ClientKind.AWS_WRAPPER_FAILOVER);
+            h.append(String.format(
+                    Locale.ROOT,
+                    "- %s: promotion → first write, median: drkit %s, pgjdbc %s, AWS wrapper %s; wrong-node writes:"
+                            + " drkit %d, pgjdbc %d, AWS wrapper %d%n",
+                    s.title(),
+                    ms(d, settings),
+                    ms(p, settings),
+                    measured(of(s, ClientKind.AWS_WRAPPER_FAILOVER)).isEmpty() ? "not measured" : ms(a, settings),
+                    wrong(s, ClientKind.DRKIT),
+                    wrong(s, ClientKind.PGJDBC_HIKARI),
+                    wrong(s, ClientKind.AWS_WRAPPER_FAILOVER)));
+        }
+        return h.toString();
+    }
+
+    private static String msCsv(long nanos) {
+        return nanos < 0 ? "" : String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+}
