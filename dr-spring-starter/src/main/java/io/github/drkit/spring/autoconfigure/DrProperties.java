@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 
 /**
  * drkit's configuration, under {@code dr.}. Bound by Spring Boot (kebab-case in files, relaxed
@@ -32,7 +34,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * <p>A mutable binding target, as Boot's own properties classes are; read it only after startup.
  */
 @ConfigurationProperties(prefix = "dr")
-public final class DrProperties implements InitializingBean {
+public final class DrProperties implements InitializingBean, EnvironmentAware {
 
     static final Pattern REGION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~/-]*");
@@ -62,6 +64,18 @@ public final class DrProperties implements InitializingBean {
 
     /** The Route 53 health path and the readiness it reports. */
     private final Health health = new Health();
+
+    private Environment environment;
+
+    /**
+     * Lets error messages quote a value as it was written rather than as it was bound.
+     *
+     * @param environment the application's environment
+     */
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
 
     /**
      * The region this process runs in.
@@ -155,7 +169,7 @@ public final class DrProperties implements InitializingBean {
     public void validate() {
         boolean routing = !datasource.endpoints.isEmpty();
         if (region != null && !REGION.matcher(region).matches()) {
-            throw invalid("dr.region", region, "must be 1-64 letters, digits, '.', '_' or '-'");
+            throw bad("dr.region", region, "must be 1-64 letters, digits, '.', '_' or '-'");
         }
         if (routing) {
             validateDatasource();
@@ -163,16 +177,16 @@ public final class DrProperties implements InitializingBean {
         objectives.forEach((name, o) -> {
             String prefix = "dr.objectives." + name;
             if (!Pattern.matches("[a-z][a-z0-9-]{0,63}", name)) {
-                throw invalid(
+                throw bad(
                         prefix,
                         name,
                         "the data class must be lowercase letters, digits or '-', starting with a letter");
             }
             if (o.rto == null || o.rto.isZero() || o.rto.isNegative()) {
-                throw invalid(prefix + ".rto", o.rto, "must be set and > 0");
+                throw bad(prefix + ".rto", o.rto, "must be set and > 0");
             }
             if (o.rpo == null || o.rpo.isNegative()) {
-                throw invalid(prefix + ".rpo", o.rpo, "must be set and >= 0");
+                throw bad(prefix + ".rpo", o.rpo, "must be set and >= 0");
             }
         });
         validateKillswitch();
@@ -182,7 +196,7 @@ public final class DrProperties implements InitializingBean {
 
     private void validateDatasource() {
         if (region == null) {
-            throw invalid("dr.region", null, "must be set when dr.datasource.endpoints are configured");
+            throw bad("dr.region", null, "must be set when dr.datasource.endpoints are configured");
         }
         boolean localEndpoint = false;
         List<String> names = new ArrayList<>();
@@ -190,51 +204,49 @@ public final class DrProperties implements InitializingBean {
             Endpoint e = datasource.endpoints.get(i);
             String prefix = "dr.datasource.endpoints[" + i + "]";
             if (e.name == null || !Pattern.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}", e.name)) {
-                throw invalid(prefix + ".name", e.name, "must be 1-63 letters, digits, '.', '_' or '-'");
+                throw bad(prefix + ".name", e.name, "must be 1-63 letters, digits, '.', '_' or '-'");
             }
             if (names.contains(e.name)) {
-                throw invalid(prefix + ".name", e.name, "must be unique among the endpoints");
+                throw bad(prefix + ".name", e.name, "must be unique among the endpoints");
             }
             names.add(e.name);
             if (e.region == null || !REGION.matcher(e.region).matches()) {
-                throw invalid(prefix + ".region", e.region, "must be 1-64 letters, digits, '.', '_' or '-'");
+                throw bad(prefix + ".region", e.region, "must be 1-64 letters, digits, '.', '_' or '-'");
             }
             localEndpoint |= e.region.equals(region);
             if (e.url == null || !e.url.matches("jdbc:[a-zA-Z0-9]+:.+")) {
-                throw invalid(prefix + ".url", redact(e.url), "must look like jdbc:<subprotocol>:<details>");
+                throw bad(prefix + ".url", redact(e.url), "must look like jdbc:<subprotocol>:<details>");
             }
         }
         if (!localEndpoint) {
-            throw invalid("dr.region", region, "must be the region of at least one of dr.datasource.endpoints");
+            throw bad("dr.region", region, "must be the region of at least one of dr.datasource.endpoints");
         }
         Pool pool = datasource.pool;
         if (pool.maximumSize < 1) {
-            throw invalid("dr.datasource.pool.maximum-size", pool.maximumSize, "must be >= 1");
+            throw bad("dr.datasource.pool.maximum-size", pool.maximumSize, "must be >= 1");
         }
         if (pool.minimumIdle < 0 || pool.minimumIdle > pool.maximumSize) {
-            throw invalid("dr.datasource.pool.minimum-idle", pool.minimumIdle, "must be between 0 and maximum-size");
+            throw bad("dr.datasource.pool.minimum-idle", pool.minimumIdle, "must be between 0 and maximum-size");
         }
         if (pool.connectionTimeout == null || pool.connectionTimeout.toMillis() < 250) {
-            throw invalid("dr.datasource.pool.connection-timeout", pool.connectionTimeout, "must be >= 250ms");
+            throw bad("dr.datasource.pool.connection-timeout", pool.connectionTimeout, "must be >= 250ms");
         }
         Monitor m = datasource.monitor;
         positive("dr.datasource.monitor.probe-interval", m.probeInterval);
         positive("dr.datasource.monitor.fast-probe-interval", m.fastProbeInterval);
         positive("dr.datasource.monitor.probe-timeout", m.probeTimeout);
         if (m.fastProbeInterval.compareTo(m.probeInterval) > 0) {
-            throw invalid(
-                    "dr.datasource.monitor.fast-probe-interval", m.fastProbeInterval, "must be <= probe-interval");
+            throw bad("dr.datasource.monitor.fast-probe-interval", m.fastProbeInterval, "must be <= probe-interval");
         }
         notNegative("dr.datasource.writer-wait-timeout", datasource.writerWaitTimeout);
         notNegative("dr.datasource.max-replica-lag", datasource.maxReplicaLag);
         if (datasource.maxReplicaLagBytes < 0) {
-            throw invalid("dr.datasource.max-replica-lag-bytes", datasource.maxReplicaLagBytes, "must be >= 0");
+            throw bad("dr.datasource.max-replica-lag-bytes", datasource.maxReplicaLagBytes, "must be >= 0");
         }
         for (int i = 0; i < datasource.writerTieBreak.size(); i++) {
             String n = datasource.writerTieBreak.get(i);
             if (!names.contains(n)) {
-                throw invalid(
-                        "dr.datasource.writer-tie-break[" + i + "]", n, "must name one of the endpoints " + names);
+                throw bad("dr.datasource.writer-tie-break[" + i + "]", n, "must name one of the endpoints " + names);
             }
         }
     }
@@ -242,33 +254,33 @@ public final class DrProperties implements InitializingBean {
     private void validateKillswitch() {
         killswitch.switches.forEach((name, s) -> {
             if (!switchName(name) || name.startsWith("drkit.")) {
-                throw invalid(
+                throw bad(
                         "dr.killswitch.switches." + name,
                         name,
                         "a switch name must be lowercase letters and digits in parts separated by '.' or '-',"
                                 + " starting with a letter, at most 64 characters, not starting with 'drkit.'");
             }
             if (s.defaultState == null) {
-                throw invalid("dr.killswitch.switches." + name + ".default-state", null, "must be enabled or killed");
+                throw bad("dr.killswitch.switches." + name + ".default-state", null, "must be enabled or killed");
             }
         });
         killswitch.profiles.forEach((name, members) -> {
             String prop = "dr.killswitch.profiles." + name;
             if (!switchName(name)) {
-                throw invalid(prop, name, "a profile name follows the switch naming rule");
+                throw bad(prop, name, "a profile name follows the switch naming rule");
             }
             if (killswitch.switches.containsKey(name)) {
-                throw invalid(prop, name, "a profile must not have the name of a switch");
+                throw bad(prop, name, "a profile must not have the name of a switch");
             }
             if (members == null || members.isEmpty()) {
-                throw invalid(prop, members, "must list at least one switch");
+                throw bad(prop, members, "must list at least one switch");
             }
             for (int i = 0; i < members.size(); i++) {
                 String member = members.get(i);
                 boolean builtIn =
                         member != null && (member.equals("drkit.writes") || member.equals(health.drainSwitch));
                 if (!builtIn && !killswitch.switches.containsKey(member)) {
-                    throw invalid(
+                    throw bad(
                             prop + "[" + i + "]",
                             member,
                             "must name a switch declared under dr.killswitch.switches (or drkit.writes, or the drain"
@@ -279,15 +291,15 @@ public final class DrProperties implements InitializingBean {
         positive("dr.killswitch.expiry-check-interval", killswitch.expiryCheckInterval);
         positive("dr.killswitch.startup-timeout", killswitch.startupTimeout);
         if (killswitch.historySize < 1) {
-            throw invalid("dr.killswitch.history-size", killswitch.historySize, "must be >= 1");
+            throw bad("dr.killswitch.history-size", killswitch.historySize, "must be >= 1");
         }
         if (killswitch.staleAfterFailures < 1) {
-            throw invalid("dr.killswitch.stale-after-failures", killswitch.staleAfterFailures, "must be >= 1");
+            throw bad("dr.killswitch.stale-after-failures", killswitch.staleAfterFailures, "must be >= 1");
         }
         if (killswitch.file.path != null) {
             String file = killswitch.file.path.toLowerCase(java.util.Locale.ROOT);
             if (!file.endsWith(".json") && !file.endsWith(".properties")) {
-                throw invalid("dr.killswitch.file.path", killswitch.file.path, "must end in .json or .properties");
+                throw bad("dr.killswitch.file.path", killswitch.file.path, "must end in .json or .properties");
             }
             positive("dr.killswitch.file.poll-interval", killswitch.file.pollInterval);
         }
@@ -295,64 +307,64 @@ public final class DrProperties implements InitializingBean {
             if (killswitch.jdbc.table == null
                     || !Pattern.matches(
                             "[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?", killswitch.jdbc.table)) {
-                throw invalid("dr.killswitch.jdbc.table", killswitch.jdbc.table, "must be an SQL identifier");
+                throw bad("dr.killswitch.jdbc.table", killswitch.jdbc.table, "must be an SQL identifier");
             }
             positive("dr.killswitch.jdbc.poll-interval", killswitch.jdbc.pollInterval);
             positive("dr.killswitch.jdbc.query-timeout", killswitch.jdbc.queryTimeout);
         }
         if (killswitch.endpoint.role == null || !Pattern.matches("[A-Za-z0-9_]{1,64}", killswitch.endpoint.role)) {
-            throw invalid("dr.killswitch.endpoint.role", killswitch.endpoint.role, "must be 1-64 letters, digits or _");
+            throw bad("dr.killswitch.endpoint.role", killswitch.endpoint.role, "must be 1-64 letters, digits or _");
         }
     }
 
     private void validateIdempotency() {
         if (idempotency.headerName == null
                 || !HEADER.matcher(idempotency.headerName).matches()) {
-            throw invalid("dr.idempotency.header-name", idempotency.headerName, "must be an HTTP header name");
+            throw bad("dr.idempotency.header-name", idempotency.headerName, "must be an HTTP header name");
         }
         positive("dr.idempotency.lease-duration", idempotency.leaseDuration);
         positive("dr.idempotency.record-ttl", idempotency.recordTtl);
         if (idempotency.recordTtl.compareTo(idempotency.leaseDuration) < 0) {
-            throw invalid("dr.idempotency.record-ttl", idempotency.recordTtl, "must be >= lease-duration");
+            throw bad("dr.idempotency.record-ttl", idempotency.recordTtl, "must be >= lease-duration");
         }
         notNegative("dr.idempotency.in-progress-wait", idempotency.inProgressWait);
         if (idempotency.maxBodySize < 1) {
-            throw invalid("dr.idempotency.max-body-size", idempotency.maxBodySize, "must be >= 1");
+            throw bad("dr.idempotency.max-body-size", idempotency.maxBodySize, "must be >= 1");
         }
         for (int i = 0; i < idempotency.paths.size(); i++) {
             String p = idempotency.paths.get(i);
             if (p == null || !METHOD_AND_PATH.matcher(p).matches()) {
-                throw invalid(
+                throw bad(
                         "dr.idempotency.paths[" + i + "]",
                         p,
                         "must be '<METHOD> <path pattern>', e.g. 'POST /orders/**' (METHOD may be *)");
             }
         }
         if (idempotency.memory.maximumSize < 1) {
-            throw invalid("dr.idempotency.memory.maximum-size", idempotency.memory.maximumSize, "must be >= 1");
+            throw bad("dr.idempotency.memory.maximum-size", idempotency.memory.maximumSize, "must be >= 1");
         }
         if (idempotency.jdbc.table == null
                 || !Pattern.matches("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*", idempotency.jdbc.table)) {
-            throw invalid("dr.idempotency.jdbc.table", idempotency.jdbc.table, "must be a lowercase SQL identifier");
+            throw bad("dr.idempotency.jdbc.table", idempotency.jdbc.table, "must be a lowercase SQL identifier");
         }
     }
 
     private void validateHealth() {
         Route53 r = health.route53;
         if (r.path == null || !PATH.matcher(r.path).matches() || r.path.contains("//")) {
-            throw invalid("dr.health.route53.path", r.path, "must be an absolute path such as /dr/route53");
+            throw bad("dr.health.route53.path", r.path, "must be an absolute path such as /dr/route53");
         }
         if (r.matchString == null
                 || r.matchString.isEmpty()
                 || r.matchString.length() > 255
                 || !Pattern.matches("[\\x21-\\x7E]+", r.matchString)) {
-            throw invalid(
+            throw bad(
                     "dr.health.route53.match-string",
                     r.matchString,
                     "must be 1-255 printable ASCII characters without spaces (Route 53 string matching)");
         }
         if (r.matchString.startsWith("UNAVAILABLE") || "UNAVAILABLE".contains(r.matchString)) {
-            throw invalid(
+            throw bad(
                     "dr.health.route53.match-string",
                     r.matchString,
                     "must not occur in the failure answer, which starts with UNAVAILABLE");
@@ -360,10 +372,10 @@ public final class DrProperties implements InitializingBean {
         positive("dr.health.refresh-interval", health.refreshInterval);
         positive("dr.health.switch-source-max-age", health.switchSourceMaxAge);
         if (health.drainSwitch == null || !switchName(health.drainSwitch) || health.drainSwitch.startsWith("drkit.")) {
-            throw invalid("dr.health.drain-switch", health.drainSwitch, "must follow the kill switch naming rule");
+            throw bad("dr.health.drain-switch", health.drainSwitch, "must follow the kill switch naming rule");
         }
         if (health.role == null) {
-            throw invalid("dr.health.role", null, "must be read-write or read-only");
+            throw bad("dr.health.role", null, "must be read-write or read-only");
         }
     }
 
@@ -371,16 +383,27 @@ public final class DrProperties implements InitializingBean {
         return name != null && name.length() <= 64 && Pattern.matches("[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*", name);
     }
 
-    private static void positive(String property, Duration d) {
+    private void positive(String property, Duration d) {
         if (d == null || d.isZero() || d.isNegative()) {
-            throw invalid(property, d, "must be > 0");
+            throw bad(property, d, "must be > 0");
         }
     }
 
-    private static void notNegative(String property, Duration d) {
+    private void notNegative(String property, Duration d) {
         if (d == null || d.isNegative()) {
-            throw invalid(property, d, "must be >= 0");
+            throw bad(property, d, "must be >= 0");
         }
+    }
+
+    private InvalidConfigurationPropertyValueException bad(String property, Object value, String reason) {
+        Object shown = value;
+        if (environment != null && !property.endsWith(".url")) {
+            String written = environment.getProperty(property);
+            if (written != null) {
+                shown = written; // as the user wrote it: "0s", not PT0S
+            }
+        }
+        return invalid(property, shown, reason);
     }
 
     static InvalidConfigurationPropertyValueException invalid(String property, Object value, String reason) {

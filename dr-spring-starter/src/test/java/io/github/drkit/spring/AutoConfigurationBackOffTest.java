@@ -1,0 +1,201 @@
+package io.github.drkit.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.drkit.core.idempotency.Idempotency;
+import io.github.drkit.core.idempotency.IdempotencyStore;
+import io.github.drkit.core.idempotency.InMemoryIdempotencyStore;
+import io.github.drkit.jdbc.RegionRoutingDataSource;
+import io.github.drkit.killswitch.KillSwitchRegistry;
+import io.github.drkit.spring.autoconfigure.DrActuatorAutoConfiguration;
+import io.github.drkit.spring.autoconfigure.DrDataSourceAutoConfiguration;
+import io.github.drkit.spring.autoconfigure.DrHealthAutoConfiguration;
+import io.github.drkit.spring.autoconfigure.DrIdempotencyAutoConfiguration;
+import io.github.drkit.spring.autoconfigure.DrKillSwitchAutoConfiguration;
+import io.github.drkit.spring.endpoint.KillSwitchesEndpoint;
+import io.github.drkit.spring.endpoint.OperatorAccess;
+import io.github.drkit.spring.internal.DeferredWriteGate;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The auto-configurations back off for the application's own beans and switch off by property;
+ * without Spring Security the kill-switch writes are off unless explicitly enabled. No database is
+ * reached: endpoints point at closed ports, which a routing data source tolerates at start.
+ */
+class AutoConfigurationBackOffTest {
+
+    private static final AutoConfigurations DRKIT = AutoConfigurations.of(
+            DrDataSourceAutoConfiguration.class,
+            DrKillSwitchAutoConfiguration.class,
+            DrHealthAutoConfiguration.class,
+            DrActuatorAutoConfiguration.class,
+            DrIdempotencyAutoConfiguration.class);
+
+    private static final String[] ENDPOINTS = {
+        "dr.region=ap-northeast-2",
+        "dr.datasource.endpoints[0].name=seoul-a",
+        "dr.datasource.endpoints[0].region=ap-northeast-2",
+        "dr.datasource.endpoints[0].url=jdbc:postgresql://127.0.0.1:1/none",
+        "dr.datasource.monitor.probe-timeout=300ms",
+        "dr.datasource.pool.minimum-idle=0"
+    };
+
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withConfiguration(DRKIT).withPropertyValues(ENDPOINTS);
+
+    @Test
+    void withEndpointsTheRoutingDataSourceIsTheDataSourceAndGetsTheWriteSwitch() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(DataSource.class).hasSingleBean(RegionRoutingDataSource.class);
+            assertThat(context).hasSingleBean(KillSwitchRegistry.class).hasSingleBean(RegionReadinessMonitor.class);
+            DeferredWriteGate gate = context.getBean(DeferredWriteGate.class);
+            assertThat(gate.isBound()).isTrue();
+            assertThat(gate.writesAllowed()).isTrue();
+            context.getBean(KillSwitchRegistry.class)
+                    .override(
+                            KillSwitchRegistry.WRITES,
+                            io.github.drkit.killswitch.SwitchState.KILLED,
+                            "test",
+                            "read-only mode");
+            assertThat(gate.writesAllowed()).isFalse();
+            assertThat(gate.refusalReason()).contains("read-only mode");
+        });
+    }
+
+    @Test
+    void anApplicationDataSourceWins() {
+        runner.withUserConfiguration(OwnDataSource.class).run(context -> {
+            assertThat(context).hasSingleBean(DataSource.class).doesNotHaveBean(RegionRoutingDataSource.class);
+            assertThat(context.getBean(DataSource.class)).isInstanceOf(DriverManagerDataSource.class);
+            assertThat(context).doesNotHaveBean(RegionReadinessMonitor.class);
+        });
+    }
+
+    @Test
+    void disabledByPropertyNothingRoutes() {
+        runner.withPropertyValues("dr.datasource.enabled=false", "dr.killswitch.enabled=false")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(RegionRoutingDataSource.class);
+                    assertThat(context).doesNotHaveBean(KillSwitchRegistry.class);
+                });
+    }
+
+    @Test
+    void anApplicationKillSwitchRegistryWinsAndStillDrivesTheWriteGate() {
+        runner.withUserConfiguration(OwnRegistry.class).run(context -> {
+            KillSwitchRegistry registry = context.getBean(KillSwitchRegistry.class);
+            assertThat(registry.declarations()).extracting(d -> d.name()).contains("own-switch");
+            DeferredWriteGate gate = context.getBean(DeferredWriteGate.class);
+            registry.override(
+                    KillSwitchRegistry.WRITES, io.github.drkit.killswitch.SwitchState.KILLED, "test", "own registry");
+            assertThat(gate.writesAllowed()).isFalse();
+        });
+    }
+
+    @Test
+    void anApplicationReadinessMonitorWins() {
+        runner.withUserConfiguration(OwnMonitor.class).run(context -> {
+            assertThat(context).hasSingleBean(RegionReadinessMonitor.class);
+            assertThat(context.getBean(RegionReadinessMonitor.class).role()).isEqualTo(ServingRole.READ_ONLY);
+        });
+    }
+
+    @Test
+    void anApplicationIdempotencyAndStoreWin() {
+        new WebApplicationContextRunner()
+                .withConfiguration(DRKIT)
+                .withUserConfiguration(OwnIdempotency.class)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(Idempotency.class);
+                    assertThat(context.getBean(Idempotency.class).recordTtl())
+                            .isEqualTo(java.time.Duration.ofMinutes(7));
+                    assertThat(context).hasBean("drIdempotencyFilter");
+                    assertThat(context).hasSingleBean(IdempotencyStore.class);
+                });
+    }
+
+    @Test
+    void withoutSecurityKillSwitchWritesAreOffUnlessEnabled() {
+        new WebApplicationContextRunner()
+                .withConfiguration(DRKIT)
+                .withPropertyValues("management.endpoints.web.exposure.include=killswitches")
+                .run(context -> {
+                    KillSwitchesEndpoint endpoint = context.getBean(KillSwitchesEndpoint.class);
+                    assertThat(endpoint.access()).isEqualTo(OperatorAccess.OFF);
+                    var refused = endpoint.override("region-traffic", "killed", "drill", null, SecurityContext.NONE);
+                    assertThat(refused.getStatus()).isEqualTo(403);
+                    assertThat(((Map<?, ?>) refused.getBody()).get("error").toString())
+                            .contains("dr.killswitch.endpoint.writes-without-security");
+                    assertThat(context.getBean(KillSwitchRegistry.class)
+                                    .status("region-traffic")
+                                    .isKilled())
+                            .isFalse();
+                });
+        new WebApplicationContextRunner()
+                .withConfiguration(DRKIT)
+                .withPropertyValues(
+                        "management.endpoints.web.exposure.include=killswitches",
+                        "dr.killswitch.endpoint.writes-without-security=true")
+                .run(context -> {
+                    KillSwitchesEndpoint endpoint = context.getBean(KillSwitchesEndpoint.class);
+                    assertThat(endpoint.access()).isEqualTo(OperatorAccess.OPEN);
+                    assertThat(endpoint.override("region-traffic", "killed", "drill", null, SecurityContext.NONE)
+                                    .getStatus())
+                            .isEqualTo(200);
+                    assertThat(context.getBean(KillSwitchRegistry.class)
+                                    .status("region-traffic")
+                                    .actor())
+                            .isEqualTo("anonymous");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnDataSource {
+        @Bean
+        DataSource dataSource() {
+            return new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/own");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnRegistry {
+        @Bean(destroyMethod = "close")
+        KillSwitchRegistry killSwitchRegistry() {
+            return KillSwitchRegistry.builder().declare("own-switch").build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnMonitor {
+        @Bean(destroyMethod = "close")
+        RegionReadinessMonitor regionReadinessMonitor(RegionRoutingDataSource dataSource) {
+            return RegionReadinessMonitor.builder("ap-northeast-2", dataSource)
+                    .role(ServingRole.READ_ONLY)
+                    .build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnIdempotency {
+        @Bean
+        Idempotency idempotency() {
+            return Idempotency.builder()
+                    .recordTtl(java.time.Duration.ofMinutes(7))
+                    .build();
+        }
+
+        @Bean
+        IdempotencyStore idempotencyStore() {
+            return InMemoryIdempotencyStore.builder().build();
+        }
+    }
+}
