@@ -1,0 +1,44 @@
+package io.github.drkit.aws.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** Validation of durations given to builders, with messages that name the field. Not API. */
+public final class Durations {
+
+    private Durations() {}
+
+    /**
+     * Requires a positive duration.
+     *
+     * @param field the builder field, for the message
+     * @param value the value
+     * @return the value
+     * @throws NullPointerException if {@code value} is {@code null}
+     * @throws IllegalArgumentException if {@code value} is zero or negative
+     */
+    public static Duration requirePositive(String field, Duration value) {
+        Objects.requireNonNull(value, field + " must not be null");
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(field + " must be > 0 (was " + value + ")");
+        }
+        return value;
+    }
+
+    /**
+     * Requires a non-blank string.
+     *
+     * @param field the builder field, for the message
+     * @param value the value
+     * @return the value
+     * @throws NullPointerException if {@code value} is {@code null}
+     * @throws IllegalArgumentException if {@code value} is blank
+     */
+    public static String requireText(String field, String value) {
+        Objects.requireNonNull(value, field + " must not be null");
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(field + " must not be blank (was \"" + value + "\")");
+        }
+        return value;
+    }
+}
