@@ -20,6 +20,7 @@ import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -29,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * refusal audited into the AuditEventRepository. Also: the Route 53 path stays open, and
  * Idempotency-Key records are scoped by principal.
  */
+@DirtiesContext
 @SpringBootTest(
         classes = {TestApp.class, SecuredTestConfig.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -30,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Security (kill-switch writes explicitly enabled): the ready answer, drain, read-only routing, and
  * last a writer crash (503 within two probe intervals) and a promotion (200 again).
  */
+@DirtiesContext
 @SpringBootTest(
         classes = TestApp.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -168,6 +170,23 @@ class Route53HealthPathTest {
                 .contains("\"gatesReadiness\":true", "\"gatesReadiness\":false")
                 .contains("\"rpoKept\":true")
                 .doesNotContain("never-shown-pw", "jdbc:postgresql");
+    }
+
+    @Test
+    @Order(6)
+    void metricsArePublished() {
+        TestHttp client = http();
+        assertThat(client.get("/actuator/metrics").body())
+                .contains("\"drkit.readiness.ready\"", "\"drkit.objective.rpo\"", "\"drkit.killswitch.state\"")
+                .contains("\"drkit.topology.changes\"", "\"drkit.replication.lag\"", "\"drkit.routing.decisions\"");
+        assertThat(client.get("/actuator/metrics/drkit.readiness.ready").body())
+                .contains("\"value\":1.0", "ap-northeast-2");
+        assertThat(client.get("/actuator/metrics/drkit.objective.rpo?tag=data.class:payments")
+                        .body())
+                .contains("\"value\":60.0");
+        assertThat(client.get("/actuator/metrics/drkit.killswitch.state?tag=switch:region-traffic")
+                        .body())
+                .contains("\"value\":0.0");
     }
 
     @Test

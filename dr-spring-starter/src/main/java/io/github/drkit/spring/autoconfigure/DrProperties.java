@@ -42,7 +42,7 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
     private static final Pattern METHOD_AND_PATH = Pattern.compile("(GET|HEAD|POST|PUT|PATCH|DELETE|\\*) /\\S*");
 
     /**
-     * The region this process runs in, e.g. {@code ap-northeast-2}. Reads prefer readers here, and
+     * The region this process runs in, e.g. ap-northeast-2. Reads prefer readers here, and
      * the Route 53 health path answers for this region. Required when endpoints are configured.
      */
     private String region;
@@ -51,8 +51,8 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
     private final Datasource datasource = new Datasource();
 
     /**
-     * Recovery objectives per data class, e.g. {@code dr.objectives.payments.rto=15m} and {@code
-     * dr.objectives.payments.rpo=1m}.
+     * Recovery objectives per data class, e.g. dr.objectives.payments.rto=15m and
+     * dr.objectives.payments.rpo=1m.
      */
     private final Map<String, Objective> objectives = new LinkedHashMap<>();
 
