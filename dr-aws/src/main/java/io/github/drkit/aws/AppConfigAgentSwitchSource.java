@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,8 @@ import java.util.Optional;
  * bytes, the previous reading is returned unchanged (its change times stay those of the first read
  * that saw it).
  *
- * <p>Starts no thread and keeps no connection open between reads. Reads are serialized;
- * thread-safe.
+ * <p>Connects directly, never through a configured HTTP proxy (the agent is local). Starts no thread
+ * and keeps no connection open between reads. Reads are serialized; thread-safe.
  */
 public final class AppConfigAgentSwitchSource implements SwitchSource {
 
@@ -146,7 +147,7 @@ public final class AppConfigAgentSwitchSource implements SwitchSource {
 
     private byte[] fetch() throws IOException {
         HttpURLConnection connection =
-                (HttpURLConnection) configurationUri.toURL().openConnection();
+                (HttpURLConnection) configurationUri.toURL().openConnection(Proxy.NO_PROXY);
         try {
             connection.setConnectTimeout(connectTimeoutMillis);
             connection.setReadTimeout(readTimeoutMillis);

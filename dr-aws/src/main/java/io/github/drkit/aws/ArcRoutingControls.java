@@ -136,6 +136,7 @@ public final class ArcRoutingControls implements AutoCloseable {
      * @throws AwsOperationException if an endpoint refused the change (for example a safety rule)
      */
     public void setState(String routingControlArn, RoutingControlState state) {
+        Durations.requireText("routingControlArn", routingControlArn);
         setStates(Map.of(routingControlArn, Objects.requireNonNull(state, "state must not be null")), List.of());
     }
 

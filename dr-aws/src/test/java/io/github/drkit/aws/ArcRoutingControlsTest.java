@@ -344,5 +344,9 @@ class ArcRoutingControlsTest {
         assertThatThrownBy(() -> controls(endpoint(FIRST, "ap-northeast-1")).setStates(Map.of(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("states must name at least one routing control");
+        assertThatThrownBy(() -> controls(endpoint(FIRST, "ap-northeast-1")).setState(" ", RoutingControlState.ON))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("routingControlArn must not be blank (was \" \")");
+        assertThat(FIRST.getAllServeEvents()).isEmpty();
     }
 }

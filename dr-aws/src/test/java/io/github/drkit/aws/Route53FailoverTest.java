@@ -185,6 +185,9 @@ class Route53FailoverTest {
 
         assertThat(status.healthyCheckers()).isEqualTo(1);
         assertThat(status.healthy()).as("1 of 8 = 12.5%% <= 18%%").isFalse();
+        assertThat(new HealthCheckStatus(HEALTH_CHECK, List.of()).healthy())
+                .as("no checker reporting is not healthy")
+                .isFalse();
     }
 
     @Test
