@@ -96,7 +96,7 @@ public final class RegionReadinessMonitor implements AutoCloseable {
         LOG.info(
                 "region readiness for {} ({}): {}",
                 region,
-                role.name().toLowerCase(java.util.Locale.ROOT),
+                role.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                 describe(current));
     }
 

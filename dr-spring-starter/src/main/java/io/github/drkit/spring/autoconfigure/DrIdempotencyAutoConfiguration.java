@@ -130,9 +130,12 @@ public final class DrIdempotencyAutoConfiguration {
         DrProperties.StoreType type = p.getStore();
         boolean jdbcPossible = JdbcIdempotencySupport.available();
         if (type == DrProperties.StoreType.AUTO) {
-            type = jdbcPossible && JdbcIdempotencySupport.isRouting(dataSources.getIfUnique())
-                    ? DrProperties.StoreType.JDBC
-                    : DrProperties.StoreType.MEMORY;
+            boolean routing = JdbcIdempotencySupport.isRouting(dataSources.getIfUnique());
+            type = jdbcPossible && routing ? DrProperties.StoreType.JDBC : DrProperties.StoreType.MEMORY;
+            if (routing && !jdbcPossible) {
+                LOG.warn("Idempotency-Key records are kept in memory, per instance, because spring-jdbc is not on the"
+                        + " class path: add spring-boot-starter-jdbc to keep them in the database next to the data");
+            }
         }
         if (type == DrProperties.StoreType.JDBC) {
             if (!jdbcPossible) {

@@ -45,7 +45,13 @@ public final class DrRegionHealthIndicator implements HealthIndicator {
             codes.add(reason.code());
         }
         h.withDetail("region", r.region())
-                .withDetail("declaredRole", readiness.role().name().toLowerCase(java.util.Locale.ROOT))
+                .withDetail(
+                        "declaredRole",
+                        readiness
+                                .role()
+                                .name()
+                                .toLowerCase(java.util.Locale.ROOT)
+                                .replace('_', '-'))
                 .withDetail("localRole", r.role())
                 .withDetail("reasons", codes)
                 .withDetail("computedAt", r.computedAt().toString());
