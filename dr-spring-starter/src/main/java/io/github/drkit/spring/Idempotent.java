@@ -30,6 +30,10 @@ import java.lang.annotation.Target;
  * source) the key is claimed in a transaction that wraps the handler: a {@code @Transactional}
  * handler or service joins it, and the record commits or rolls back with the business write. An
  * error response therefore rolls back what the handler wrote.
+ *
+ * <p>The handler must answer synchronously (no {@code DeferredResult}, {@code Callable} or streaming
+ * body): a response completed later cannot be stored, so such a request fails and its key is
+ * released.
  */
 @Target({ElementType.METHOD, ElementType.TYPE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -15,6 +15,7 @@ import io.github.drkit.spring.autoconfigure.DrKillSwitchAutoConfiguration;
 import io.github.drkit.spring.endpoint.KillSwitchesEndpoint;
 import io.github.drkit.spring.endpoint.OperatorAccess;
 import io.github.drkit.spring.internal.DeferredWriteGate;
+import io.github.drkit.spring.internal.IdempotencyFilter;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -118,8 +120,11 @@ class AutoConfigurationBackOffTest {
                     assertThat(context).hasSingleBean(Idempotency.class);
                     assertThat(context.getBean(Idempotency.class).recordTtl())
                             .isEqualTo(java.time.Duration.ofMinutes(7));
-                    assertThat(context).hasBean("drIdempotencyFilter");
                     assertThat(context).hasSingleBean(IdempotencyStore.class);
+                    FilterRegistrationBean<?> filter =
+                            context.getBean("drIdempotencyFilter", FilterRegistrationBean.class);
+                    assertThat(((IdempotencyFilter) filter.getFilter()).describeStore())
+                            .startsWith("OwnStore");
                 });
     }
 
@@ -195,7 +200,44 @@ class AutoConfigurationBackOffTest {
 
         @Bean
         IdempotencyStore idempotencyStore() {
-            return InMemoryIdempotencyStore.builder().build();
+            return new OwnStore();
+        }
+    }
+
+    /** The application's own store (delegating to the in-memory one). */
+    static final class OwnStore implements IdempotencyStore {
+        private final IdempotencyStore delegate =
+                InMemoryIdempotencyStore.builder().build();
+
+        @Override
+        public io.github.drkit.core.idempotency.ClaimResult claim(
+                io.github.drkit.core.idempotency.ClaimRequest request) {
+            return delegate.claim(request);
+        }
+
+        @Override
+        public boolean complete(
+                io.github.drkit.core.idempotency.IdempotencyKey key,
+                String claimToken,
+                byte[] result,
+                java.time.Instant expiresAt) {
+            return delegate.complete(key, claimToken, result, expiresAt);
+        }
+
+        @Override
+        public boolean release(io.github.drkit.core.idempotency.IdempotencyKey key, String claimToken) {
+            return delegate.release(key, claimToken);
+        }
+
+        @Override
+        public java.util.Optional<io.github.drkit.core.idempotency.IdempotencyRecord> find(
+                io.github.drkit.core.idempotency.IdempotencyKey key) {
+            return delegate.find(key);
+        }
+
+        @Override
+        public long purgeExpired(java.time.Instant now) {
+            return delegate.purgeExpired(now);
         }
     }
 }

@@ -105,6 +105,15 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         this.mapping = mapping;
     }
 
+    /**
+     * Where records are kept, for logs and diagnostics.
+     *
+     * @return a short description of the store
+     */
+    public String describeStore() {
+        return executor.describe();
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
@@ -155,6 +164,11 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         try {
             outcome = executor.execute(key, fingerprint, StoredResponse.CODEC, () -> {
                 chain.doFilter(replayable, capturing);
+                if (replayable.isAsyncStarted()) {
+                    throw new IllegalStateException("@Idempotent handlers must answer synchronously: "
+                            + request.getMethod() + " " + path + " started asynchronous processing, whose"
+                            + " response cannot be stored");
+                }
                 int status = capturing.getStatus();
                 if (status < 200 || status >= 400) {
                     throw new UnsuccessfulResponse();

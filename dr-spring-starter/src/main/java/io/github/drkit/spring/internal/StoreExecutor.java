@@ -35,6 +35,6 @@ public final class StoreExecutor implements IdempotentExecutor {
 
     @Override
     public String describe() {
-        return store.getClass().getSimpleName();
+        return store.getClass().getSimpleName() + " (" + store + ")";
     }
 }
