@@ -1,0 +1,55 @@
+package io.github.drkit.samples.orders;
+
+import io.github.drkit.testkit.ReplicationMode;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The sample's own settings, under {@code orders.}.
+ *
+ * @param operator the demo operator allowed to use the {@code dr} and {@code killswitches}
+ *     endpoints
+ * @param embeddedCluster the embedded PostgreSQL pair of the default profile
+ */
+@ConfigurationProperties(prefix = "orders")
+public record OrdersProperties(
+        @DefaultValue Operator operator, @DefaultValue EmbeddedCluster embeddedCluster) {
+
+    /**
+     * The demo operator (HTTP Basic on {@code /actuator/**}, role {@code DR_OPERATOR}). Demo
+     * credentials: set {@code ORDERS_OPERATOR_PASSWORD} for anything but a laptop.
+     *
+     * @param username the user name
+     * @param password the password
+     */
+    public record Operator(
+            @DefaultValue("operator") String username,
+            @DefaultValue("gameday") String password) {
+
+        /**
+         * Validates the credentials.
+         *
+         * @throws IllegalArgumentException naming the property when one is blank
+         */
+        public Operator {
+            if (username == null || username.isBlank()) {
+                throw new IllegalArgumentException(
+                        "orders.operator.username must not be blank (was '" + username + "')");
+            }
+            if (password == null || password.isBlank()) {
+                throw new IllegalArgumentException("orders.operator.password must not be blank");
+            }
+        }
+    }
+
+    /**
+     * The embedded cluster: started by {@link EmbeddedClusterLauncher} when no {@code
+     * dr.datasource.endpoints} are configured.
+     *
+     * @param enabled whether to start one when no endpoints are configured
+     * @param replication how the Tokyo standby replicates from the Seoul primary
+     */
+    public record EmbeddedCluster(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("SYNCHRONOUS") ReplicationMode replication) {}
+}
