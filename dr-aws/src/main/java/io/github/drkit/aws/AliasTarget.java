@@ -1,6 +1,6 @@
 package io.github.drkit.aws;
 
-import io.github.drkit.aws.internal.Durations;
+import io.github.drkit.aws.internal.Require;
 
 /**
  * The target of a Route 53 alias record, such as an Application Load Balancer.
@@ -23,7 +23,7 @@ public record AliasTarget(String hostedZoneId, String dnsName, boolean evaluateT
      * @throws IllegalArgumentException if {@code hostedZoneId} or {@code dnsName} is blank
      */
     public AliasTarget {
-        Durations.requireText("aliasTarget.hostedZoneId", hostedZoneId);
-        Durations.requireText("aliasTarget.dnsName", dnsName);
+        Require.text("aliasTarget.hostedZoneId", hostedZoneId);
+        Require.text("aliasTarget.dnsName", dnsName);
     }
 }

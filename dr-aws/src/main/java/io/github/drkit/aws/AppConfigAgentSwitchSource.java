@@ -1,7 +1,7 @@
 package io.github.drkit.aws;
 
-import io.github.drkit.aws.internal.Durations;
 import io.github.drkit.aws.internal.FeatureFlagPayload;
+import io.github.drkit.aws.internal.Require;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SourceReading;
 import io.github.drkit.killswitch.SwitchSource;
@@ -312,9 +312,9 @@ public final class AppConfigAgentSwitchSource implements SwitchSource {
          * @throws NullPointerException if a required value is {@code null}
          */
         public AppConfigAgentSwitchSource build() {
-            Durations.requireText("application", application);
-            Durations.requireText("environment", environment);
-            Durations.requireText("profile", profile);
+            Require.text("application", application);
+            Require.text("environment", environment);
+            Require.text("profile", profile);
             Objects.requireNonNull(agentEndpoint, "agentEndpoint must not be null");
             if (!agentEndpoint.isAbsolute()
                     || agentEndpoint.getHost() == null
@@ -325,11 +325,11 @@ public final class AppConfigAgentSwitchSource implements SwitchSource {
             }
             Objects.requireNonNull(format, "format must not be null");
             if (name != null) {
-                Durations.requireText("name", name);
+                Require.text("name", name);
             }
-            Durations.requirePositive("pollInterval", pollInterval);
-            Durations.requirePositive("connectTimeout", connectTimeout);
-            Durations.requirePositive("readTimeout", readTimeout);
+            Require.positive("pollInterval", pollInterval);
+            Require.positive("connectTimeout", connectTimeout);
+            Require.positive("readTimeout", readTimeout);
             Objects.requireNonNull(clock, "clock must not be null");
             return new AppConfigAgentSwitchSource(this);
         }

@@ -2,7 +2,7 @@ package io.github.drkit.aws;
 
 import io.github.drkit.aws.internal.AwsErrors;
 import io.github.drkit.aws.internal.DaemonThreads;
-import io.github.drkit.aws.internal.Durations;
+import io.github.drkit.aws.internal.Require;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -109,7 +109,7 @@ public final class ArcRoutingControls implements AutoCloseable {
      *     state
      */
     public RoutingControlState state(String routingControlArn) {
-        Durations.requireText("routingControlArn", routingControlArn);
+        Require.text("routingControlArn", routingControlArn);
         GetRoutingControlStateResponse response = tryEach(
                 "GetRoutingControlState",
                 "read routing control " + routingControlArn,
@@ -136,7 +136,7 @@ public final class ArcRoutingControls implements AutoCloseable {
      * @throws AwsOperationException if an endpoint refused the change (for example a safety rule)
      */
     public void setState(String routingControlArn, RoutingControlState state) {
-        Durations.requireText("routingControlArn", routingControlArn);
+        Require.text("routingControlArn", routingControlArn);
         setStates(Map.of(routingControlArn, Objects.requireNonNull(state, "state must not be null")), List.of());
     }
 
@@ -162,11 +162,11 @@ public final class ArcRoutingControls implements AutoCloseable {
         }
         Map<String, RoutingControlState> copy = new LinkedHashMap<>();
         states.forEach((arn, state) -> {
-            Durations.requireText("routingControlArn", arn);
+            Require.text("routingControlArn", arn);
             copy.put(arn, Objects.requireNonNull(state, "state of " + arn + " must not be null"));
         });
         List<String> rules = List.copyOf(safetyRulesToOverride);
-        rules.forEach(rule -> Durations.requireText("safetyRulesToOverride", rule));
+        rules.forEach(rule -> Require.text("safetyRulesToOverride", rule));
         if (copy.size() == 1) {
             Map.Entry<String, RoutingControlState> only =
                     copy.entrySet().iterator().next();
@@ -378,8 +378,8 @@ public final class ArcRoutingControls implements AutoCloseable {
             if (endpoints.stream().map(ArcClusterEndpoint::endpoint).distinct().count() != endpoints.size()) {
                 throw new IllegalArgumentException("endpoints must not repeat an endpoint (was " + endpoints + ")");
             }
-            Durations.requirePositive("attemptTimeout", attemptTimeout);
-            Durations.requirePositive("connectTimeout", connectTimeout);
+            Require.positive("attemptTimeout", attemptTimeout);
+            Require.positive("connectTimeout", connectTimeout);
             return new ArcRoutingControls(this);
         }
     }

@@ -2,7 +2,7 @@ package io.github.drkit.aws;
 
 import io.github.drkit.aws.internal.AwsErrors;
 import io.github.drkit.aws.internal.BoundedPoll;
-import io.github.drkit.aws.internal.Durations;
+import io.github.drkit.aws.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,7 +145,7 @@ public final class AuroraGlobalDatabase {
      * @throws AwsOperationException if a poll failed with a non-transient error
      */
     public GlobalClusterState awaitWriter(String targetDbClusterArn) {
-        Durations.requireText("targetDbClusterArn", targetDbClusterArn);
+        Require.text("targetDbClusterArn", targetDbClusterArn);
         regionOfArn(targetDbClusterArn);
         return await("DescribeGlobalClusters", targetDbClusterArn, new AtomicBoolean());
     }
@@ -160,7 +160,7 @@ public final class AuroraGlobalDatabase {
     }
 
     private GlobalClusterState change(String operation, String what, String target, boolean allowDataLoss) {
-        Durations.requireText("targetDbClusterArn", target);
+        Require.text("targetDbClusterArn", target);
         String targetRegion = regionOfArn(target);
         if (allowDataLoss && !clients.containsKey(targetRegion)) {
             throw new IllegalStateException("no RdsClient is configured for " + targetRegion
@@ -402,7 +402,7 @@ public final class AuroraGlobalDatabase {
          * @throws NullPointerException if an argument is {@code null}
          */
         public Builder region(String region, RdsClient rds) {
-            Durations.requireText("region", region);
+            Require.text("region", region);
             Objects.requireNonNull(rds, "rds client of " + region + " must not be null");
             if (clients.putIfAbsent(region, rds) != null) {
                 throw new IllegalArgumentException("region " + region + " was added twice");
@@ -463,15 +463,15 @@ public final class AuroraGlobalDatabase {
          * @throws NullPointerException if the clock or sleeper is {@code null}
          */
         public AuroraGlobalDatabase build() {
-            Durations.requireText("globalClusterIdentifier", globalClusterIdentifier);
+            Require.text("globalClusterIdentifier", globalClusterIdentifier);
             if (clients.isEmpty()) {
                 throw new IllegalArgumentException(
                         "regions must hold at least one RdsClient (was none); add one per member region");
             }
             Objects.requireNonNull(clock, "clock must not be null");
             Objects.requireNonNull(sleeper, "sleeper must not be null");
-            Durations.requirePositive("operationTimeout", operationTimeout);
-            Durations.requirePositive("pollInterval", pollInterval);
+            Require.positive("operationTimeout", operationTimeout);
+            Require.positive("pollInterval", pollInterval);
             return new AuroraGlobalDatabase(this);
         }
     }

@@ -1,8 +1,8 @@
 package io.github.drkit.aws;
 
 import io.github.drkit.aws.internal.AwsErrors;
-import io.github.drkit.aws.internal.Durations;
 import io.github.drkit.aws.internal.IdempotencyItems;
+import io.github.drkit.aws.internal.Require;
 import io.github.drkit.core.idempotency.ClaimRequest;
 import io.github.drkit.core.idempotency.ClaimResult;
 import io.github.drkit.core.idempotency.Idempotency;
@@ -503,7 +503,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                         "ttlAttribute must not be one of the record's own attributes (was \"" + ttlAttribute + "\")");
             }
             Objects.requireNonNull(clock, "clock must not be null");
-            Durations.requirePositive("claimPollInterval", claimPollInterval);
+            Require.positive("claimPollInterval", claimPollInterval);
             Objects.requireNonNull(sleeper, "sleeper must not be null");
             return new DynamoDbIdempotencyStore(this);
         }

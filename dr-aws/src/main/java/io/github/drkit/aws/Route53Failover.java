@@ -2,7 +2,7 @@ package io.github.drkit.aws;
 
 import io.github.drkit.aws.internal.AwsErrors;
 import io.github.drkit.aws.internal.BoundedPoll;
-import io.github.drkit.aws.internal.Durations;
+import io.github.drkit.aws.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ public final class Route53Failover {
      *     SDK's retries, timeout, unreadable answer)
      */
     public HealthCheckStatus healthCheckStatus(String healthCheckId) {
-        Durations.requireText("healthCheckId", healthCheckId);
+        Require.text("healthCheckId", healthCheckId);
         GetHealthCheckStatusResponse response;
         try {
             response = route53.getHealthCheckStatus(r -> r.healthCheckId(healthCheckId));
@@ -177,7 +177,7 @@ public final class Route53Failover {
      * @throws AwsOperationException if Route 53 refuses the poll (for example an unknown change id)
      */
     public Route53Change awaitInSync(String changeId) {
-        Durations.requireText("changeId", changeId);
+        Require.text("changeId", changeId);
         String id = changeId.startsWith("/change/") ? changeId.substring("/change/".length()) : changeId;
         Route53Change done = poll.until(
                 "GetChange",
@@ -228,7 +228,7 @@ public final class Route53Failover {
     }
 
     private static String normalizeZone(String hostedZoneId) {
-        Durations.requireText("hostedZoneId", hostedZoneId);
+        Require.text("hostedZoneId", hostedZoneId);
         return hostedZoneId.startsWith("/hostedzone/") ? hostedZoneId.substring("/hostedzone/".length()) : hostedZoneId;
     }
 
@@ -318,8 +318,8 @@ public final class Route53Failover {
         public Route53Failover build() {
             Objects.requireNonNull(clock, "clock must not be null");
             Objects.requireNonNull(sleeper, "sleeper must not be null");
-            Durations.requirePositive("changeTimeout", changeTimeout);
-            Durations.requirePositive("pollInterval", pollInterval);
+            Require.positive("changeTimeout", changeTimeout);
+            Require.positive("pollInterval", pollInterval);
             return new Route53Failover(this);
         }
     }

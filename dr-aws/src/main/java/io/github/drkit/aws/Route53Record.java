@@ -1,6 +1,6 @@
 package io.github.drkit.aws;
 
-import io.github.drkit.aws.internal.Durations;
+import io.github.drkit.aws.internal.Require;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -243,12 +243,12 @@ public final class Route53Record {
          *     blank or too long
          */
         public Route53Record build() {
-            Durations.requireText("name", name);
+            Require.text("name", name);
             if (name.length() > MAX_NAME_LENGTH) {
                 throw new IllegalArgumentException(
                         "name must be at most " + MAX_NAME_LENGTH + " characters (was " + name.length() + ")");
             }
-            Durations.requireText("type", type);
+            Require.text("type", type);
             if (RRType.fromValue(type) == RRType.UNKNOWN_TO_SDK_VERSION) {
                 throw new IllegalArgumentException(
                         "type must be a Route 53 record type such as A, AAAA or CNAME (was \"" + type + "\")");
@@ -264,7 +264,7 @@ public final class Route53Record {
                             "values must not be empty for a record of " + name + " without an aliasTarget");
                 }
                 for (String value : values) {
-                    Durations.requireText("values of " + name, value);
+                    Require.text("values of " + name, value);
                 }
                 Objects.requireNonNull(ttl, "ttl must not be null for a record of " + name + " without an aliasTarget");
                 if (ttl.isNegative() || ttl.getNano() != 0 || ttl.getSeconds() > MAX_TTL_SECONDS) {
@@ -277,7 +277,7 @@ public final class Route53Record {
                 }
             }
             if (failover != null) {
-                Durations.requireText("setIdentifier", setIdentifier);
+                Require.text("setIdentifier", setIdentifier);
                 if (setIdentifier.length() > MAX_SET_IDENTIFIER_LENGTH) {
                     throw new IllegalArgumentException("setIdentifier must be at most " + MAX_SET_IDENTIFIER_LENGTH
                             + " characters (was " + setIdentifier.length() + ")");
@@ -286,7 +286,7 @@ public final class Route53Record {
                 throw new IllegalArgumentException("setIdentifier \"" + setIdentifier + "\" needs a failover role");
             }
             if (healthCheckId != null) {
-                Durations.requireText("healthCheckId", healthCheckId);
+                Require.text("healthCheckId", healthCheckId);
             }
             return new Route53Record(this);
         }

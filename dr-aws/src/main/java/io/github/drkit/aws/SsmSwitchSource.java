@@ -1,7 +1,7 @@
 package io.github.drkit.aws;
 
 import io.github.drkit.aws.internal.AwsErrors;
-import io.github.drkit.aws.internal.Durations;
+import io.github.drkit.aws.internal.Require;
 import io.github.drkit.aws.internal.SwitchEntries;
 import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
@@ -284,10 +284,10 @@ public final class SsmSwitchSource implements SwitchSource {
                         + " /drkit/orders-service/prod/switches (was \"" + path + "\")");
             }
             if (name != null) {
-                Durations.requireText("name", name);
+                Require.text("name", name);
             }
-            Durations.requirePositive("pollInterval", pollInterval);
-            Durations.requirePositive("maxBackoff", maxBackoff);
+            Require.positive("pollInterval", pollInterval);
+            Require.positive("maxBackoff", maxBackoff);
             if (maxBackoff.compareTo(pollInterval) < 0) {
                 throw new IllegalArgumentException("maxBackoff must be >= pollInterval (was " + maxBackoff
                         + ", pollInterval " + pollInterval + ")");

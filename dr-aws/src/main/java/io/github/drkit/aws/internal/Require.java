@@ -3,10 +3,10 @@ package io.github.drkit.aws.internal;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Validation of durations given to builders, with messages that name the field. Not API. */
-public final class Durations {
+/** Checks of builder and method arguments, with messages that name the field and the value. Not API. */
+public final class Require {
 
-    private Durations() {}
+    private Require() {}
 
     /**
      * Requires a positive duration.
@@ -17,7 +17,7 @@ public final class Durations {
      * @throws NullPointerException if {@code value} is {@code null}
      * @throws IllegalArgumentException if {@code value} is zero or negative
      */
-    public static Duration requirePositive(String field, Duration value) {
+    public static Duration positive(String field, Duration value) {
         Objects.requireNonNull(value, field + " must not be null");
         if (value.isZero() || value.isNegative()) {
             throw new IllegalArgumentException(field + " must be > 0 (was " + value + ")");
@@ -34,7 +34,7 @@ public final class Durations {
      * @throws NullPointerException if {@code value} is {@code null}
      * @throws IllegalArgumentException if {@code value} is blank
      */
-    public static String requireText(String field, String value) {
+    public static String text(String field, String value) {
         Objects.requireNonNull(value, field + " must not be null");
         if (value.isBlank()) {
             throw new IllegalArgumentException(field + " must not be blank (was \"" + value + "\")");
