@@ -21,7 +21,7 @@ import org.springframework.core.io.ByteArrayResource;
 
 /**
  * Starts the application with exactly the {@code application.yml} shown in {@code
- * README-snippet.md}, against a real primary (Seoul) and standby (Tokyo), and checks what the text
+ * README.md} (the starter section), against a real primary (Seoul) and standby (Tokyo), and checks what the text
  * promises.
  */
 class ReadmeSnippetTest {
@@ -38,15 +38,19 @@ class ReadmeSnippetTest {
     }
 
     static String readmeYaml() throws Exception {
-        String text = Files.readString(Path.of("README-snippet.md"));
-        int start = text.indexOf("```yaml\n") + "```yaml\n".length();
+        String text = Files.readString(Path.of("../README.md"));
+        int section = text.indexOf("### Spring Boot starter (`dr-spring-starter`)");
+        if (section < 0) {
+            throw new IllegalStateException("README.md has no Spring Boot starter section");
+        }
+        int start = text.indexOf("```yaml\n", section) + "```yaml\n".length();
         return text.substring(start, text.indexOf("```", start));
     }
 
     @Test
     void theReadmeConfigurationStartsAndServesWhatItPromises() throws Exception {
         List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
-                .load("README-snippet.md", new ByteArrayResource(readmeYaml().getBytes(StandardCharsets.UTF_8)));
+                .load("README.md", new ByteArrayResource(readmeYaml().getBytes(StandardCharsets.UTF_8)));
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class)
                 .initializers(c -> yaml.forEach(c.getEnvironment().getPropertySources()::addFirst))
                 .properties(
