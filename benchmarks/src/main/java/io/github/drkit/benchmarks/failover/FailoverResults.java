@@ -17,11 +17,14 @@ public final class FailoverResults {
     private final FailoverHarness.Settings settings;
     private final String serverVersion;
     private final List<TrialResult> trials;
+    private final String leftovers;
 
-    FailoverResults(FailoverHarness.Settings settings, String serverVersion, List<TrialResult> trials) {
+    FailoverResults(
+            FailoverHarness.Settings settings, String serverVersion, List<TrialResult> trials, String leftovers) {
         this.settings = settings;
         this.serverVersion = serverVersion;
         this.trials = List.copyOf(trials);
+        this.leftovers = leftovers;
     }
 
     private List<TrialResult> of(Scenario s, ClientKind k) {
@@ -118,10 +121,12 @@ public final class FailoverResults {
                         + " was injected. A trial without such a write within %d s counts as slower than all others"
                         + " (shown as \"> %d s\"). Wrong-node writes: acknowledged writes started after the old primary"
                         + " was out that landed anywhere but the new primary; in scenarios 2 and 3 the rows the old"
-                        + " primary wrote after it was cut off (2) or restarted (3) are also counted in its table"
-                        + " (\"db\"; its server clock). Stuck: load"
+                        + " primary wrote after writes had resumed on the new one (2: it is black-holed but running)"
+                        + " or after it restarted (3) are also counted in its own table (\"db\", by its server"
+                        + " clock). Stuck: load"
                         + " threads that spent more than 5 s inside one call. Errors: failed calls by exception type and"
-                        + " SQLState (the root cause after \"<-\"), over all trials.%n%n",
+                        + " SQLState (the root cause after \"<-\"), over all trials; \"at shutdown\" marks failures of"
+                        + " calls that were still running when the trial ended and the harness closed the client.%n%n",
                 settings.trials(),
                 serverVersion,
                 settings.threads(),
@@ -140,7 +145,7 @@ public final class FailoverResults {
         for (ClientKind k : ClientKind.values()) {
             md.append("- `").append(k).append("`: ").append(k.description()).append('\n');
         }
-        md.append('\n');
+        md.append("\nThreads: ").append(leftovers).append(".\n\n");
         for (Scenario s : Scenario.values()) {
             md.append("#### ")
                     .append(s.title())

@@ -18,8 +18,8 @@ import java.util.Map;
  * @param acked writes acknowledged by the running client
  * @param wrongNodeWrites acknowledged writes, started after the old primary was out, that landed on
  *     a node other than the new primary (from the port each write returned), fresh client included
- * @param dbWrongRows rows the old primary wrote (server clock) after it was cut off (scenario 2) or
- *     after it restarted (scenario 3), counted in its table afterwards; -1 where there is nothing to
+ * @param dbWrongRows rows the old primary wrote (server clock) after writes had resumed elsewhere
+ *     (scenario 2: it is black-holed, not down) or after it restarted (scenario 3), counted in its table afterwards; -1 where there is nothing to
  *     inspect (scenarios 1 and 4: crashed, or rebuilt as a standby)
  * @param freshWrites writes attempted by the fresh client (scenario 3), else 0
  * @param freshWrong of those, acknowledged by the old primary

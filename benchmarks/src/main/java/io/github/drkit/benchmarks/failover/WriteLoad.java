@@ -43,6 +43,7 @@ final class WriteLoad {
     private final List<Ack> acks = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
     private volatile boolean stopping;
+    private volatile long stopRequestedNanos = Long.MAX_VALUE;
 
     /**
      * Prepares (does not start) the load.
@@ -218,8 +219,25 @@ final class WriteLoad {
      * @throws InterruptedException if interrupted
      */
     void stop(Duration grace) throws InterruptedException {
-        stopping = true;
+        requestStop();
         join(grace);
+    }
+
+    private synchronized void requestStop() {
+        if (!stopping) {
+            stopRequestedNanos = System.nanoTime();
+            stopping = true;
+        }
+    }
+
+    /**
+     * When the harness asked the load to stop; failures that end later come from the harness
+     * closing the client under a thread that was still inside a call, not from the failover.
+     *
+     * @return a {@link System#nanoTime()} value, {@link Long#MAX_VALUE} while running
+     */
+    long stopRequestedNanos() {
+        return stopRequestedNanos;
     }
 
     /**
@@ -231,7 +249,7 @@ final class WriteLoad {
      * @throws InterruptedException if interrupted
      */
     int join(Duration timeout) throws InterruptedException {
-        stopping = true;
+        requestStop();
         long start = System.nanoTime();
         long interruptAt = start + timeout.toNanos() / 2;
         long deadline = start + timeout.toNanos();

@@ -2,6 +2,7 @@ package io.github.drkit.benchmarks.report;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class JmhFigures {
      * @param error the score's 99.9 % confidence half-interval (NaN with fewer than two iterations)
      * @param unit the score's unit
      * @param allocBytesPerOp bytes allocated per operation ({@code -prof gc}), NaN if not measured
+     * @param secondary every secondary result's score by its name (profilers, auxiliary counters)
      */
     public record Figure(
             String benchmarkClass,
@@ -32,7 +34,13 @@ public final class JmhFigures {
             double score,
             double error,
             String unit,
-            double allocBytesPerOp) {
+            double allocBytesPerOp,
+            Map<String, Double> secondary) {
+
+        /** Copies the map. */
+        public Figure {
+            secondary = Map.copyOf(secondary);
+        }
 
         /**
          * The score with its error, e.g. {@code 2.31 ± 0.05 ns/op}.
@@ -81,7 +89,9 @@ public final class JmhFigures {
                             .getParam(r.getParams().getParamsKeys().iterator().next());
             Result<?> primary = r.getPrimaryResult();
             double alloc = Double.NaN;
+            Map<String, Double> secondary = new HashMap<>();
             for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+                secondary.put(e.getKey(), e.getValue().getScore());
                 if (e.getKey().endsWith("gc.alloc.rate.norm")) {
                     alloc = e.getValue().getScore();
                 }
@@ -94,7 +104,8 @@ public final class JmhFigures {
                     primary.getScore(),
                     primary.getScoreError(),
                     primary.getScoreUnit(),
-                    alloc));
+                    alloc,
+                    secondary));
         }
         return new JmhFigures(list);
     }

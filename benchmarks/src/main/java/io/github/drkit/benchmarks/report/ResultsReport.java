@@ -273,18 +273,45 @@ public final class ResultsReport {
     private String health() {
         Optional<Figure> f = jmh.find("HealthPathBenchmark", "route53Health", null);
         if (f.isEmpty()) {
-            return "## 5. Route 53 health path\n\nNot run in this run (the Spring starter's health path was not"
-                    + " available when this run was made).\n\n";
+            return "## 5. Route 53 health path\n\nNot run in this run.\n\n";
         }
+        Figure h = f.get();
+        Double db = h.secondary().get("databaseConnectionsOnRequestThread");
+        Optional<Figure> select = jmh.find("ConnectionBenchmark", "getConnectionSelect1Close", "hikari");
         StringBuilder md = new StringBuilder("## 5. Route 53 health path\n\n");
-        md.append("The handler's cost in-process, one thread; the JDBC driver is wrapped so that any statement"
-                + " the handler ran would be counted.\n\n");
-        md.append("| handler | time | alloc |\n|---|---|---|\n");
-        md.append("| `route53Health` | ")
-                .append(f.get().scoreText())
-                .append(" | ")
-                .append(f.get().allocText());
-        md.append(" |\n\n");
+        md.append("The starter's `Route53HealthFilter` subscribed to a `RegionReadinessMonitor` over a"
+                + " `RegionRoutingDataSource` on a real primary + standby, as the auto-configuration wires them;"
+                + " one `GET` per operation, one thread, through Spring's servlet mocks (reused; their bookkeeping"
+                + " is included). The endpoints' connections come from a counting data source:"
+                + " `databaseConnectionsOnRequestThread` counts connections opened on the request thread over the"
+                + " whole measurement (the monitor's own probes run on its thread and are not counted).\n\n");
+        md.append("| handler | time | alloc | database connections on the request thread |");
+        md.append(select.isPresent() ? " one pooled `SELECT 1` (benchmark 2, Hikari) / handler |\n" : "\n");
+        md.append(select.isPresent() ? "|---|---|---|---|---|\n" : "|---|---|---|---|\n");
+        md.append("| `route53Health` | ").append(h.scoreText()).append(" | ").append(h.allocText());
+        md.append(" | ")
+                .append(db == null ? "n/a" : String.format(Locale.ROOT, "%.0f", db))
+                .append(" |");
+        select.ifPresent(sel -> md.append(" ")
+                .append(String.format(Locale.ROOT, "%.0f", sel.score() / h.score()))
+                .append(" |"));
+        md.append("\n");
+        jmh.find("HealthPathBenchmark", "mockResetOnly", null)
+                .ifPresent(m -> md.append("| `mockResetOnly` (baseline: resetting the mock response alone) | ")
+                        .append(m.scoreText())
+                        .append(" | ")
+                        .append(m.allocText())
+                        .append(" | | ")
+                        .append(select.isPresent() ? "|" : "")
+                        .append("\n"));
+        md.append("\n");
+        goals.add(met(db != null && db == 0) + " the health path never touches the database: "
+                + (db == null ? "not measured" : String.format(Locale.ROOT, "%.0f", db))
+                + " connections on the request thread; " + h.scoreText() + " per request");
+        headline.add("Route 53 health path: " + h.scoreText() + " per request, "
+                + (db == null
+                        ? "database access not measured"
+                        : String.format(Locale.ROOT, "%.0f", db) + " database connections on the request thread"));
         return md.toString();
     }
 
