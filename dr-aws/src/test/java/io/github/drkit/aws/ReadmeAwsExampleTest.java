@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * Runs the Seoul → Tokyo example of {@code dr-aws/README-snippet.md}: the part after the clients is
+ * Runs the Seoul → Tokyo example of the root README.md (AWS section): the part after the clients is
  * the snippet's code, here with clients pointed at a loopback AWS that speaks each API's wire format.
  */
 class ReadmeAwsExampleTest {
@@ -94,6 +94,29 @@ class ReadmeAwsExampleTest {
                 + "<IsWriter>false</IsWriter><SynchronizationStatus>connected</SynchronizationStatus>"
                 + "</GlobalClusterMember></GlobalClusterMembers></GlobalClusterMember></GlobalClusters>"
                 + "</DescribeGlobalClustersResult></DescribeGlobalClustersResponse>";
+    }
+
+    @Test
+    void theRootReadmeShowsThisCode() throws Exception {
+        String source = java.nio.file.Files.readString(
+                java.nio.file.Path.of("src/test/java/io/github/drkit/aws/ReadmeAwsExampleTest.java"));
+        String body = source.substring(
+                source.indexOf('\n', source.indexOf("void seoulToTokyo(")) + 1,
+                source.indexOf("    // ---- end of the " + "snippet ----"));
+        java.util.Set<String> readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"))
+                .lines()
+                .map(String::strip)
+                .collect(java.util.stream.Collectors.toSet());
+        java.util.List<String> shown = body.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty()
+                        && !line.startsWith("runbook.add")
+                        && !line.startsWith("+ after")
+                        && !line.equals("switches.close();")
+                        && !line.equals("}"))
+                .toList();
+        org.assertj.core.api.Assertions.assertThat(shown).hasSizeGreaterThan(15);
+        org.assertj.core.api.Assertions.assertThat(readme).containsAll(shown);
     }
 
     @Test
