@@ -35,7 +35,17 @@ class ConfigurationMetadataTest {
                         "dr.idempotency.store",
                         "dr.health.route53.path",
                         "dr.health.route53.match-string",
-                        "dr.health.drain-switch");
+                        "dr.health.drain-switch",
+                        "dr.aws.client.api-call-timeout",
+                        "dr.aws.kill-switches.ssm.path",
+                        "dr.aws.kill-switches.appconfig.application",
+                        "dr.aws.idempotency.dynamodb.table",
+                        "dr.aws.aurora.regions",
+                        "dr.aws.route53.enabled",
+                        "dr.aws.arc.endpoints");
+        assertThat(byName.keySet())
+                .filteredOn(name -> name.startsWith("dr.aws."))
+                .noneMatch(name -> name.contains("secret") || name.contains("access-key"));
         byName.forEach((name, p) -> assertThat(p.path("description").asText())
                 .as("description of " + name)
                 .isNotBlank()
@@ -52,5 +62,13 @@ class ConfigurationMetadataTest {
                         .get("defaultValue")
                         .asText())
                 .isEqualTo("500ms");
+        assertThat(byName.get("dr.aws.kill-switches.ssm.poll-interval")
+                        .get("defaultValue")
+                        .asText())
+                .isEqualTo("15s");
+        assertThat(byName.get("dr.aws.kill-switches.appconfig.agent-endpoint")
+                        .get("defaultValue")
+                        .asText())
+                .isEqualTo("http://localhost:2772");
     }
 }

@@ -10,8 +10,10 @@ import io.github.drkit.spring.endpoint.OperatorAccess;
 import io.github.drkit.spring.health.DrRegionHealthIndicator;
 import io.github.drkit.spring.health.ReadinessMetrics;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
+import io.github.drkit.spring.internal.DrDetail;
 import io.github.drkit.spring.internal.SwitchSourcesView;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -57,6 +59,7 @@ public final class DrActuatorAutoConfiguration {
      * @param dataSource the routing data source
      * @param readiness the readiness monitor
      * @param switchSources the kill-switch sources' freshness, if kill switches are configured
+     * @param details parts read on demand, such as the Aurora global database
      * @return the endpoint
      */
     @Bean
@@ -67,14 +70,23 @@ public final class DrActuatorAutoConfiguration {
             DrProperties properties,
             RegionRoutingDataSource dataSource,
             RegionReadinessMonitor readiness,
-            ObjectProvider<SwitchSourcesView> switchSources) {
+            ObjectProvider<SwitchSourcesView> switchSources,
+            ObjectProvider<DrDetail> details) {
         List<String> gating = DrHealthAutoConfiguration.gatingObjectives(properties).stream()
                 .map(o -> o.dataClass())
                 .toList();
         SwitchSourcesView view = switchSources.getIfAvailable();
         Supplier<List<Map<String, Object>>> sources = view != null ? view : List::of;
+        Map<String, Supplier<Map<String, Object>>> onDemand = new LinkedHashMap<>();
+        details.orderedStream().forEach(d -> onDemand.putIfAbsent(d.name(), d::read));
         return new DrEndpoint(
-                properties.getRegion(), dataSource, readiness, properties.recoveryObjectives(), gating, sources);
+                properties.getRegion(),
+                dataSource,
+                readiness,
+                properties.recoveryObjectives(),
+                gating,
+                sources,
+                onDemand);
     }
 
     /**

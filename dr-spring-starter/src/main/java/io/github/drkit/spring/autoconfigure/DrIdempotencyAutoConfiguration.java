@@ -33,8 +33,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * The store is the application's {@link IdempotencyStore} bean if it defines one; else, by {@code
  * dr.idempotency.store}: {@code jdbc} (the default when drkit's routing data source is the
  * application's data source: records in the request's transaction, next to the data) or {@code
- * memory} (single instance, tests). The {@link Idempotency} settings bean backs off for the
- * application's own.
+ * memory} (single instance, tests). With {@code dr.aws.idempotency.dynamodb.table} set, {@link
+ * DrAwsAutoConfiguration} provides a DynamoDB store as the application's {@link IdempotencyStore}
+ * bean ({@code dr.idempotency.store} {@code auto} or {@code dynamodb}). The {@link Idempotency}
+ * settings bean backs off for the application's own.
  */
 @AutoConfiguration(
         after = {
@@ -128,6 +130,13 @@ public final class DrIdempotencyAutoConfiguration {
             return new StoreExecutor(idempotency, own);
         }
         DrProperties.StoreType type = p.getStore();
+        if (type == DrProperties.StoreType.DYNAMODB) {
+            throw DrProperties.invalid(
+                    "dr.idempotency.store",
+                    "dynamodb",
+                    "needs dr-aws on the class path and dr.aws.idempotency.dynamodb.table set (or an"
+                            + " IdempotencyStore bean)");
+        }
         boolean jdbcPossible = JdbcIdempotencySupport.available();
         if (type == DrProperties.StoreType.AUTO) {
             boolean routing = JdbcIdempotencySupport.isRouting(dataSources.getIfUnique());

@@ -5,6 +5,7 @@ import io.github.drkit.killswitch.FileSwitchSource;
 import io.github.drkit.killswitch.JdbcSwitchSource;
 import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.LoggingAuditSink;
+import io.github.drkit.killswitch.SwitchSource;
 import io.github.drkit.killswitch.SwitchState;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
 import io.github.drkit.spring.internal.DeferredWriteGate;
@@ -29,7 +30,8 @@ import org.springframework.context.annotation.Configuration;
  * A {@link KillSwitchRegistry} from {@code dr.killswitch.*}: the declared switches and profiles,
  * the built-in write switch {@code drkit.writes} (bound to the routing data source's write gate),
  * the drain switch of the Route 53 health path ({@code dr.health.drain-switch}), an optional watched
- * file and an optional fleet table read through the routing data source's readers. Changes are
+ * file, an optional fleet table read through the routing data source's readers, and every {@link
+ * SwitchSource} bean of the context (later sources win for a switch they both set). Changes are
  * audited to the log and, when there is one, to Boot's {@code AuditEventRepository}. Backs off when
  * the application defines its own registry or audit sink.
  */
@@ -70,6 +72,9 @@ public final class DrKillSwitchAutoConfiguration {
      * @param dataSources the application's data source for the fleet table (through the readers of a
      *     routing data source)
      * @param clock an application {@link Clock}, if any
+     * @param sources the context's {@link SwitchSource} beans (such as drkit's SSM and AppConfig
+     *     sources from {@code dr.aws.kill-switches.*}), added after the file and table sources in
+     *     their {@code @Order}; the registry owns and closes them
      * @return the started registry; closed with the context
      */
     @Bean(destroyMethod = "close")
@@ -78,7 +83,8 @@ public final class DrKillSwitchAutoConfiguration {
             DrProperties properties,
             AuditSink auditSink,
             ObjectProvider<DataSource> dataSources,
-            ObjectProvider<Clock> clock) {
+            ObjectProvider<Clock> clock,
+            ObjectProvider<SwitchSource> sources) {
         DrProperties.Killswitch k = properties.getKillswitch();
         Clock time = clock.getIfAvailable(Clock::systemUTC);
         KillSwitchRegistry.Builder b = KillSwitchRegistry.builder()
@@ -126,6 +132,7 @@ public final class DrKillSwitchAutoConfiguration {
                     .clock(time)
                     .build());
         }
+        sources.orderedStream().forEach(b::source);
         if (k.getLocalSnapshot() != null) {
             b.localSnapshot(Path.of(k.getLocalSnapshot()));
         }

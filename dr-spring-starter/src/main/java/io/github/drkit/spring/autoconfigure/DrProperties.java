@@ -1407,7 +1407,10 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** Whether to handle the Idempotency-Key header on @Idempotent handlers and configured paths. */
         private boolean enabled = true;
 
-        /** Where records live: auto (JDBC when the routing data source exists, else memory), memory or jdbc. */
+        /**
+         * Where records live: auto (the DynamoDB store when dr.aws.idempotency.dynamodb.table is set,
+         * else JDBC when the routing data source exists, else memory), memory, jdbc or dynamodb.
+         */
         private StoreType store = StoreType.AUTO;
 
         /** The request header carrying the key. */
@@ -1607,7 +1610,9 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** In this process's memory: single instance and tests only. */
         MEMORY,
         /** In a table next to the data, in the request's transaction. */
-        JDBC
+        JDBC,
+        /** In DynamoDB (dr-aws), in the table named by dr.aws.idempotency.dynamodb.table. */
+        DYNAMODB
     }
 
     /** The in-memory idempotency store ({@code dr.idempotency.memory.*}). */

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * The {@code dr} Actuator endpoint: this region's readiness, the routing topology (roles, timelines,
@@ -34,6 +35,7 @@ public final class DrEndpoint {
     private final List<RecoveryObjective> objectives;
     private final List<String> gatingObjectives;
     private final Supplier<List<Map<String, Object>>> switchSources;
+    private final Map<String, Supplier<Map<String, Object>>> details;
 
     /**
      * Creates the endpoint.
@@ -52,19 +54,44 @@ public final class DrEndpoint {
             List<RecoveryObjective> objectives,
             List<String> gatingObjectives,
             Supplier<List<Map<String, Object>>> switchSources) {
+        this(region, dataSource, readiness, objectives, gatingObjectives, switchSources, Map.of());
+    }
+
+    /**
+     * Creates the endpoint with details read only on demand ({@code GET /actuator/dr/{detail}}),
+     * such as {@code aurora}: parts that cost a remote call to read.
+     *
+     * @param region this process's region
+     * @param dataSource the routing data source
+     * @param readiness the readiness monitor
+     * @param objectives the declared objectives
+     * @param gatingObjectives the data classes whose RPO gates readiness
+     * @param switchSources the freshness of kill-switch sources, as maps (empty without kill switches)
+     * @param details on-demand details by selector name; each supplier must not throw
+     */
+    public DrEndpoint(
+            String region,
+            RegionRoutingDataSource dataSource,
+            RegionReadinessMonitor readiness,
+            List<RecoveryObjective> objectives,
+            List<String> gatingObjectives,
+            Supplier<List<Map<String, Object>>> switchSources,
+            Map<String, Supplier<Map<String, Object>>> details) {
         this.region = Objects.requireNonNull(region, "region");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.objectives = List.copyOf(objectives);
         this.gatingObjectives = List.copyOf(gatingObjectives);
         this.switchSources = Objects.requireNonNull(switchSources, "switchSources");
+        this.details = Map.copyOf(details);
     }
 
     /**
      * The whole DR picture of this process.
      *
      * @return a JSON-friendly map: {@code region}, {@code readiness}, {@code topology}, {@code
-     *     objectives}, {@code lastFailover}, {@code switchSources}
+     *     objectives}, {@code lastFailover}, {@code switchSources}, {@code details} (the names of
+     *     the on-demand details)
      */
     @ReadOperation
     public Map<String, Object> dr() {
@@ -92,7 +119,21 @@ public final class DrEndpoint {
         out.put("objectives", objs);
         out.put("lastFailover", failover.map(DrEndpoint::failover).orElse(null));
         out.put("switchSources", switchSources.get());
+        out.put("details", details.keySet().stream().sorted().toList());
         return out;
+    }
+
+    /**
+     * One detail read now, such as {@code aurora} (the Aurora global database as the RDS API
+     * reports it). Each call costs the detail's remote call; nothing caches it.
+     *
+     * @param detail the detail's name, one of {@code details} in {@link #dr()}
+     * @return the detail as a JSON-friendly map, or {@code null} (404) for an unknown name
+     */
+    @ReadOperation
+    public Map<String, Object> detail(@Selector String detail) {
+        Supplier<Map<String, Object>> d = details.get(detail);
+        return d == null ? null : d.get();
     }
 
     private static Map<String, Object> readiness(RegionReadiness r) {
