@@ -18,8 +18,10 @@ import io.github.drkit.core.idempotency.ClaimRequest;
 import io.github.drkit.core.idempotency.Idempotency;
 import io.github.drkit.core.idempotency.IdempotencyKey;
 import io.github.drkit.core.idempotency.IdempotencyStore;
+import io.github.drkit.core.idempotency.IdempotencyStoreContract;
 import io.github.drkit.core.idempotency.IdempotencyStoreException;
 import io.github.drkit.core.idempotency.ResultCodec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,20 +70,21 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Override
-    protected IdempotencyStore store() {
+    protected IdempotencyStore createStore(Clock clock) {
+        // newStore reads clock(), the same clock the suite passes here
         return newStore(Duration.ofSeconds(3));
     }
 
     private DynamoDbIdempotencyStore newStore(Duration attemptTimeout) {
         return DynamoDbIdempotencyStore.builder(clients.dynamoDb(WM.baseUrl(), attemptTimeout))
                 .table(TABLE)
-                .clock(clock)
+                .clock(clock())
                 .claimPollInterval(Duration.ofMillis(20))
                 .build();
     }
 
     private ClaimRequest request(String token) {
-        Instant now = clock.instant();
+        Instant now = clock().instant();
         return new ClaimRequest(KEY, PAYLOAD, token, now, now.plus(LEASE), now.plus(TTL), Duration.ZERO);
     }
 
@@ -97,8 +100,8 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Test
     void aClaimIsOneConditionalPutItemInDynamoDbsWireFormat() {
-        clock.advance(Duration.ofMillis(250));
-        Instant now = clock.instant();
+        clock().advance(Duration.ofMillis(250));
+        Instant now = clock().instant();
         DynamoDbIdempotencyStore store = newStore(Duration.ofSeconds(3));
         var threadsBefore = Threads.drkit();
 
@@ -137,7 +140,7 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Test
     void aRefusedClaimLearnsTheBlockingRecordFromTheSameRequest() {
-        Idempotency idempotency = Idempotency.builder().clock(clock).build();
+        Idempotency idempotency = Idempotency.builder().clock(clock()).build();
         DynamoDbIdempotencyStore store = newStore(Duration.ofSeconds(3));
         idempotency.execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "receipt");
         int getsBefore = DYNAMO.calls("GetItem");
@@ -157,17 +160,17 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
         DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(clients.dynamoDb(WM.baseUrl()))
                 .table(TABLE)
                 .ttlAttribute("expires_epoch")
-                .clock(clock)
+                .clock(clock())
                 .build();
 
         store.claim(request("token-1"));
-        store.complete(KEY, "token-1", new byte[] {1}, clock.instant().plus(Duration.ofDays(2)));
+        store.complete(KEY, "token-1", new byte[] {1}, clock().instant().plus(Duration.ofDays(2)));
 
         ObjectNode item = DYNAMO.item("8:tenant-1/order-42");
         assertThat(item.has("ttl")).isFalse();
         assertThat(item.get("expires_epoch").get("N").asText())
                 .isEqualTo(
-                        Long.toString(clock.instant().plus(Duration.ofDays(2)).getEpochSecond()));
+                        Long.toString(clock().instant().plus(Duration.ofDays(2)).getEpochSecond()));
         assertThat(item.has("leaseExpiresAt"))
                 .as("REMOVE of the lease on completion")
                 .isFalse();
@@ -184,7 +187,7 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
         AtomicInteger runs = new AtomicInteger();
 
         assertThatThrownBy(() -> Idempotency.builder()
-                        .clock(clock)
+                        .clock(clock())
                         .build()
                         .execute(newStore(Duration.ofSeconds(3)), KEY, PAYLOAD, ResultCodec.utf8(), () -> {
                             runs.incrementAndGet();
@@ -205,7 +208,7 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
         failNext("UpdateItem", 500, "{\"__type\":\"InternalServerError\",\"message\":\"Internal server error\"}");
 
         assertThatThrownBy(() -> store.complete(
-                        KEY, "token-1", new byte[] {1}, clock.instant().plus(TTL)))
+                        KEY, "token-1", new byte[] {1}, clock().instant().plus(TTL)))
                 .isInstanceOf(IdempotencyStoreException.class)
                 .hasMessageContaining("UpdateItem (complete)")
                 .hasMessageContaining("HTTP 500");
@@ -265,7 +268,7 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
         store.claim(request("token-1"));
 
         assertThatThrownBy(() -> store.complete(
-                        KEY, "token-1", new byte[DynamoDbIdempotencyStore.MAX_RESULT_BYTES + 1], clock.instant()))
+                        KEY, "token-1", new byte[DynamoDbIdempotencyStore.MAX_RESULT_BYTES + 1], clock().instant()))
                 .isInstanceOf(IdempotencyStoreException.class)
                 .hasMessageContaining("is " + (DynamoDbIdempotencyStore.MAX_RESULT_BYTES + 1) + " bytes");
         assertThat(DYNAMO.calls("UpdateItem")).isZero();
@@ -277,7 +280,7 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
         IdempotencyKey absent = IdempotencyKey.of("tenant-1", "never-claimed");
 
         assertThat(store.complete(
-                        absent, "token", new byte[] {1}, clock.instant().plus(TTL)))
+                        absent, "token", new byte[] {1}, clock().instant().plus(TTL)))
                 .isFalse();
         assertThat(store.release(absent, "token")).isFalse();
         assertThat(DYNAMO.item("8:tenant-1/never-claimed")).isNull();

@@ -13,7 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Semantics of {@link Idempotency} on the in-memory store, with a controlled clock. */
+/**
+ * {@link Idempotency} on the in-memory store, with a controlled clock: its outcome metrics, messages,
+ * argument and codec checks, and the in-memory store's own limits. The store semantics every store
+ * shares (takeover after the lease, expiry, claim tokens, ...) are {@link IdempotencyStoreContract}'s,
+ * run here by {@link InMemoryIdempotencyStoreContractTest}.
+ */
 class InMemoryIdempotencyTest {
 
     private static final IdempotencyKey KEY = IdempotencyKey.of("tenant-1", "order-42");
@@ -158,36 +163,6 @@ class InMemoryIdempotencyTest {
     }
 
     @Test
-    void deadHoldersClaimIsTakenOverAfterItsLeaseNotBefore() {
-        Instant start = clock.instant();
-        ClaimResult dead = store.claim(new ClaimRequest(
-                KEY, PAYLOAD, "dead-holder", start, start.plus(LEASE), start.plus(TTL), Duration.ZERO));
-        assertThat(dead).isInstanceOf(ClaimResult.Claimed.class);
-
-        clock.advance(LEASE.minusMillis(1));
-        assertThatThrownBy(() -> execute(PAYLOAD)).isInstanceOf(IdempotencyInProgressException.class);
-
-        clock.advance(Duration.ofMillis(1));
-        assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
-        assertThat(store.complete(KEY, "dead-holder", new byte[] {1}, start.plus(TTL)))
-                .as("the dead holder can no longer complete")
-                .isFalse();
-        assertThat(store.release(KEY, "dead-holder")).isFalse();
-        assertThat(execute(PAYLOAD).replayed()).isTrue();
-    }
-
-    @Test
-    void staleClaimIsNotTakenOverByAnotherPayload() {
-        Instant start = clock.instant();
-        store.claim(new ClaimRequest(
-                KEY, PAYLOAD, "dead-holder", start, start.plus(LEASE), start.plus(TTL), Duration.ZERO));
-        clock.advance(LEASE.plusSeconds(1));
-
-        assertThatThrownBy(() -> execute(OTHER_PAYLOAD)).isInstanceOf(IdempotencyKeyReusedException.class);
-        assertThat(runs).hasValue(0);
-    }
-
-    @Test
     void slowHolderWhoseLeaseWasTakenOverLearnsItCouldNotStoreItsResult() {
         IdempotentOutcome<String>[] takeover = new IdempotentOutcome[1];
 
@@ -203,15 +178,6 @@ class InMemoryIdempotencyTest {
         assertThat(takeover[0]).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
         assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", true));
         assertThat(outcomes("lease_lost")).isEqualTo(1.0);
-    }
-
-    @Test
-    void expiredRecordCountsAsAbsentAndBindsNothing() {
-        execute(PAYLOAD);
-        clock.advance(TTL);
-
-        assertThat(store.find(KEY)).isEmpty();
-        assertThat(execute(OTHER_PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-2", false));
     }
 
     @Test
@@ -235,21 +201,6 @@ class InMemoryIdempotencyTest {
         assertThatThrownBy(() -> store.purgeExpired(clock.instant().plusSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("now must not be after the store clock's time");
-    }
-
-    @Test
-    void completeAndReleaseNeedTheClaimToken() {
-        Instant now = clock.instant();
-        store.claim(new ClaimRequest(KEY, PAYLOAD, "mine", now, now.plus(LEASE), now.plus(TTL), Duration.ZERO));
-
-        assertThat(store.complete(KEY, "not-mine", new byte[0], now.plus(TTL))).isFalse();
-        assertThat(store.release(KEY, "not-mine")).isFalse();
-        assertThat(store.find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.IN_PROGRESS);
-        assertThat(store.complete(KEY, "mine", new byte[] {4}, now.plus(TTL))).isTrue();
-        assertThat(store.release(KEY, "mine"))
-                .as("a completed record is never released")
-                .isFalse();
-        assertThat(store.find(KEY).orElseThrow().result()).containsExactly(4);
     }
 
     @Test

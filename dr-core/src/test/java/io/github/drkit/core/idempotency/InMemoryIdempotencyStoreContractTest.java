@@ -1,0 +1,16 @@
+package io.github.drkit.core.idempotency;
+
+import java.time.Clock;
+
+/**
+ * The shared store contract against the in-memory store. dr-core's other in-memory tests cover what
+ * the contract does not: {@link Idempotency}'s metrics and messages, codec failures, the store's
+ * size bound and its refusal of a purge time ahead of its clock.
+ */
+class InMemoryIdempotencyStoreContractTest extends IdempotencyStoreContract {
+
+    @Override
+    protected IdempotencyStore createStore(Clock clock) {
+        return InMemoryIdempotencyStore.builder().clock(clock).build();
+    }
+}
