@@ -286,8 +286,8 @@ public final class PostgresNode {
     }
 
     /**
-     * Freezes the node with SIGSTOP (postmaster first, then its processes): connections stay open
-     * but nothing answers, as with a hung host.
+     * Freezes the node with SIGSTOP (postmaster first, then its processes) and returns once all of
+     * them are stopped: connections stay open but nothing answers, as with a hung host.
      */
     public void pause() {
         Long pid = postmasterPid;
@@ -299,6 +299,13 @@ public final class PostgresNode {
         ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> children.add(d.pid())));
         OsProcesses.signal("STOP", children);
         paused = true;
+        // Signals are delivered asynchronously: return only once every process is stopped.
+        List<ProcessHandle> all = OsProcesses.hasProcfs() ? processes() : List.of();
+        Polling.await(
+                Duration.ofSeconds(10),
+                name + "'s processes to stop",
+                () -> all.stream().allMatch(h -> OsProcesses.state(h) == 'T' || !OsProcesses.isRunning(h)),
+                () -> "");
     }
 
     /** Undoes {@link #pause()} with SIGCONT (processes first, then the postmaster). */
@@ -312,6 +319,12 @@ public final class PostgresNode {
         OsProcesses.signal("CONT", children);
         OsProcesses.signal("CONT", List.of(pid));
         paused = false;
+        List<ProcessHandle> all = OsProcesses.hasProcfs() ? processes() : List.of();
+        Polling.await(
+                Duration.ofSeconds(10),
+                name + "'s processes to continue",
+                () -> all.stream().noneMatch(h -> OsProcesses.state(h) == 'T'),
+                () -> "");
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.github.drkit.testkit.internal.OsProcesses;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,7 +58,7 @@ class StreamingReplicationTest {
             try {
                 assertThat(standby.isPaused()).isTrue();
                 assertThat(standby.processes())
-                        .allSatisfy(p -> assertThat(state(p)).isEqualTo("T"));
+                        .allSatisfy(p -> assertThat(OsProcesses.state(p)).isEqualTo('T'));
                 c.setNetworkTimeout(Runnable::run, 500);
                 assertThatThrownBy(() -> s.executeQuery("SELECT 1")).isInstanceOf(SQLException.class);
             } finally {
@@ -66,12 +67,6 @@ class StreamingReplicationTest {
         }
         assertThat(standby.isPaused()).isFalse();
         assertThat(standby.role()).isEqualTo(NodeRole.STANDBY);
-    }
-
-    /** The process state letter from /proc: T is stopped. */
-    private static String state(ProcessHandle p) throws java.io.IOException {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + p.pid() + "/stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     }
 
     private static String noteOnStandby(PostgresCluster cluster, int id) throws SQLException {

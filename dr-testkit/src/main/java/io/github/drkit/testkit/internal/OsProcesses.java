@@ -18,6 +18,8 @@ public final class OsProcesses {
     /** The output of a finished command. */
     public record Result(int exitCode, String output) {}
 
+    private static final boolean PROCFS = Files.isDirectory(Path.of("/proc", "self"));
+
     private OsProcesses() {}
 
     /**
@@ -138,6 +140,19 @@ public final class OsProcesses {
     }
 
     /**
+     * The state letter of a process from {@code /proc/<pid>/stat} ({@code T} stopped, {@code R}
+     * running, {@code S} sleeping, {@code Z} zombie), or {@code '?'} without procfs or when it is gone.
+     */
+    public static char state(ProcessHandle h) {
+        try {
+            String s = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.US_ASCII);
+            return s.charAt(s.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return '?';
+        }
+    }
+
+    /**
      * Whether a process is still running. Unlike {@link ProcessHandle#isAlive()}, a zombie (exited,
      * not yet reaped by its new parent — often PID 1, which may reap slowly) counts as gone.
      */
@@ -145,15 +160,15 @@ public final class OsProcesses {
         if (!h.isAlive()) {
             return false;
         }
-        if (!Files.isDirectory(Path.of("/proc", "self"))) {
+        if (!PROCFS) {
             return true; // no procfs: trust isAlive
         }
-        try {
-            String s = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"), StandardCharsets.US_ASCII);
-            char state = s.charAt(s.lastIndexOf(')') + 2);
-            return state != 'Z' && state != 'X';
-        } catch (IOException | RuntimeException e) {
-            return false; // vanished while we looked
-        }
+        char state = state(h);
+        return state != 'Z' && state != 'X' && state != '?';
+    }
+
+    /** Whether process states can be read from {@code /proc} (Linux). */
+    public static boolean hasProcfs() {
+        return PROCFS;
     }
 }
