@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.drkit.core.idempotency.MutableClock;
 import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SourceReading;
@@ -38,7 +39,7 @@ class AppConfigAgentSwitchSourceTest {
             .options(wireMockConfig().dynamicPort())
             .build();
 
-    private final MutableClock clock = MutableClock.at("2030-03-01T09:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-03-01T09:00:00Z");
     private KillSwitchRegistry registry;
 
     @AfterEach

@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.ScenarioMappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.drkit.core.idempotency.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -48,7 +49,7 @@ class AuroraGlobalDatabaseTest {
             .build();
 
     private final AwsTestClients clients = new AwsTestClients();
-    private final MutableClock clock = MutableClock.at("2030-03-01T09:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-03-01T09:00:00Z");
     private final ClockSleeper sleeper = new ClockSleeper(clock);
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.github.drkit.aws;
 
+import io.github.drkit.core.idempotency.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * return pages of {@link #SCAN_PAGE} items, to exercise pagination. Anything outside the subset is
  * answered with a ValidationException, so the test fails loudly.
  */
-final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
+public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
 
-    static final String NAME = "fake-dynamodb";
+    /** The transformer name to use in stubs: {@code aResponse().withTransformers(FakeDynamoDb.NAME)}. */
+    public static final String NAME = "fake-dynamodb";
+
     static final int SCAN_PAGE = 2;
     private static final String PREFIX = "com.amazonaws.dynamodb.v20120810#";
 
@@ -40,7 +42,12 @@ final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
     private final TreeMap<String, ObjectNode> items = new TreeMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
-    FakeDynamoDb(String table) {
+    /**
+     * Creates an empty table.
+     *
+     * @param table the table name requests must use
+     */
+    public FakeDynamoDb(String table) {
         this.table = table;
     }
 
@@ -54,24 +61,29 @@ final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
         return false;
     }
 
-    int calls(String operation) {
+    /** How many requests of an operation (e.g. {@code PutItem}) were served. */
+    public int calls(String operation) {
         return calls.getOrDefault(operation, new AtomicInteger()).get();
     }
 
-    synchronized ObjectNode item(String id) {
+    /** The stored item with this id, or {@code null}. */
+    public synchronized ObjectNode item(String id) {
         ObjectNode item = items.get(id);
         return item == null ? null : item.deepCopy();
     }
 
-    synchronized void putRaw(String id, ObjectNode item) {
+    /** Stores an item as given, bypassing conditions. */
+    public synchronized void putRaw(String id, ObjectNode item) {
         items.put(id, item);
     }
 
-    synchronized int size() {
+    /** How many items are stored. */
+    public synchronized int size() {
         return items.size();
     }
 
-    synchronized void clear() {
+    /** Removes every item and resets the call counts. */
+    public synchronized void clear() {
         items.clear();
         calls.clear();
     }

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.matching.MatchesXPathPattern;
+import io.github.drkit.core.idempotency.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,7 +44,7 @@ class Route53FailoverTest {
             .build();
 
     private final AwsTestClients clients = new AwsTestClients();
-    private final MutableClock clock = MutableClock.at("2030-03-01T09:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-03-01T09:00:00Z");
     private final ClockSleeper sleeper = new ClockSleeper(clock);
 
     @AfterEach

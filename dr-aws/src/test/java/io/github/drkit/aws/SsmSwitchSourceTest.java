@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.github.drkit.core.idempotency.MutableClock;
 import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SourceReading;
@@ -45,7 +46,7 @@ class SsmSwitchSourceTest {
             .build();
 
     private final AwsTestClients clients = new AwsTestClients();
-    private final MutableClock clock = MutableClock.at("2030-03-01T09:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-03-01T09:00:00Z");
     private KillSwitchRegistry registry;
 
     @AfterEach

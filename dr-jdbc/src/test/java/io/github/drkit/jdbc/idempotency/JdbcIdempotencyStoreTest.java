@@ -17,6 +17,7 @@ import io.github.drkit.core.idempotency.IdempotencyRecord;
 import io.github.drkit.core.idempotency.IdempotencyState;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.IdempotentOutcome;
+import io.github.drkit.core.idempotency.MutableClock;
 import io.github.drkit.core.idempotency.ResultCodec;
 import io.github.drkit.testkit.PostgresClusterExtension;
 import io.github.drkit.testkit.PostgresNode;

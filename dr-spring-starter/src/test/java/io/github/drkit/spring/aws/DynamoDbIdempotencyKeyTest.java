@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.github.drkit.aws.DynamoDbIdempotencyStore;
+import io.github.drkit.aws.FakeDynamoDb;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.spring.Idempotent;
 import io.github.drkit.spring.app.TestApp;
