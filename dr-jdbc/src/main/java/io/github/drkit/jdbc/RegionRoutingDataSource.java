@@ -3,6 +3,7 @@ package io.github.drkit.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.drkit.core.WriteGate;
+import io.github.drkit.jdbc.internal.DataSourceBase;
 import io.github.drkit.jdbc.internal.NodeConnector;
 import io.github.drkit.jdbc.internal.PhysicalConnections;
 import io.github.drkit.jdbc.internal.RoutedConnection;
@@ -355,39 +356,13 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         }
     }
 
-    private final class ReadView implements DataSource {
+    private final class ReadView extends DataSourceBase {
         @Override
         public Connection getConnection() throws SQLException {
             if (closed) {
                 throw new SQLException("routing data source '" + name + "' is closed", "08003");
             }
             return new RoutedConnection(router, true);
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("credentials are configured per endpoint");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {}
-
-        @Override
-        public void setLoginTimeout(int seconds) {}
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
         }
 
         @Override

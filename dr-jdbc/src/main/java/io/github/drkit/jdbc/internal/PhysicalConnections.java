@@ -1,14 +1,10 @@
 package io.github.drkit.jdbc.internal;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * The data source behind one endpoint's HikariCP pool. It remembers every physical connection it
@@ -17,7 +13,7 @@ import javax.sql.DataSource;
  * socket timeout), and the pool evicts the broken connections. The bookkeeping happens only when a
  * physical connection opens, never per borrow. Not API.
  */
-public final class PhysicalConnections implements DataSource {
+public final class PhysicalConnections extends DataSourceBase {
 
     private final NodeConnector connector;
     private final Duration connectTimeout;
@@ -64,44 +60,5 @@ public final class PhysicalConnections implements DataSource {
             }
         }
         return n;
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("drkit endpoints carry their own credentials");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-        return (int) connectTimeout.toSeconds();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return iface.isInstance(this);
     }
 }
