@@ -1,0 +1,448 @@
+package io.github.drkit.samples.gameday;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.drkit.samples.orders.Regions;
+import io.github.drkit.testkit.ReplicationMode;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One game day: a Seoul primary and a Tokyo standby, the orders service running in both regions,
+ * a simulated Route 53 failover record in front of them, N clients placing orders through it; then
+ * the scenario's fault, the recovery, and the measurements: RTO (fault to the first write
+ * acknowledged again; fault to the Route 53 path healthy again), RPO (acknowledged writes lost;
+ * replication lag at the fault), duplicates, errors, and a PASS/FAIL per declared objective.
+ *
+ * <p>Every thread, service, proxy and server it starts is stopped before {@link #run()} returns or
+ * throws. Not reusable: one instance per drill.
+ */
+public final class Drill {
+
+    /** The RTO/RPO declared in the orders service's application.yml. */
+    static final Duration ORDERS_RTO = Duration.ofMinutes(15);
+
+    static final Duration ORDERS_RPO = Duration.ofMinutes(1);
+    static final Duration ANALYTICS_RTO = Duration.ofHours(2);
+    static final Duration ANALYTICS_RPO = Duration.ofHours(1);
+
+    private static final long BUCKET_MS = 500;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    private static final String HEALTH_PATH = "/dr/route53";
+
+    private final DrillOptions options;
+    private final PrintStream out;
+    private final DrillTime time;
+    private final Timeline timeline;
+    private final String runId;
+    private final List<ReplicationLag> lagSamples = new ArrayList<>();
+
+    /**
+     * Prepares a drill.
+     *
+     * @param options the validated options
+     * @param out where progress goes
+     * @param clock the wall clock, for the drill's ID and the evidence
+     */
+    public Drill(DrillOptions options, PrintStream out, Clock clock) {
+        this.options = options;
+        this.out = out;
+        this.time = new DrillTime(clock, System::nanoTime);
+        this.timeline = new Timeline(time, out);
+        byte[] random = new byte[2];
+        new SecureRandom().nextBytes(random);
+        this.runId = "gd"
+                + DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(time.startedAt())
+                + HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * The drill's ID: the prefix of every order reference it writes.
+     *
+     * @return e.g. {@code gd20261122043012a1b2}
+     */
+    public String id() {
+        return runId;
+    }
+
+    /**
+     * When the drill started, on the wall clock.
+     *
+     * @return the start
+     */
+    public java.time.Instant startedAt() {
+        return time.startedAt();
+    }
+
+    /**
+     * Runs the drill.
+     *
+     * @param evidence the evidence directory (for the report; the caller writes the files)
+     * @return the report
+     * @throws UsageException when the external endpoints are unreachable or not a primary/standby pair
+     * @throws Exception when the drill cannot run (a server or service does not start)
+     */
+    public DrillReport run(String evidence) throws Exception {
+        Scenario scenario = options.scenario();
+        timeline.add(
+                Timeline.Kind.INFO, "game day " + runId + ": " + scenario.cliName() + " — " + scenario.description());
+        try (DrillDatabase db = openDatabase()) {
+            timeline.add(Timeline.Kind.INFO, db.describe());
+            Map<String, String> extra = new LinkedHashMap<>();
+            options.rpoOverride().ifPresent(r -> extra.put("dr.objectives.orders.rpo", r.toMillis() + "ms"));
+            String password = HexFormat.of().formatHex(randomBytes(12));
+            try (OrdersRegion seoul = OrdersRegion.start("seoul", Regions.SEOUL, db, password, extra);
+                    OrdersRegion tokyo = OrdersRegion.start("tokyo", Regions.TOKYO, db, password, extra)) {
+                timeline.add(
+                        Timeline.Kind.INFO,
+                        "orders-service up: seoul " + seoul.base() + " (" + Regions.SEOUL + "), tokyo " + tokyo.base()
+                                + " (" + Regions.TOKYO + ")");
+                return drive(db, seoul, tokyo, evidence);
+            }
+        }
+    }
+
+    private DrillDatabase openDatabase() {
+        if (options.external()) {
+            return ExternalDatabase.open(
+                    options.seoulUrl(), options.tokyoUrl(), options.dbUser(), options.dbPassword());
+        }
+        return EmbeddedDatabase.start(options.replication(), options.applyDelay());
+    }
+
+    private DrillReport drive(DrillDatabase db, OrdersRegion seoul, OrdersRegion tokyo, String evidence)
+            throws Exception {
+        Route53Failover route53 = new Route53Failover(
+                new Route53Failover.Target("seoul", Regions.SEOUL, seoul.base()),
+                new Route53Failover.Target("tokyo", Regions.TOKYO, tokyo.base()),
+                HEALTH_PATH,
+                "DR_READY",
+                options.route53Interval(),
+                options.route53Threshold(),
+                time,
+                timeline);
+        ScheduledExecutorService samplers = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "gameday-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        long spanMs = time.nowMs() + options.duration().toMillis() + STOP_GRACE.toMillis() + 120_000;
+        Throughput throughput = new Throughput(BUCKET_MS, spanMs);
+        LoadGenerator.Settings settings = new LoadGenerator.Settings(
+                options.clients(), options.requestTimeout(), options.retryBudget(), options.pace(), runId);
+        try (route53;
+                LoadGenerator load = new LoadGenerator(settings, route53::answer, time, throughput)) {
+            awaitSchemaOnTokyo(db);
+            route53.start();
+            samplers.scheduleAtFixedRate(
+                    () -> db.lag(time.nowMs()).ifPresent(this::addLag), 0, BUCKET_MS, TimeUnit.MILLISECONDS);
+            long loadStart = time.nowMs();
+            load.start();
+            timeline.add(
+                    Timeline.Kind.INFO,
+                    "load: " + options.clients() + " clients placing orders through DNS ("
+                            + route53.answeredTarget().name()
+                            + "), one Idempotency-Key per order, retries with the same key");
+            samplers.scheduleAtFixedRate(() -> progress(throughput, route53), 1000, 1000, TimeUnit.MILLISECONDS);
+
+            time.sleepUntil(loadStart + options.faultAt().toMillis());
+            Optional<ReplicationLag> lagAtFault = db.lag(time.nowMs());
+            lagAtFault.ifPresent(this::addLag);
+            Long routerLag = routerLag(tokyo);
+            String servingBefore = route53.answeredTarget().name();
+            Injection injection = inject(db, seoul, tokyo, route53, load);
+
+            time.sleepUntil(loadStart + options.duration().toMillis());
+            timeline.add(Timeline.Kind.INFO, "load stops; writes in progress get " + DrillOptions.show(STOP_GRACE));
+            List<WriteRecord> writes = load.stop(STOP_GRACE);
+            long loadEnd = time.nowMs();
+            samplers.shutdownNow();
+            route53.close();
+
+            ConsistencyCheck.Result consistency;
+            try (Connection writer = db.connectTokyo()) {
+                consistency = ConsistencyCheck.check(
+                        writer, "tokyo-1 (the writer after the drill)", runId, writes, injection.faultMs);
+            }
+            timeline.add(
+                    Timeline.Kind.INFO,
+                    "consistency check on tokyo-1: " + consistency.acknowledged() + " acknowledged, "
+                            + consistency.lost()
+                            + " lost, " + consistency.duplicated() + " duplicated, " + consistency.unexpected()
+                            + " unexpected");
+            DrillReport.FencedNode fenced = null;
+            if (injection.fencedBaseline != null) {
+                fenced = fencedCheck(db, tokyo, injection.fencedBaseline);
+            }
+            return new ReportBuilder(options, runId, time, evidence)
+                    .database(db.describe())
+                    .load(loadStart, loadEnd, writes, load.errors(), load.readFailures(), throughput)
+                    .fault(injection.faultMs, injection.fault, injection.promotionMs, injection.promotedAtMs)
+                    .drainedAt(injection.drainedAtMs)
+                    .lag(lagAtFault.orElse(null), routerLag, snapshotLag())
+                    .route53(servingBefore, route53.answerChanges(), route53.dnsChanges(), route53.describe())
+                    .consistency(consistency)
+                    .fenced(fenced)
+                    .timeline(timeline.events())
+                    .build();
+        } finally {
+            samplers.shutdownNow();
+            if (!samplers.awaitTermination(10, TimeUnit.SECONDS)) {
+                timeline.add(Timeline.Kind.INFO, "a sampler thread did not stop within 10 s");
+            }
+        }
+    }
+
+    /** What the scenario did. */
+    private static final class Injection {
+        long faultMs;
+        String fault;
+        Long promotionMs;
+        Long promotedAtMs;
+        Long drainedAtMs;
+        long[] fencedBaseline;
+    }
+
+    private Injection inject(
+            DrillDatabase db, OrdersRegion seoul, OrdersRegion tokyo, Route53Failover route53, LoadGenerator load)
+            throws InterruptedException, SQLException {
+        Injection i = new Injection();
+        switch (options.scenario()) {
+            case PRIMARY_CRASH, LAG -> {
+                i.fault = "kill -9 of seoul-1 (the postmaster and every backend)";
+                i.faultMs = action(i.fault, db::crashSeoul);
+                promoteLater(db, i);
+            }
+            case PARTITION -> {
+                i.fault = "seoul-1 black-holed: the services' connections to it hang, no RST";
+                i.faultMs = action(i.fault, db::blackHoleSeoul);
+                promoteLater(db, i);
+            }
+            case SPLIT_BRAIN -> {
+                i.fault = "kill -9 of seoul-1 (the postmaster and every backend)";
+                i.faultMs = action(i.fault, db::crashSeoul);
+                promoteLater(db, i);
+                long deadline = i.faultMs
+                        + (options.duration().toMillis() - options.faultAt().toMillis()) / 2;
+                boolean back = awaitUntil(deadline, () -> load.latestAcknowledgedAttemptStartMs() > i.faultMs);
+                if (!back) {
+                    timeline.add(Timeline.Kind.INFO, "no write acknowledged yet; the old primary comes back anyway");
+                }
+                action("seoul-1 restarted, still cut off from the services", db::restartSeoulIsolated);
+                try (Connection c = db.connectSeoul()) {
+                    boolean writable = !Jdbc.queryBoolean(c, "SELECT pg_is_in_recovery()");
+                    long timelineId = Jdbc.queryLong(
+                            c, "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint");
+                    i.fencedBaseline = new long[] {
+                        writable ? 1 : 0,
+                        timelineId,
+                        Jdbc.queryLong(c, "SELECT count(*) FROM orders"),
+                        Jdbc.queryLong(c, "SELECT count(*) FROM drkit_idempotency")
+                    };
+                }
+                action(
+                        "seoul-1 reachable again: a writable primary on timeline " + i.fencedBaseline[1]
+                                + " (split brain); it must be fenced",
+                        db::reconnectSeoul);
+            }
+            case SWITCHOVER -> {
+                i.drainedAtMs = action(
+                        "drain seoul: region-traffic killed by the operator (Route 53 path goes 503)",
+                        () -> seoul.kill("region-traffic", "game day: planned switchover to Tokyo"));
+                awaitUntil(time.nowMs() + 5000 + 2 * options.route53Interval().toMillis(), () -> {
+                    Route53Failover.Answer a = route53.latest("seoul");
+                    return a != null && a.atMs() > i.drainedAtMs && a.status() == 503;
+                });
+                i.fault = "writes off on both services (drkit.writes killed): read-only mode";
+                i.faultMs = action(i.fault, () -> {
+                    seoul.kill("drkit.writes", "game day: switchover");
+                    tokyo.kill("drkit.writes", "game day: switchover");
+                });
+                String demoted = db.demoteSeoulForSwitchover(Duration.ofSeconds(30));
+                timeline.add(Timeline.Kind.ACTION, demoted);
+                promoteNow(db, i);
+                boolean seen = awaitUntil(time.nowMs() + 10_000, () -> "tokyo-1".equals(writerSeenBy(tokyo)));
+                if (!seen) {
+                    timeline.add(Timeline.Kind.INFO, "tokyo's router has not seen the new writer within 10 s");
+                }
+                action("writes on again on both services (drkit.writes override cleared)", () -> {
+                    seoul.clear("drkit.writes", "game day: switchover done");
+                    tokyo.clear("drkit.writes", "game day: switchover done");
+                });
+            }
+            default -> throw new IllegalStateException("unknown scenario " + options.scenario());
+        }
+        return i;
+    }
+
+    /** Reads must not start before the standby has the table (an apply delay holds it back too). */
+    private void awaitSchemaOnTokyo(DrillDatabase db) throws InterruptedException {
+        long deadline = time.nowMs() + 30_000;
+        boolean replayed = awaitUntil(deadline, () -> {
+            try (Connection c = db.connectTokyo()) {
+                return Jdbc.queryBoolean(c, "SELECT to_regclass('orders') IS NOT NULL");
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        if (!replayed) {
+            throw new IllegalStateException("tokyo-1 has not replayed the orders table within 30 s");
+        }
+    }
+
+    private void promoteLater(DrillDatabase db, Injection i) throws InterruptedException {
+        time.sleepUntil(i.faultMs + options.promoteAfter().toMillis());
+        promoteNow(db, i);
+    }
+
+    private void promoteNow(DrillDatabase db, Injection i) {
+        long start = time.nowMs();
+        db.promoteTokyo();
+        long end = time.nowMs();
+        i.promotionMs = end - start;
+        i.promotedAtMs = end;
+        timeline.addAt(
+                end, Timeline.Kind.ACTION, "tokyo-1 promoted (pg_promote, " + (end - start) + " ms): it takes writes");
+    }
+
+    /**
+     * Runs an action and records it at its start.
+     *
+     * @return when the action had completed: from then on its effect is in place, so an attempt
+     *     started later cannot have slipped through before it
+     */
+    private long action(String what, Runnable action) {
+        long at = time.nowMs();
+        action.run();
+        long done = time.nowMs();
+        timeline.addAt(at, Timeline.Kind.ACTION, what + (done - at > 20 ? " (" + (done - at) + " ms)" : ""));
+        return done;
+    }
+
+    private boolean awaitUntil(long deadlineMs, BooleanSupplier condition) throws InterruptedException {
+        while (time.nowMs() < deadlineMs) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static String writerSeenBy(OrdersRegion region) {
+        try {
+            JsonNode writer = region.dr().at("/topology/writer");
+            return writer.isMissingNode() || writer.isNull() ? null : writer.asText();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Long routerLag(OrdersRegion tokyo) {
+        try {
+            for (JsonNode node : tokyo.dr().at("/topology/nodes")) {
+                if ("tokyo-1".equals(node.path("endpoint").asText()) && node.hasNonNull("lag")) {
+                    return Duration.parse(node.get("lag").asText()).toMillis();
+                }
+            }
+        } catch (RuntimeException e) {
+            timeline.add(Timeline.Kind.INFO, "tokyo's dr endpoint did not answer: " + e.getMessage());
+        }
+        return null;
+    }
+
+    private DrillReport.FencedNode fencedCheck(DrillDatabase db, OrdersRegion tokyo, long[] baseline)
+            throws SQLException {
+        boolean fencedByTokyo = false;
+        try {
+            for (JsonNode f : tokyo.dr().at("/topology/fenced")) {
+                fencedByTokyo |= "seoul-1".equals(f.asText());
+            }
+        } catch (RuntimeException e) {
+            timeline.add(Timeline.Kind.INFO, "tokyo's dr endpoint did not answer: " + e.getMessage());
+        }
+        try (Connection c = db.connectSeoul()) {
+            DrillReport.FencedNode n = new DrillReport.FencedNode(
+                    baseline[0] == 1,
+                    baseline[1],
+                    baseline[2],
+                    Jdbc.queryLong(c, "SELECT count(*) FROM orders"),
+                    baseline[3],
+                    Jdbc.queryLong(c, "SELECT count(*) FROM drkit_idempotency"),
+                    fencedByTokyo);
+            timeline.add(
+                    Timeline.Kind.INFO,
+                    "old primary seoul-1 after the drill: " + n.writes() + " rows written to it since it came back"
+                            + (fencedByTokyo ? "; tokyo's router lists it as fenced" : ""));
+            return n;
+        }
+    }
+
+    private void addLag(ReplicationLag lag) {
+        synchronized (lagSamples) {
+            lagSamples.add(lag);
+        }
+    }
+
+    private List<ReplicationLag> snapshotLag() {
+        synchronized (lagSamples) {
+            List<ReplicationLag> copy = new ArrayList<>(lagSamples);
+            copy.sort((a, b) -> Long.compare(a.atMs(), b.atMs()));
+            return copy;
+        }
+    }
+
+    private void progress(Throughput t, Route53Failover route53) {
+        long now = time.nowMs();
+        long ok = t.total(Throughput.Metric.WRITE_OK, now - 1000, now);
+        long errors = t.total(Throughput.Metric.WRITE_ERROR, now - 1000, now);
+        ReplicationLag lag;
+        synchronized (lagSamples) {
+            lag = lagSamples.isEmpty() ? null : lagSamples.get(lagSamples.size() - 1);
+        }
+        String lagText = lag == null || now - lag.atMs() > 1500 ? "-" : lag.replayMs() + " ms";
+        timeline.progress(String.format(
+                Locale.ROOT,
+                "       writes %3d/s ok %3d/s failed | health seoul %s tokyo %s | DNS -> %s | lag %s",
+                ok * 1000 / 1000,
+                errors,
+                status(route53.latest("seoul")),
+                status(route53.latest("tokyo")),
+                route53.answeredTarget().name(),
+                lagText));
+    }
+
+    private static String status(Route53Failover.Answer a) {
+        return a == null ? "---" : a.status() < 0 ? "n/a" : Integer.toString(a.status());
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    static String replicationName(DrillOptions options) {
+        return options.external()
+                ? "external"
+                : options.replication() == ReplicationMode.SYNCHRONOUS ? "synchronous" : "asynchronous";
+    }
+}

@@ -1,0 +1,217 @@
+package io.github.drkit.samples.gameday;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a drill measured, as written to {@code report.json} and rendered to {@code report.md}
+ * and {@code report.html}. Times are drill milliseconds (since the drill started) unless named
+ * {@code ...Ms} relative to something else in their description; {@code null} means "did not
+ * happen within the drill".
+ *
+ * @param drill what was run
+ * @param objectives the declared objectives
+ * @param measured the headline numbers
+ * @param writes the clients' writes
+ * @param reads the clients' reads
+ * @param errorsByType failed attempts by type
+ * @param consistency the Jepsen-style check
+ * @param fencedNode the old primary's check (split brain only), or {@code null}
+ * @param verdicts PASS/FAIL per objective and invariant
+ * @param findings observations worth reading
+ * @param timeline the events
+ * @param health every change of a region's Route 53 health answer
+ * @param dns every change of the simulated DNS answer
+ * @param series throughput, errors and lag over time
+ * @param passed whether every verdict passed
+ */
+public record DrillReport(
+        Drill drill,
+        List<Objective> objectives,
+        Measured measured,
+        Writes writes,
+        Reads reads,
+        Map<String, LoadGenerator.ErrorCount> errorsByType,
+        ConsistencyCheck.Result consistency,
+        FencedNode fencedNode,
+        List<Verdict> verdicts,
+        List<String> findings,
+        List<Timeline.Event> timeline,
+        List<Route53Failover.Answer> health,
+        List<Route53Failover.DnsChange> dns,
+        Series series,
+        boolean passed) {
+
+    /**
+     * What was run.
+     *
+     * @param id the drill's ID (the prefix of its order references)
+     * @param scenario the scenario's name
+     * @param description what the scenario does
+     * @param mode {@code embedded} or {@code external}
+     * @param database the database, described
+     * @param replication {@code synchronous}, {@code asynchronous} or {@code external}
+     * @param clients concurrent clients
+     * @param startedAt wall-clock start, ISO-8601
+     * @param loadStartMs when the load started
+     * @param loadEndMs when it stopped
+     * @param faultMs when the fault hit
+     * @param fault what the fault was
+     * @param promoteAfterMs fault to promotion, as configured
+     * @param route53 how Route 53 was simulated
+     * @param evidence the evidence directory
+     */
+    public record Drill(
+            String id,
+            String scenario,
+            String description,
+            String mode,
+            String database,
+            String replication,
+            int clients,
+            String startedAt,
+            long loadStartMs,
+            long loadEndMs,
+            long faultMs,
+            String fault,
+            long promoteAfterMs,
+            String route53,
+            String evidence) {}
+
+    /**
+     * A declared recovery objective.
+     *
+     * @param dataClass e.g. {@code orders}
+     * @param rtoMs the RTO
+     * @param rpoMs the RPO
+     * @param source where it comes from ({@code application.yml}, or {@code --rpo} for a drill override)
+     */
+    public record Objective(String dataClass, long rtoMs, long rpoMs, String source) {}
+
+    /**
+     * The headline numbers.
+     *
+     * @param writeRecoveryMs fault to the first write acknowledged from an attempt started after the
+     *     fault
+     * @param healthRecoveryMs fault to the first passing Route 53 health answer of the region taking
+     *     over
+     * @param healthDownMs fault to the first failing health answer of the region that served before
+     * @param dnsFailoverMs fault to the simulated DNS answering the other region
+     * @param promotionMs how long the promotion itself took
+     * @param lostAcknowledged acknowledged writes missing after the drill
+     * @param dataLossWindowMs how far before the fault lost writes go back
+     * @param lagAtFaultMs the standby's replay lag at the fault (pg_stat_replication), if measured
+     * @param lagBytesAtFault the WAL not yet replayed at the fault, if measured
+     * @param routerLagAtFaultMs the Tokyo service's router's view of its local reader's lag, if known
+     * @param duplicates references stored more than once
+     * @param unexpected stored references no client attempted
+     * @param fencedNodeWrites rows written to the fenced old primary (split brain only)
+     */
+    public record Measured(
+            Long writeRecoveryMs,
+            Long healthRecoveryMs,
+            Long healthDownMs,
+            Long dnsFailoverMs,
+            Long promotionMs,
+            long lostAcknowledged,
+            long dataLossWindowMs,
+            Long lagAtFaultMs,
+            Long lagBytesAtFault,
+            Long routerLagAtFaultMs,
+            long duplicates,
+            long unexpected,
+            Long fencedNodeWrites) {}
+
+    /**
+     * The writes.
+     *
+     * @param started logical writes started (one key each)
+     * @param acknowledged answered 201
+     * @param replayed answered 201 by replaying an earlier attempt's result
+     * @param inDoubt never acknowledged
+     * @param rejected refused with a 4xx that retrying cannot fix
+     * @param attempts HTTP attempts
+     * @param failedAttempts attempts that failed
+     * @param retried writes that needed more than one attempt
+     * @param maxAttempts the most attempts one write needed
+     */
+    public record Writes(
+            long started,
+            long acknowledged,
+            long replayed,
+            long inDoubt,
+            long rejected,
+            long attempts,
+            long failedAttempts,
+            long retried,
+            long maxAttempts) {}
+
+    /**
+     * The reads (every fourth acknowledged order, read back once).
+     *
+     * @param ok answered 200
+     * @param failed anything else
+     * @param failures failures by type
+     */
+    public record Reads(long ok, long failed, Map<String, Long> failures) {}
+
+    /**
+     * The old primary after a split brain.
+     *
+     * @param writableWhenBack whether it came back as a writable primary
+     * @param timelineWhenBack its timeline then
+     * @param ordersWhenBack its order rows when it came back
+     * @param ordersAfter its order rows after the drill
+     * @param keysWhenBack its idempotency records when it came back
+     * @param keysAfter its idempotency records after the drill
+     * @param fencedByTokyo whether the Tokyo service's router listed it as fenced
+     */
+    public record FencedNode(
+            boolean writableWhenBack,
+            long timelineWhenBack,
+            long ordersWhenBack,
+            long ordersAfter,
+            long keysWhenBack,
+            long keysAfter,
+            boolean fencedByTokyo) {
+
+        /**
+         * Rows written to it after it came back.
+         *
+         * @return the count
+         */
+        public long writes() {
+            return (ordersAfter - ordersWhenBack) + (keysAfter - keysWhenBack);
+        }
+    }
+
+    /**
+     * One PASS/FAIL line.
+     *
+     * @param check what is checked
+     * @param target the bound
+     * @param measured what was measured
+     * @param pass whether it held
+     */
+    public record Verdict(String check, String target, String measured, boolean pass) {}
+
+    /**
+     * Time series for the chart.
+     *
+     * @param startMs the first bucket's start, drill milliseconds
+     * @param bucketMs bucket width
+     * @param writesOk acknowledged writes per bucket
+     * @param writeErrors failed write attempts per bucket
+     * @param readsOk reads per bucket
+     * @param readErrors failed reads per bucket
+     * @param lag replication lag samples
+     */
+    public record Series(
+            long startMs,
+            long bucketMs,
+            long[] writesOk,
+            long[] writeErrors,
+            long[] readsOk,
+            long[] readErrors,
+            List<ReplicationLag> lag) {}
+}

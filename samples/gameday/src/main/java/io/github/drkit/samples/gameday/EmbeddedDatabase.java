@@ -1,0 +1,158 @@
+package io.github.drkit.samples.gameday;
+
+import io.github.drkit.testkit.FaultProxy;
+import io.github.drkit.testkit.PostgresCluster;
+import io.github.drkit.testkit.PostgresNode;
+import io.github.drkit.testkit.ReplicationMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * A primary (Seoul) and a streaming standby (Tokyo) started on loopback by dr-testkit, each behind
+ * a {@link FaultProxy}: every scenario is possible, including kill -9 and restarting the old
+ * primary. {@link #close()} kills the servers and deletes their data.
+ */
+public final class EmbeddedDatabase implements DrillDatabase {
+
+    private final PostgresCluster cluster;
+    private final FaultProxy seoulProxy;
+    private final FaultProxy tokyoProxy;
+    private final Jdbc.Kept lagConnection;
+    private final String description;
+
+    private EmbeddedDatabase(PostgresCluster cluster, FaultProxy seoulProxy, FaultProxy tokyoProxy, String d) {
+        this.cluster = cluster;
+        this.seoulProxy = seoulProxy;
+        this.tokyoProxy = tokyoProxy;
+        this.lagConnection = new Jdbc.Kept(seoul().jdbcUrl(), seoul().username(), "");
+        this.description = d;
+    }
+
+    /**
+     * Starts the pair and the proxies.
+     *
+     * @param replication synchronous or asynchronous
+     * @param applyDelay a replay delay on the standby, if any
+     * @return the running database; close it
+     */
+    public static EmbeddedDatabase start(ReplicationMode replication, Optional<Duration> applyDelay) {
+        PostgresCluster.Builder b = PostgresCluster.builder().standbys(1).replication(replication);
+        applyDelay.ifPresent(d -> b.applyDelay(0, d));
+        PostgresCluster cluster = b.start();
+        FaultProxy seoul = null;
+        try {
+            seoul = FaultProxy.forNode(cluster.primary());
+            FaultProxy tokyo = FaultProxy.forNode(cluster.standby(0));
+            String d = "embedded PostgreSQL pair (dr-testkit, "
+                    + cluster.binaries().source() + "): seoul-1 primary,"
+                    + " tokyo-1 " + replication.name().toLowerCase(Locale.ROOT) + " standby"
+                    + applyDelay
+                            .map(x -> " with a " + DrillOptions.show(x) + " apply delay")
+                            .orElse("")
+                    + "; the services reach each node through a TCP fault proxy";
+            return new EmbeddedDatabase(cluster, seoul, tokyo, d);
+        } catch (RuntimeException e) {
+            if (seoul != null) {
+                seoul.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private PostgresNode seoul() {
+        return cluster.primary();
+    }
+
+    private PostgresNode tokyo() {
+        return cluster.standby(0);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public String seoulServiceUrl() {
+        return seoulProxy.jdbcUrl();
+    }
+
+    @Override
+    public String tokyoServiceUrl() {
+        return tokyoProxy.jdbcUrl();
+    }
+
+    @Override
+    public String username() {
+        return seoul().username();
+    }
+
+    @Override
+    public String password() {
+        return "";
+    }
+
+    @Override
+    public Optional<ReplicationLag> lag(long atMs) {
+        return lagConnection.lag(atMs);
+    }
+
+    @Override
+    public void crashSeoul() {
+        lagConnection.close();
+        seoul().crash();
+    }
+
+    @Override
+    public void blackHoleSeoul() {
+        seoulProxy.blackHole();
+    }
+
+    @Override
+    public void promoteTokyo() {
+        tokyo().promote();
+    }
+
+    @Override
+    public String demoteSeoulForSwitchover(Duration timeout) {
+        lagConnection.close();
+        seoul().stop(); // fast shutdown: the walsender ships every record to the standby before it exits
+        return "seoul-1 stopped cleanly (pg_ctl stop -m fast): its WAL reached tokyo-1 before it exited";
+    }
+
+    @Override
+    public void restartSeoulIsolated() {
+        seoulProxy.refuse();
+        seoul().start();
+    }
+
+    @Override
+    public void reconnectSeoul() {
+        seoulProxy.pass();
+    }
+
+    @Override
+    public Connection connectSeoul() throws SQLException {
+        return Jdbc.connect(seoul().jdbcUrl(), seoul().username(), "", Duration.ofSeconds(2));
+    }
+
+    @Override
+    public Connection connectTokyo() throws SQLException {
+        return Jdbc.connect(tokyo().jdbcUrl(), tokyo().username(), "", Duration.ofSeconds(2));
+    }
+
+    @Override
+    public void close() {
+        lagConnection.close();
+        try {
+            seoulProxy.close();
+            tokyoProxy.close();
+        } finally {
+            cluster.close();
+        }
+    }
+}

@@ -1,0 +1,424 @@
+package io.github.drkit.samples.gameday;
+
+import io.github.drkit.testkit.ReplicationMode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what a drill recorded into a {@link DrillReport}: the headline numbers, a verdict per
+ * declared objective and per invariant, and findings. Not thread-safe; one per drill.
+ */
+final class ReportBuilder {
+
+    private final DrillOptions options;
+    private final String runId;
+    private final DrillTime time;
+    private final String evidence;
+    private String database;
+    private long loadStart;
+    private long loadEnd;
+    private List<WriteRecord> writes;
+    private Map<String, LoadGenerator.ErrorCount> errors;
+    private Map<String, Long> readFailures;
+    private Throughput throughput;
+    private long faultMs;
+    private String fault;
+    private Long promotionMs;
+    private Long promotedAtMs;
+    private Long drainedAtMs;
+    private ReplicationLag lagAtFault;
+    private Long routerLag;
+    private List<ReplicationLag> lagSamples;
+    private String servingBefore;
+    private List<Route53Failover.Answer> health;
+    private List<Route53Failover.DnsChange> dns;
+    private String route53;
+    private ConsistencyCheck.Result consistency;
+    private DrillReport.FencedNode fenced;
+    private List<Timeline.Event> events;
+
+    ReportBuilder(DrillOptions options, String runId, DrillTime time, String evidence) {
+        this.options = options;
+        this.runId = runId;
+        this.time = time;
+        this.evidence = evidence;
+    }
+
+    ReportBuilder database(String d) {
+        this.database = d;
+        return this;
+    }
+
+    ReportBuilder load(
+            long start,
+            long end,
+            List<WriteRecord> w,
+            Map<String, LoadGenerator.ErrorCount> e,
+            Map<String, Long> reads,
+            Throughput t) {
+        this.loadStart = start;
+        this.loadEnd = end;
+        this.writes = w;
+        this.errors = e;
+        this.readFailures = reads;
+        this.throughput = t;
+        return this;
+    }
+
+    ReportBuilder fault(long at, String what, Long promotion, Long promotedAt) {
+        this.faultMs = at;
+        this.fault = what;
+        this.promotionMs = promotion;
+        this.promotedAtMs = promotedAt;
+        return this;
+    }
+
+    ReportBuilder drainedAt(Long at) {
+        this.drainedAtMs = at;
+        return this;
+    }
+
+    ReportBuilder lag(ReplicationLag atFault, Long router, List<ReplicationLag> samples) {
+        this.lagAtFault = atFault;
+        this.routerLag = router;
+        this.lagSamples = samples;
+        return this;
+    }
+
+    ReportBuilder route53(
+            String before, List<Route53Failover.Answer> h, List<Route53Failover.DnsChange> d, String description) {
+        this.servingBefore = before;
+        this.health = h;
+        this.dns = d;
+        this.route53 = description;
+        return this;
+    }
+
+    ReportBuilder consistency(ConsistencyCheck.Result c) {
+        this.consistency = c;
+        return this;
+    }
+
+    ReportBuilder fenced(DrillReport.FencedNode f) {
+        this.fenced = f;
+        return this;
+    }
+
+    ReportBuilder timeline(List<Timeline.Event> e) {
+        this.events = e;
+        return this;
+    }
+
+    DrillReport build() {
+        Long writeRecovery = null;
+        long attempts = 0;
+        long replayed = 0;
+        long retried = 0;
+        long maxAttempts = 0;
+        long acknowledged = 0;
+        long inDoubt = 0;
+        long rejected = 0;
+        for (WriteRecord w : writes) {
+            attempts += w.attempts();
+            maxAttempts = Math.max(maxAttempts, w.attempts());
+            retried += w.attempts() > 1 ? 1 : 0;
+            switch (w.outcome()) {
+                case ACKNOWLEDGED -> {
+                    acknowledged++;
+                    replayed += w.replayed() ? 1 : 0;
+                    if (w.ackAttemptStartMs() >= faultMs) {
+                        long recovered = w.ackMs() - faultMs;
+                        writeRecovery = writeRecovery == null ? recovered : Math.min(writeRecovery, recovered);
+                    }
+                }
+                case REJECTED -> rejected++;
+                default -> inDoubt++;
+            }
+        }
+        long failedAttempts = 0;
+        for (LoadGenerator.ErrorCount c : errors.values()) {
+            failedAttempts += c.count();
+        }
+        Long healthDown = null;
+        Long healthRecovery = null;
+        boolean servingFailed = false;
+        for (Route53Failover.Answer a : health) {
+            if (a.atMs() <= faultMs && !(drainedAtMs != null && a.atMs() > drainedAtMs)) {
+                continue;
+            }
+            boolean afterFault = a.atMs() > faultMs;
+            if (a.target().equals(servingBefore) && !a.passed()) {
+                servingFailed = true;
+                if (healthDown == null) {
+                    healthDown = a.atMs() - faultMs; // negative when drained before the fault
+                }
+            }
+            if (afterFault
+                    && a.passed()
+                    && healthRecovery == null
+                    && (!a.target().equals(servingBefore) || servingFailed)) {
+                healthRecovery = a.atMs() - faultMs;
+            }
+        }
+        Long dnsFailover = null;
+        for (Route53Failover.DnsChange d : dns) {
+            if (d.atMs() > faultMs && !d.target().equals(servingBefore) && dnsFailover == null) {
+                dnsFailover = d.atMs() - faultMs;
+            }
+        }
+        DrillReport.Measured measured = new DrillReport.Measured(
+                writeRecovery,
+                healthRecovery,
+                healthDown,
+                dnsFailover,
+                promotionMs,
+                consistency.lost(),
+                consistency.dataLossWindowMs(),
+                lagAtFault == null ? null : lagAtFault.replayMs(),
+                lagAtFault == null ? null : lagAtFault.bytes(),
+                routerLag,
+                consistency.duplicated(),
+                consistency.unexpected(),
+                fenced == null ? null : fenced.writes());
+
+        List<DrillReport.Objective> objectives = objectives();
+        List<DrillReport.Verdict> verdicts = verdicts(objectives, measured);
+        boolean passed = verdicts.stream().allMatch(DrillReport.Verdict::pass);
+        long first = loadStart / throughput.bucketMs();
+        long last = (loadEnd + throughput.bucketMs() - 1) / throughput.bucketMs();
+        DrillReport.Series series = new DrillReport.Series(
+                first * throughput.bucketMs(),
+                throughput.bucketMs(),
+                slice(throughput.series(Throughput.Metric.WRITE_OK, loadEnd), first, last),
+                slice(throughput.series(Throughput.Metric.WRITE_ERROR, loadEnd), first, last),
+                slice(throughput.series(Throughput.Metric.READ_OK, loadEnd), first, last),
+                slice(throughput.series(Throughput.Metric.READ_ERROR, loadEnd), first, last),
+                lagSamples.stream()
+                        .filter(l -> l.atMs() >= loadStart && l.atMs() <= loadEnd)
+                        .toList());
+        long readsOk = throughput.total(Throughput.Metric.READ_OK, 0, Long.MAX_VALUE);
+        long readsFailed = throughput.total(Throughput.Metric.READ_ERROR, 0, Long.MAX_VALUE);
+        return new DrillReport(
+                new DrillReport.Drill(
+                        runId,
+                        options.scenario().cliName(),
+                        options.scenario().description(),
+                        options.external() ? "external" : "embedded",
+                        database,
+                        Drill.replicationName(options),
+                        options.clients(),
+                        time.startedAt().toString(),
+                        loadStart,
+                        loadEnd,
+                        faultMs,
+                        fault,
+                        options.promoteAfter().toMillis(),
+                        route53,
+                        evidence),
+                objectives,
+                measured,
+                new DrillReport.Writes(
+                        writes.size(),
+                        acknowledged,
+                        replayed,
+                        inDoubt,
+                        rejected,
+                        attempts,
+                        failedAttempts,
+                        retried,
+                        maxAttempts),
+                new DrillReport.Reads(readsOk, readsFailed, readFailures),
+                errors,
+                consistency,
+                fenced,
+                verdicts,
+                findings(measured),
+                events,
+                health,
+                dns,
+                series,
+                passed);
+    }
+
+    private List<DrillReport.Objective> objectives() {
+        List<DrillReport.Objective> out = new ArrayList<>();
+        Duration ordersRpo = options.rpoOverride().orElse(Drill.ORDERS_RPO);
+        out.add(new DrillReport.Objective(
+                "orders",
+                Drill.ORDERS_RTO.toMillis(),
+                ordersRpo.toMillis(),
+                options.rpoOverride().isPresent()
+                        ? "application.yml, RPO overridden by --rpo for this drill"
+                        : "application.yml"));
+        out.add(new DrillReport.Objective(
+                "analytics", Drill.ANALYTICS_RTO.toMillis(), Drill.ANALYTICS_RPO.toMillis(), "application.yml"));
+        return out;
+    }
+
+    private List<DrillReport.Verdict> verdicts(List<DrillReport.Objective> objectives, DrillReport.Measured m) {
+        List<DrillReport.Verdict> out = new ArrayList<>();
+        long window = options.duration().toMillis() - options.faultAt().toMillis();
+        Long rto = m.writeRecoveryMs() == null || m.healthRecoveryMs() == null
+                ? null
+                : Math.max(m.writeRecoveryMs(), m.healthRecoveryMs());
+        long lag = m.lagAtFaultMs() == null ? 0 : m.lagAtFaultMs();
+        long rpo = Math.max(m.dataLossWindowMs(), lag);
+        for (DrillReport.Objective o : objectives) {
+            out.add(new DrillReport.Verdict(
+                    o.dataClass() + " RTO",
+                    "<= " + show(o.rtoMs()),
+                    rto == null
+                            ? "not recovered within the " + show(window) + " after the fault (writes: "
+                                    + show(m.writeRecoveryMs()) + ", Route 53 path: " + show(m.healthRecoveryMs()) + ")"
+                            : show(rto) + " (first write " + show(m.writeRecoveryMs()) + ", Route 53 path healthy "
+                                    + show(m.healthRecoveryMs()) + ")",
+                    rto != null && rto <= o.rtoMs()));
+            out.add(new DrillReport.Verdict(
+                    o.dataClass() + " RPO",
+                    "<= " + show(o.rpoMs()),
+                    show(rpo) + " (" + m.lostAcknowledged() + " acknowledged writes lost, window "
+                            + show(m.dataLossWindowMs()) + "; replication lag at the fault "
+                            + (m.lagAtFaultMs() == null ? "not measured" : show(m.lagAtFaultMs())) + ")",
+                    rpo <= o.rpoMs()));
+        }
+        out.add(new DrillReport.Verdict(
+                "exactly once", "0 duplicated orders", m.duplicates() + " duplicated", m.duplicates() == 0));
+        out.add(new DrillReport.Verdict(
+                "no phantom writes",
+                "0 orders no client sent",
+                m.unexpected() + " unexpected, " + consistency.idMismatches() + " acknowledged with another ID",
+                m.unexpected() == 0 && consistency.idMismatches() == 0));
+        if (!options.external() && options.replication() == ReplicationMode.SYNCHRONOUS) {
+            out.add(new DrillReport.Verdict(
+                    "synchronous replication keeps every acknowledged write",
+                    "0 lost",
+                    m.lostAcknowledged() + " lost",
+                    m.lostAcknowledged() == 0));
+        }
+        if (fenced != null) {
+            out.add(new DrillReport.Verdict(
+                    "split brain: the old primary came back writable",
+                    "writable primary",
+                    fenced.writableWhenBack()
+                            ? "writable, timeline " + fenced.timelineWhenBack()
+                            : "it came back read-only",
+                    fenced.writableWhenBack()));
+            out.add(new DrillReport.Verdict(
+                    "split brain: nothing written to the fenced old primary",
+                    "0 rows",
+                    fenced.writes() + " rows (orders " + fenced.ordersWhenBack() + " -> " + fenced.ordersAfter()
+                            + ", idempotency records " + fenced.keysWhenBack() + " -> " + fenced.keysAfter() + ")",
+                    fenced.writes() == 0));
+        }
+        if (drainedAtMs != null) {
+            Route53Failover.Answer drained = health.stream()
+                    .filter(a -> a.target().equals("seoul") && a.atMs() > drainedAtMs && a.status() == 503)
+                    .findFirst()
+                    .orElse(null);
+            boolean before = drained != null && promotedAtMs != null && drained.atMs() < promotedAtMs;
+            out.add(new DrillReport.Verdict(
+                    "switchover: seoul's Route 53 path answered 503 before the promotion",
+                    "503 before promotion",
+                    drained == null
+                            ? "no 503 seen"
+                            : "503 at " + show(drained.atMs() - drainedAtMs) + " after the drain (" + drained.body()
+                                    + "), promotion at " + show(promotedAtMs - drainedAtMs),
+                    before));
+        }
+        if (options.scenario() == Scenario.LAG) {
+            Route53Failover.Answer flagged = health.stream()
+                    .filter(a -> a.target().equals("tokyo")
+                            && a.atMs() <= faultMs
+                            && a.body().contains("reader-lag-over-rpo"))
+                    .findFirst()
+                    .orElse(null);
+            out.add(new DrillReport.Verdict(
+                    "tokyo's Route 53 path flagged the lag before the fault",
+                    "reader-lag-over-rpo before the fault",
+                    flagged == null
+                            ? "not flagged"
+                            : "flagged " + show(faultMs - flagged.atMs()) + " before the fault: " + flagged.body(),
+                    flagged != null));
+        }
+        return out;
+    }
+
+    private List<String> findings(DrillReport.Measured m) {
+        List<String> out = new ArrayList<>();
+        out.add("Route 53 is simulated: " + route53 + ". Real Route 53 checks every 10 s or 30 s from about eight"
+                + " locations and needs 3 results to change its mind, so real DNS moves 30-90 s later than here;"
+                + " the write recovery and the health answers do not depend on it.");
+        if (m.writeRecoveryMs() != null && promotionMs != null && promotedAtMs != null) {
+            long afterPromotion = faultMs + m.writeRecoveryMs() - promotedAtMs;
+            out.add("The first write after the fault was acknowledged " + show(m.writeRecoveryMs()) + " after it. The"
+                    + " promotion started " + show(Math.max(0, promotedAtMs - promotionMs - faultMs))
+                    + " after the fault"
+                    + (options.scenario() == Scenario.SWITCHOVER
+                            ? ""
+                            : " (--promote-after: the time to detect and decide)")
+                    + " and pg_promote() returned after " + show(promotionMs) + "; writes were back "
+                    + (afterPromotion >= 0
+                            ? show(afterPromotion) + " after that."
+                            : "before it returned (it polls for the end of recovery every 100 ms).")
+                    + " Nothing was redeployed or reconfigured: the services followed the new writer by themselves.");
+        }
+        LoadGenerator.ErrorCount store = errors.get("503 idempotency:store-unavailable");
+        if (store != null) {
+            out.add(store.count() + " failed attempts were answered '503 idempotency:store-unavailable': the starter"
+                    + " reports a failover hit while claiming the Idempotency-Key this way, without saying which"
+                    + " (no writer, cut transaction, unknown commit). Clients retried them with the same key.");
+        }
+        if (consistency.inDoubt() > 0) {
+            out.add(consistency.inDoubt() + " writes were never acknowledged (in doubt); "
+                    + consistency.inDoubtApplied()
+                    + " of them are stored. Either is correct: the client was never told.");
+        }
+        if (m.lagAtFaultMs() != null && m.lostAcknowledged() == 0 && m.lagAtFaultMs() > 1000) {
+            out.add("The standby was " + show(m.lagAtFaultMs()) + " behind in replay at the fault, yet no acknowledged"
+                    + " write was lost: the WAL had reached it and the promotion replayed it. The lag was exposure, not"
+                    + " loss; had the WAL not arrived (a real regional outage), it would have been loss.");
+        }
+        if (m.routerLagAtFaultMs() != null) {
+            out.add("Tokyo's router saw its local reader " + show(m.routerLagAtFaultMs()) + " behind at the fault.");
+        }
+        if (fenced != null && fenced.fencedByTokyo()) {
+            out.add("After the drill, tokyo's router lists seoul-1 as fenced (an older timeline than the writer's).");
+        }
+        if (options.external()) {
+            out.add("External mode: the standby was promoted; the old primary is left "
+                    + (options.scenario() == Scenario.SWITCHOVER ? "read-only" : "cut off (it is still writable)")
+                    + ". Rebuild it as a standby of the new primary (pg_rewind) before the next drill.");
+        }
+        return out;
+    }
+
+    private static long[] slice(long[] all, long from, long to) {
+        int start = (int) Math.min(all.length, from);
+        int end = (int) Math.min(all.length, Math.max(from, to));
+        long[] out = new long[end - start];
+        System.arraycopy(all, start, out, 0, out.length);
+        return out;
+    }
+
+    static String show(Long ms) {
+        if (ms == null) {
+            return "never";
+        }
+        return show(ms.longValue());
+    }
+
+    static String show(long ms) {
+        if (ms >= 3_600_000 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms >= 60_000 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms >= 1000) {
+            return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(java.util.Locale.ROOT, "%.2fs", ms / 1000.0);
+        }
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.drkit.samples.gameday;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What the drill does to the Seoul primary. */
+public enum Scenario {
+    /** kill -9 of the Seoul primary, then the Tokyo standby is promoted. */
+    PRIMARY_CRASH("primary-crash", "kill -9 of the Seoul primary, then promotion of the Tokyo standby", true),
+    /** The Seoul primary is cut off from the applications (black hole), then Tokyo is promoted. */
+    PARTITION(
+            "partition",
+            "network partition: the Seoul primary is black-holed (no RST), then the Tokyo standby is promoted",
+            false),
+    /** As a crash, then the old Seoul primary comes back writable: it must be fenced. */
+    SPLIT_BRAIN(
+            "split-brain",
+            "the Seoul primary crashes, Tokyo is promoted, then the old primary comes back writable on its old"
+                    + " timeline: it must be fenced",
+            true),
+    /** Planned move of the writer to Tokyo: drain, read-only, promote, writes back on. */
+    SWITCHOVER(
+            "switchover",
+            "planned switchover: drain Seoul (health 503), writes off, old primary stopped, Tokyo promoted,"
+                    + " writes on (Tokyo health 200)",
+            false),
+    /** The Tokyo standby lags beyond the RPO when the primary crashes. */
+    LAG(
+            "lag",
+            "replication lag above the RPO bound (apply delay on Tokyo), then the Seoul primary crashes and the"
+                    + " lagging standby is promoted",
+            true);
+
+    private final String cliName;
+    private final String description;
+    private final boolean needsProcessControl;
+
+    Scenario(String cliName, String description, boolean needsProcessControl) {
+        this.cliName = cliName;
+        this.description = description;
+        this.needsProcessControl = needsProcessControl;
+    }
+
+    /**
+     * The name used on the command line and in reports.
+     *
+     * @return e.g. {@code primary-crash}
+     */
+    public String cliName() {
+        return cliName;
+    }
+
+    /**
+     * What the scenario does, in one sentence.
+     *
+     * @return the description
+     */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Whether the scenario needs to kill or restart server processes, which only the embedded
+     * cluster allows.
+     *
+     * @return true for crash-based scenarios
+     */
+    public boolean needsProcessControl() {
+        return needsProcessControl;
+    }
+
+    /**
+     * The scenario with this command-line name.
+     *
+     * @param name e.g. {@code partition}
+     * @return the scenario
+     * @throws UsageException naming the bad value and the valid ones
+     */
+    public static Scenario parse(String name) {
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+        for (Scenario s : values()) {
+            if (s.cliName.equals(n)) {
+                return s;
+            }
+        }
+        throw new UsageException("unknown scenario '" + name + "': use one of " + names());
+    }
+
+    /**
+     * All command-line names.
+     *
+     * @return comma-separated names
+     */
+    public static String names() {
+        return Arrays.stream(values()).map(Scenario::cliName).collect(Collectors.joining(", "));
+    }
+}
