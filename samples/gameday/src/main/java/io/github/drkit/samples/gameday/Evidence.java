@@ -40,13 +40,21 @@ public final class Evidence {
      * @param base e.g. {@code evidence/dr}
      * @param startedAt when the drill started
      * @param scenario the scenario
-     * @return the new directory
+     * @return the new directory (with a {@code -2}, {@code -3}... suffix if a drill of the same
+     *     second has it)
      * @throws UsageException if it cannot be created (naming the directory)
      */
     public static Path directory(Path base, Instant startedAt, Scenario scenario) {
         Path dir = base.resolve(STAMP.format(startedAt) + "-" + scenario.cliName());
         try {
-            return Files.createDirectories(dir);
+            Files.createDirectories(base);
+            for (int n = 2; ; n++) {
+                try {
+                    return Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    dir = base.resolve(STAMP.format(startedAt) + "-" + scenario.cliName() + "-" + n);
+                }
+            }
         } catch (IOException e) {
             throw new UsageException("--evidence-dir: cannot create " + dir.toAbsolutePath() + ": " + e, e);
         }

@@ -161,7 +161,6 @@ public final class ExternalDatabase implements DrillDatabase {
     public String demoteSeoulForSwitchover(Duration timeout) {
         lagConnection.close();
         try (Connection c = connectSeoul()) {
-            Jdbc.queryBoolean(c, "SELECT true FROM (SELECT 1) s"); // fail early if the session is unusable
             try (var s = c.createStatement()) {
                 s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
             }

@@ -349,7 +349,8 @@ final class ReportBuilder {
         List<String> out = new ArrayList<>();
         out.add("Route 53 is simulated: " + route53 + ". Real Route 53 checks every 10 s or 30 s from about eight"
                 + " locations and needs 3 results to change its mind, so real DNS moves 30-90 s later than here;"
-                + " the write recovery and the health answers do not depend on it.");
+                + " the write recovery does not depend on it, and the health answers are as accurate as the"
+                + " polling interval.");
         if (m.writeRecoveryMs() != null && promotionMs != null && promotedAtMs != null) {
             long afterPromotion = faultMs + m.writeRecoveryMs() - promotedAtMs;
             out.add("The first write after the fault was acknowledged " + show(m.writeRecoveryMs()) + " after it. The"

@@ -2,15 +2,24 @@ package io.github.drkit.samples.orders;
 
 import io.github.drkit.testkit.PostgresCluster;
 import io.github.drkit.testkit.PostgresNode;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.event.ApplicationFailedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEvent;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -20,8 +29,10 @@ import org.springframework.core.env.MapPropertySource;
  * Starts an embedded PostgreSQL pair — a primary for Seoul and a streaming standby for Tokyo, on
  * loopback, through dr-testkit — before the application context is created, when {@code
  * orders.embedded-cluster.enabled} is true (the default) and no {@code dr.datasource.endpoints} are
- * configured; and stops it when that context closes or fails to start. The endpoints it adds are
- * {@code seoul-1} ({@value Regions#SEOUL}) and {@code tokyo-1} ({@value Regions#TOKYO}).
+ * configured; and stops it after every data source of that context has closed (the cluster is a bean
+ * every {@link DataSource} bean depends on), or at once if the application fails before its context
+ * exists. The endpoints it adds are {@code seoul-1} ({@value Regions#SEOUL}) and {@code tokyo-1}
+ * ({@value Regions#TOKYO}).
  *
  * <p>Registered in {@code META-INF/spring.factories}, so it takes part in every {@code
  * SpringApplication} of the service; with endpoints configured it does nothing. One instance per
@@ -29,12 +40,16 @@ import org.springframework.core.env.MapPropertySource;
  */
 public final class EmbeddedClusterLauncher implements SmartApplicationListener {
 
+    /** The bean holding the embedded cluster; closed after the data sources. */
+    public static final String BEAN_NAME = "ordersEmbeddedCluster";
+
     /** The property source holding the embedded endpoints. */
     public static final String PROPERTY_SOURCE = "orders-embedded-cluster";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedClusterLauncher.class);
 
     private volatile PostgresCluster cluster;
+    private volatile boolean handedToContext;
 
     /** Created from {@code META-INF/spring.factories}. */
     public EmbeddedClusterLauncher() {}
@@ -42,8 +57,8 @@ public final class EmbeddedClusterLauncher implements SmartApplicationListener {
     @Override
     public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
         return ApplicationEnvironmentPreparedEvent.class.isAssignableFrom(eventType)
-                || ApplicationFailedEvent.class.isAssignableFrom(eventType)
-                || ContextClosedEvent.class.isAssignableFrom(eventType);
+                || ApplicationPreparedEvent.class.isAssignableFrom(eventType)
+                || ApplicationFailedEvent.class.isAssignableFrom(eventType);
     }
 
     @Override
@@ -55,11 +70,35 @@ public final class EmbeddedClusterLauncher implements SmartApplicationListener {
     public void onApplicationEvent(ApplicationEvent event) {
         if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
             start(prepared.getEnvironment());
-        } else if (event instanceof ApplicationFailedEvent) {
-            stop();
-        } else if (event instanceof ContextClosedEvent closed
-                && closed.getApplicationContext().getParent() == null) {
-            stop(); // not for a child context (a separate management port) that closes first
+        } else if (event instanceof ApplicationPreparedEvent prepared && cluster != null) {
+            handOver(prepared.getApplicationContext().getBeanFactory(), prepared.getApplicationContext());
+        } else if (event instanceof ApplicationFailedEvent && !handedToContext) {
+            stop(); // the context never owned it; when it did, closing the context closes the cluster
+        }
+    }
+
+    private void handOver(
+            ConfigurableListableBeanFactory beanFactory,
+            org.springframework.context.ConfigurableApplicationContext context) {
+        PostgresCluster c = cluster;
+        RootBeanDefinition definition = new RootBeanDefinition(PostgresCluster.class, () -> c);
+        definition.setDestroyMethodName("close");
+        ((BeanDefinitionRegistry) beanFactory).registerBeanDefinition(BEAN_NAME, definition);
+        context.addBeanFactoryPostProcessor(new DataSourcesDependOnCluster());
+        handedToContext = true;
+    }
+
+    /** Makes every data source depend on the cluster: created after it, destroyed before it. */
+    private static final class DataSourcesDependOnCluster implements BeanFactoryPostProcessor {
+        @Override
+        public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+            for (String name : beanFactory.getBeanNamesForType(DataSource.class, true, false)) {
+                BeanDefinition d = beanFactory.getBeanDefinition(name);
+                List<String> dependsOn =
+                        new ArrayList<>(d.getDependsOn() == null ? List.of() : Arrays.asList(d.getDependsOn()));
+                dependsOn.add(BEAN_NAME);
+                d.setDependsOn(dependsOn.toArray(String[]::new));
+            }
         }
     }
 
