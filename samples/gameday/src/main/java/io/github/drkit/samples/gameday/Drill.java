@@ -35,13 +35,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Drill {
 
-    /** The RTO/RPO declared in the orders service's application.yml. */
-    static final Duration ORDERS_RTO = Duration.ofMinutes(15);
-
-    static final Duration ORDERS_RPO = Duration.ofMinutes(1);
-    static final Duration ANALYTICS_RTO = Duration.ofHours(2);
-    static final Duration ANALYTICS_RPO = Duration.ofHours(1);
-
     private static final long BUCKET_MS = 500;
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     private static final String HEALTH_PATH = "/dr/route53";
@@ -115,7 +108,8 @@ public final class Drill {
                         Timeline.Kind.INFO,
                         "orders-service up: seoul " + seoul.base() + " (" + Regions.SEOUL + "), tokyo " + tokyo.base()
                                 + " (" + Regions.TOKYO + ")");
-                return drive(db, seoul, tokyo, evidence);
+                List<DrillReport.Objective> objectives = declaredObjectives(seoul);
+                return drive(db, seoul, tokyo, evidence, objectives);
             }
         }
     }
@@ -128,7 +122,42 @@ public final class Drill {
         return EmbeddedDatabase.start(options.replication(), options.applyDelay());
     }
 
-    private DrillReport drive(DrillDatabase db, OrdersRegion seoul, OrdersRegion tokyo, String evidence)
+    /** The objectives as the running service declares them (its dr endpoint), overrides included. */
+    private List<DrillReport.Objective> declaredObjectives(OrdersRegion service) {
+        List<DrillReport.Objective> out = new ArrayList<>();
+        for (JsonNode o : service.dr().path("objectives")) {
+            String dataClass = o.path("dataClass").asText();
+            boolean overridden =
+                    dataClass.equals("orders") && options.rpoOverride().isPresent();
+            out.add(new DrillReport.Objective(
+                    dataClass,
+                    Duration.parse(o.path("rto").asText()).toMillis(),
+                    Duration.parse(o.path("rpo").asText()).toMillis(),
+                    overridden
+                            ? "the service's dr endpoint; RPO set by --rpo for this drill"
+                            : "the service's dr endpoint"));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("the orders service declares no recovery objectives (dr.objectives)");
+        }
+        timeline.add(
+                Timeline.Kind.INFO,
+                "objectives declared by the service: "
+                        + String.join(
+                                "; ",
+                                out.stream()
+                                        .map(o -> o.dataClass() + " RTO " + ReportBuilder.show(o.rtoMs()) + " / RPO "
+                                                + ReportBuilder.show(o.rpoMs()))
+                                        .toList()));
+        return List.copyOf(out);
+    }
+
+    private DrillReport drive(
+            DrillDatabase db,
+            OrdersRegion seoul,
+            OrdersRegion tokyo,
+            String evidence,
+            List<DrillReport.Objective> objectives)
             throws Exception {
         Route53Failover route53 = new Route53Failover(
                 new Route53Failover.Target("seoul", Regions.SEOUL, seoul.base()),
@@ -193,6 +222,7 @@ public final class Drill {
                 fenced = fencedCheck(db, tokyo, injection.fencedBaseline);
             }
             return new ReportBuilder(options, runId, time, evidence)
+                    .objectives(objectives)
                     .database(db.describe())
                     .load(loadStart, loadEnd, writes, load.errors(), load.readFailures(), throughput)
                     .fault(injection.faultMs, injection.fault, injection.promotionMs, injection.promotedAtMs)
@@ -324,16 +354,16 @@ public final class Drill {
     }
 
     /**
-     * Runs an action and records it at its start.
+     * Runs an action and records it when it has completed: from then on its effect is in place, so
+     * an attempt started later cannot have slipped through before it.
      *
-     * @return when the action had completed: from then on its effect is in place, so an attempt
-     *     started later cannot have slipped through before it
+     * @return when the action had completed
      */
     private long action(String what, Runnable action) {
         long at = time.nowMs();
         action.run();
         long done = time.nowMs();
-        timeline.addAt(at, Timeline.Kind.ACTION, what + (done - at > 20 ? " (" + (done - at) + " ms)" : ""));
+        timeline.addAt(done, Timeline.Kind.ACTION, what + (done - at > 20 ? " (took " + (done - at) + " ms)" : ""));
         return done;
     }
 

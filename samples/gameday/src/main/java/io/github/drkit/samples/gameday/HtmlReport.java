@@ -235,7 +235,10 @@ public final class HtmlReport {
         for (ReplicationLag l : s.lag()) {
             maxLag = Math.max(maxLag, l.replayMs());
         }
-        Long rpo = r.objectives().isEmpty() ? null : r.objectives().get(0).rpoMs();
+        DrillReport.Objective tightest = r.objectives().stream()
+                .min(java.util.Comparator.comparingLong(DrillReport.Objective::rpoMs))
+                .orElse(null);
+        Long rpo = tightest == null ? null : tightest.rpoMs();
         boolean rpoVisible = rpo != null && rpo <= maxLag * 3;
         double lagTop = lagCeil(Math.max(maxLag, rpoVisible ? rpo : 0) * 1.1);
         StringBuilder g = new StringBuilder(32 * 1024);
@@ -299,7 +302,7 @@ public final class HtmlReport {
             if (rpoVisible) {
                 double y = PLOT_TOP + PLOT_H - PLOT_H * rpo / lagTop;
                 g.append(line(LEFT, y, LEFT + plotW, y, LAG, 1.5, "6 4"));
-                String rpoLabel = "orders RPO " + ReportBuilder.show(rpo);
+                String rpoLabel = tightest.dataClass() + " RPO " + ReportBuilder.show(rpo);
                 double lw = rpoLabel.length() * 6.2 + 8;
                 g.append(rect(LEFT + plotW - lw - 2, y - 17, lw, 15, "#ffffff", null));
                 g.append(text(LEFT + plotW - 6, y - 6, rpoLabel, "end", LAG, 11));

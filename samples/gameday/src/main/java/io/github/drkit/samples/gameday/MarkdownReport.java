@@ -62,7 +62,7 @@ public final class MarkdownReport {
                     .append(o.source())
                     .append(')');
         }
-        s.append(". Both data classes live in the same database, so one failover measures both.\n\n");
+        s.append(". The data classes live in the same database, so one failover measures them all.\n\n");
 
         s.append("## Recovery, from the fault\n\n| | after the fault |\n|---|---|\n");
         row(s, "serving region's Route 53 path fails", rel(m.healthDownMs()));

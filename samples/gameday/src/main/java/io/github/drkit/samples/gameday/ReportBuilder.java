@@ -1,7 +1,6 @@
 package io.github.drkit.samples.gameday;
 
 import io.github.drkit.testkit.ReplicationMode;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,7 @@ final class ReportBuilder {
     private final String runId;
     private final DrillTime time;
     private final String evidence;
+    private List<DrillReport.Objective> objectives;
     private String database;
     private long loadStart;
     private long loadEnd;
@@ -44,6 +44,11 @@ final class ReportBuilder {
         this.runId = runId;
         this.time = time;
         this.evidence = evidence;
+    }
+
+    ReportBuilder objectives(List<DrillReport.Objective> o) {
+        this.objectives = o;
+        return this;
     }
 
     ReportBuilder database(String d) {
@@ -183,7 +188,6 @@ final class ReportBuilder {
                 consistency.unexpected(),
                 fenced == null ? null : fenced.writes());
 
-        List<DrillReport.Objective> objectives = objectives();
         List<DrillReport.Verdict> verdicts = verdicts(objectives, measured);
         boolean passed = verdicts.stream().allMatch(DrillReport.Verdict::pass);
         long first = loadStart / throughput.bucketMs();
@@ -240,21 +244,6 @@ final class ReportBuilder {
                 dns,
                 series,
                 passed);
-    }
-
-    private List<DrillReport.Objective> objectives() {
-        List<DrillReport.Objective> out = new ArrayList<>();
-        Duration ordersRpo = options.rpoOverride().orElse(Drill.ORDERS_RPO);
-        out.add(new DrillReport.Objective(
-                "orders",
-                Drill.ORDERS_RTO.toMillis(),
-                ordersRpo.toMillis(),
-                options.rpoOverride().isPresent()
-                        ? "application.yml, RPO overridden by --rpo for this drill"
-                        : "application.yml"));
-        out.add(new DrillReport.Objective(
-                "analytics", Drill.ANALYTICS_RTO.toMillis(), Drill.ANALYTICS_RPO.toMillis(), "application.yml"));
-        return out;
     }
 
     private List<DrillReport.Verdict> verdicts(List<DrillReport.Objective> objectives, DrillReport.Measured m) {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,13 +127,21 @@ class OrdersServiceHttpTest {
             assertThat(rec.get("items").toString()).contains("soju");
         });
 
-        String kill = "{\"state\":\"killed\",\"reason\":\"recommender overloaded\"}";
+        String kill = "{\"state\":\"killed\",\"reason\":\"recommender overloaded\",\"ttl\":\"30m\"}";
         assertThat(http.post("/actuator/killswitches/recommendations", kill).statusCode())
                 .isEqualTo(401);
         HttpResponse<String> killed =
                 http.post("/actuator/killswitches/recommendations", kill, "Authorization", OPERATOR);
         assertThat(killed.statusCode()).as(killed.body()).isEqualTo(200);
         try {
+            HttpResponse<String> status = http.get("/actuator/killswitches/recommendations", "Authorization", OPERATOR);
+            JsonNode sw = JSON.readTree(status.body());
+            assertThat(sw.get("state").asText()).isEqualTo("killed");
+            assertThat(sw.get("reason").asText()).isEqualTo("recommender overloaded");
+            assertThat(Duration.between(
+                            Instant.parse(sw.get("changedAt").asText()),
+                            Instant.parse(sw.get("expiresAt").asText())))
+                    .isEqualTo(Duration.ofMinutes(30));
             JsonNode rec =
                     JSON.readTree(http.get("/orders/" + id + "/recommendations").body());
             assertThat(rec.get("degraded").asBoolean()).isTrue();
