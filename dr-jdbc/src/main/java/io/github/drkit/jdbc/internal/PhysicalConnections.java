@@ -61,4 +61,14 @@ public final class PhysicalConnections extends DataSourceBase {
         }
         return n;
     }
+
+    /**
+     * HikariCP waits this long for its connection-adder thread when the pool closes: a physical
+     * connect is bounded by the connect timeout, so waiting one second longer lets {@code close()}
+     * return with no pool thread left.
+     */
+    @Override
+    public int getLoginTimeout() {
+        return (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000) + 1;
+    }
 }
