@@ -2,6 +2,8 @@ package io.github.drkit.benchmarks;
 
 import io.github.drkit.benchmarks.failover.FailoverHarness;
 import io.github.drkit.benchmarks.failover.FailoverResults;
+import io.github.drkit.benchmarks.paired.PairedComparison;
+import io.github.drkit.benchmarks.paired.PairedRuns;
 import io.github.drkit.benchmarks.report.JmhFigures;
 import io.github.drkit.benchmarks.report.MachineInfo;
 import io.github.drkit.benchmarks.report.ResultsReport;
@@ -25,7 +27,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs everything: the JMH suite (with {@code -prof gc}), then the failover harness, then writes
+ * Runs everything: the JMH suite (with {@code -prof gc}), the paired same-JVM comparisons behind the
+ * ratios of benchmarks 2 and 4, then the failover harness, then writes
  * RESULTS.md with the machine, every figure, the ratios and the goals.
  *
  * <pre>
@@ -110,6 +113,21 @@ public final class BenchmarkSuite {
             Collection<RunResult> results = runJmh(opts);
             figures = JmhFigures.from(results);
         }
+        PairedComparison.Result pairedConnections = null;
+        PairedComparison.Result pairedIdempotency = null;
+        PairedComparison.Settings paired = smoke ? PairedComparison.Settings.smoke() : PairedComparison.Settings.full();
+        String pairedSettings = String.format(
+                Locale.ROOT,
+                "%d s warm-up of each, %d rounds of %d ms batches",
+                paired.warmup().toSeconds(),
+                paired.rounds(),
+                paired.batch().toMillis());
+        if (!"failover".equals(only)) {
+            System.out.println("[paired] benchmark 2: " + pairedSettings);
+            pairedConnections = PairedRuns.connections(paired);
+            System.out.println("[paired] benchmark 4: " + pairedSettings);
+            pairedIdempotency = PairedRuns.idempotency(paired);
+        }
         long t1 = System.nanoTime();
         String loadAfterJmh = MachineInfo.loadAverage();
         FailoverResults failover = null;
@@ -134,12 +152,15 @@ public final class BenchmarkSuite {
                         command,
                         startedAt,
                         jmhSettings,
+                        pairedSettings,
                         loadBeforeJmh,
                         loadAfterJmh,
                         loadAfterFailover,
                         minutes(t1 - t0),
                         minutes(t2 - t1)),
                 figures,
+                pairedConnections,
+                pairedIdempotency,
                 failover);
         Path out = outDir.resolve(smoke ? "RESULTS-smoke.md" : "RESULTS.md");
         Files.writeString(out, report.markdown());

@@ -28,7 +28,10 @@ public final class FailoverHarness {
     static final Duration STUCK = Duration.ofSeconds(5);
 
     /** How long a trial waits for its load threads after closing the client and the servers. */
-    static final Duration TRIAL_JOIN = Duration.ofSeconds(5);
+    static final Duration TRIAL_JOIN = Duration.ofSeconds(3);
+
+    /** How long a trial lets the load threads finish their current call before closing the client. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
     private final Settings settings;
     private final Consumer<String> log;
@@ -258,7 +261,7 @@ public final class FailoverHarness {
             if (!load.awaitAcks(
                     settings.steadyAcks(),
                     System.nanoTime() + Duration.ofSeconds(20).toNanos())) {
-                load.stop(Duration.ofSeconds(2));
+                load.stop(STOP_GRACE);
                 return TrialResult.failed(
                         s,
                         k,
@@ -278,6 +281,13 @@ public final class FailoverHarness {
             promoteReturned = System.nanoTime();
             firstWrite = load.awaitFirstAck(
                     next.port(), oldGone, promoted + settings.window().toNanos());
+            if (s == Scenario.BLACK_HOLE) {
+                // Server time on the old primary (asked directly, not through the proxy) once writes have
+                // moved on (or the window is over): bytes that were already past the proxy when the hole
+                // opened have been executed by then (unacknowledged, so not wrong-node writes); a row written
+                // later reached it through the hole.
+                oldOutSince = old.queryString("SELECT clock_timestamp()::text");
+            }
             if (s == Scenario.SPLIT_BRAIN) {
                 old.start(); // writable again, on its old timeline
                 oldOutSince = old.queryString("SELECT pg_postmaster_start_time()::text");
@@ -300,13 +310,13 @@ public final class FailoverHarness {
             } else if (s == Scenario.SWITCHOVER) {
                 old.rejoinAsStandbyOf(next);
                 settle(load);
-            } else {
-                settle(load);
+            } else if (firstWrite >= 0) {
+                settle(load); // writes resumed: watch where the next ones land
             }
-            load.stop(Duration.ofSeconds(2));
+            load.stop(STOP_GRACE);
             stuck = load.threadsStuckLongerThan(STUCK, System.nanoTime());
         } finally {
-            load.stop(Duration.ofSeconds(2));
+            load.stop(Duration.ZERO);
             try {
                 client.close();
             } catch (Exception e) {
@@ -329,8 +339,14 @@ public final class FailoverHarness {
             }
         }
         long dbWrong = -1;
+        String dbDetail = "";
         if (oldOutSince != null) {
-            dbWrong = old.queryLong("SELECT count(*) FROM writes WHERE at > '" + oldOutSince + "'::timestamptz");
+            String since = "'" + oldOutSince + "'::timestamptz";
+            dbWrong = old.queryLong("SELECT count(*) FROM writes WHERE at > " + since);
+            if (dbWrong > 0) {
+                dbDetail = old.queryString("SELECT string_agg(writer || '@+' || round(extract(epoch FROM at - " + since
+                        + ") * 1000) || 'ms', ' ' ORDER BY at) FROM writes WHERE at > " + since);
+            }
         }
         Map<String, Integer> errors = new TreeMap<>();
         for (WriteLoad.Failure f : load.failures()) {
@@ -349,6 +365,7 @@ public final class FailoverHarness {
                 acks.size(),
                 wrong,
                 dbWrong,
+                dbDetail,
                 freshWrites,
                 freshWrong,
                 stuck,

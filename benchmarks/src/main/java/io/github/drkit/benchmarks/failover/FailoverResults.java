@@ -123,7 +123,8 @@ public final class FailoverResults {
                         + " was out that landed anywhere but the new primary; in scenarios 2 and 3 the rows the old"
                         + " primary wrote after writes had resumed on the new one (2: it is black-holed but running)"
                         + " or after it restarted (3) are also counted in its own table (\"db\", by its server"
-                        + " clock). Stuck: load"
+                        + " clock); these include rows whose client got an error instead of an acknowledgement"
+                        + " (their writer and time are in `results/failover-trials.csv`). Stuck: load"
                         + " threads that spent more than 5 s inside one call. Errors: failed calls by exception type and"
                         + " SQLState (the root cause after \"<-\"), over all trials; \"at shutdown\" marks failures of"
                         + " calls that were still running when the trial ended and the harness closed the client.%n%n",
@@ -270,7 +271,7 @@ public final class FailoverResults {
         StringBuilder csv = new StringBuilder(
                 "scenario,client,trial,not_measured,promotion_to_first_write_ms,fault_to_first_write_ms,"
                         + "pg_promote_call_ms,acked,"
-                        + "wrong_node_writes,db_wrong_rows,fresh_writes,fresh_wrong,stuck_threads,threads_left,errors\n");
+                        + "wrong_node_writes,db_wrong_rows,db_wrong_rows_writer_at,fresh_writes,fresh_wrong,stuck_threads,threads_left,errors\n");
         for (TrialResult t : trials) {
             csv.append(String.join(
                             ",",
@@ -284,6 +285,7 @@ public final class FailoverResults {
                             Integer.toString(t.acked()),
                             Integer.toString(t.wrongNodeWrites()),
                             Long.toString(t.dbWrongRows()),
+                            quote(t.dbWrongDetail()),
                             Integer.toString(t.freshWrites()),
                             Integer.toString(t.freshWrong()),
                             Integer.toString(t.stuckThreads()),

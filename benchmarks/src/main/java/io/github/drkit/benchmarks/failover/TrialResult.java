@@ -21,6 +21,8 @@ import java.util.Map;
  * @param dbWrongRows rows the old primary wrote (server clock) after writes had resumed elsewhere
  *     (scenario 2: it is black-holed, not down) or after it restarted (scenario 3), counted in its table afterwards; -1 where there is nothing to
  *     inspect (scenarios 1 and 4: crashed, or rebuilt as a standby)
+ * @param dbWrongDetail for each such row, the writer thread ({@code 99} = the fresh client) and how
+ *     many ms after the reference time it was written, or empty
  * @param freshWrites writes attempted by the fresh client (scenario 3), else 0
  * @param freshWrong of those, acknowledged by the old primary
  * @param stuckThreads load threads that spent more than 5 s inside one call
@@ -38,6 +40,7 @@ record TrialResult(
         int acked,
         int wrongNodeWrites,
         long dbWrongRows,
+        String dbWrongDetail,
         int freshWrites,
         int freshWrong,
         int stuckThreads,
@@ -60,6 +63,6 @@ record TrialResult(
      */
     static TrialResult failed(
             Scenario scenario, ClientKind client, int trial, String why, Map<String, Integer> errors) {
-        return new TrialResult(scenario, client, trial, why, -1, -1, -1, 0, 0, -1, 0, 0, 0, 0, errors);
+        return new TrialResult(scenario, client, trial, why, -1, -1, -1, 0, 0, -1, "", 0, 0, 0, 0, errors);
     }
 }

@@ -21,16 +21,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
 /**
- * Benchmark 2: {@code getConnection()} + {@code close()} with write intent against a real
+ * Benchmark 2 (see {@link ConnectionClients}): {@code getConnection()} + {@code close()} with write intent against a real
  * primary/standby cluster, and the same with one {@code SELECT 1} in between, for each client:
  *
  * <ul>
  *   <li>{@code hikari}: a plain HikariCP pool on the primary (the baseline);
  *   <li>{@code drkit}: {@link RegionRoutingDataSource} with its defaults over both nodes;
- *   <li>{@code springLazyRouting}: Spring's {@link LazyConnectionDataSourceProxy} over an {@code
+ *   <li>{@code springLazyRouting}: Spring's {@code LazyConnectionDataSourceProxy} over an {@code
  *       AbstractRoutingDataSource} keyed by the read-only transaction flag, Hikari pools as targets;
  *   <li>{@code awsWrapperRwSplitting}: the AWS Advanced JDBC Wrapper with its read/write splitting
  *       plugin, pooled by HikariCP.
@@ -61,17 +60,8 @@ public class ConnectionBenchmark {
      */
     @Setup(Level.Trial)
     public void start() throws SQLException {
-        cluster = Nodes.primaryAndStandby();
-        dataSource = switch (client) {
-            case "hikari" -> own(Nodes.hikari(cluster.primary(), "baseline"));
-            case "drkit" -> own(Nodes.drkit(cluster));
-            case "springLazyRouting" ->
-                new LazyConnectionDataSourceProxy(new ReadOnlyKeyRoutingDataSource(
-                        own(Nodes.hikari(cluster.primary(), "spring-writer")),
-                        own(Nodes.hikari(cluster.standby(0), "spring-reader"))));
-            case "awsWrapperRwSplitting" -> own(Nodes.awsWrapperReadWriteSplitting(cluster));
-            default -> throw new IllegalArgumentException("unknown client " + client);
-        };
+        cluster = ConnectionClients.cluster();
+        dataSource = ConnectionClients.open(client, cluster, toClose);
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
@@ -80,11 +70,6 @@ public class ConnectionBenchmark {
                 throw new IllegalStateException(client + " sent a write-intent connection to the standby");
             }
         }
-    }
-
-    private <T extends AutoCloseable> T own(T resource) {
-        toClose.add(resource);
-        return resource;
     }
 
     /**
