@@ -3,6 +3,7 @@ package io.github.drkit.killswitch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.github.drkit.core.idempotency.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every path that changes a switch leaves an audit event with previous/new state, actor, reason, source, time. */
 class AuditTest {
 
-    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
     private final List<SwitchAuditEvent> sink = new CopyOnWriteArrayList<>();
     private KillSwitchRegistry registry;
 

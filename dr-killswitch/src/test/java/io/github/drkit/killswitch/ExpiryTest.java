@@ -3,6 +3,7 @@ package io.github.drkit.killswitch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.drkit.core.idempotency.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ExpiryTest {
 
-    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
     private KillSwitchRegistry registry;
 
     @AfterEach

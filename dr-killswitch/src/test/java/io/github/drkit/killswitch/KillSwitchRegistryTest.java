@@ -3,6 +3,7 @@ package io.github.drkit.killswitch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.drkit.core.idempotency.MutableClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KillSwitchRegistryTest {
 
-    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
     private KillSwitchRegistry registry;
 
     @AfterEach

@@ -3,6 +3,7 @@ package io.github.drkit.killswitch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
+import io.github.drkit.core.idempotency.MutableClock;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SourceFailureTest {
 
-    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
     private KillSwitchRegistry registry;
 
     @TempDir

@@ -3,6 +3,7 @@ package io.github.drkit.killswitch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.drkit.core.idempotency.MutableClock;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StaticSwitchSourceTest {
 
-    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
 
     @TempDir
     Path dir;

@@ -3,13 +3,14 @@ package io.github.drkit.killswitch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.drkit.core.WriteGate;
+import io.github.drkit.core.idempotency.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WriteGateTest {
 
-    private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+    private final MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
 
     @Test
     void theWriteSwitchClosesAndOpensTheGate() {
