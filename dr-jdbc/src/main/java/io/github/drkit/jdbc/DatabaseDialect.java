@@ -17,15 +17,55 @@ public interface DatabaseDialect {
     /**
      * What one probe of a node found.
      *
-     * @param writable whether the node accepts writes now (PostgreSQL: not {@code pg_is_in_recovery()})
-     * @param timeline the node's timeline (a counter raised by every promotion; engines without one
-     *     report 0, and fencing then relies on writability alone)
+     * @param writable whether the node accepts writes now: not in recovery and not read-only by
+     *     setting (PostgreSQL: {@code pg_is_in_recovery()} false and neither {@code
+     *     default_transaction_read_only} nor {@code transaction_read_only} on)
+     * @param timeline the node's timeline (a counter raised by every promotion): on a reader the
+     *     newest timeline it has received or replayed; engines without one report 0, and fencing then
+     *     relies on writability and {@code incarnation} alone
      * @param position the node's WAL position in bytes: the current insert position on a writer, the
      *     replayed position on a reader
-     * @param replayDelay on a reader that has not replayed all it received, how old its last replayed
-     *     transaction is; {@link Duration#ZERO} otherwise
+     * @param replayDelay what the node itself reports as the age of its replay; the monitor computes
+     *     lag from the writer's position history instead and uses this only when it has none
+     * @param clusterId the identity of the cluster the node belongs to (PostgreSQL: {@code
+     *     system_identifier}); timelines are only compared within one cluster. Empty if unknown
+     * @param incarnation changes whenever the server process restarts (PostgreSQL: {@code
+     *     pg_postmaster_start_time()}); a writable node in a new incarnation must be confirmed again.
+     *     Empty if unknown
+     * @param note why a node that is not in recovery still is not writable (for example {@code
+     *     default_transaction_read_only=on}), else empty; shown in the topology
      */
-    record Probe(boolean writable, long timeline, long position, Duration replayDelay) {}
+    record Probe(
+            boolean writable,
+            long timeline,
+            long position,
+            Duration replayDelay,
+            String clusterId,
+            String incarnation,
+            String note) {
+
+        /** Validates the components. */
+        public Probe {
+            if (replayDelay == null || replayDelay.isNegative()) {
+                throw new IllegalArgumentException("replayDelay must be >= 0 (was " + replayDelay + ")");
+            }
+            if (clusterId == null || incarnation == null || note == null) {
+                throw new IllegalArgumentException("clusterId, incarnation and note must not be null (use \"\")");
+            }
+        }
+
+        /**
+         * A probe without cluster identity, incarnation or note.
+         *
+         * @param writable whether the node accepts writes
+         * @param timeline its timeline
+         * @param position its position in bytes
+         * @param replayDelay its own replay delay
+         */
+        public Probe(boolean writable, long timeline, long position, Duration replayDelay) {
+            this(writable, timeline, position, replayDelay, "", "", "");
+        }
+    }
 
     /**
      * A short name for logs, e.g. {@code postgresql}.
