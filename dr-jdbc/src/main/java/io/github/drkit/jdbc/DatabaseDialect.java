@@ -93,6 +93,19 @@ public interface DatabaseDialect {
     boolean isConnectionFailure(SQLException e);
 
     /**
+     * Whether an error proves the node gone or going (not merely slow), so that it is declared down at
+     * once instead of after the failure threshold (PostgreSQL: 57P01 admin shutdown, 57P02 crash
+     * shutdown, 57P03 cannot connect now). Refused and reset connections are recognised from the
+     * exception's causes whatever the dialect says. The default is {@code false}.
+     *
+     * @param e an error seen by a probe or a new connection
+     * @return whether the node is gone
+     */
+    default boolean isNodeGone(SQLException e) {
+        return false;
+    }
+
+    /**
      * Whether an error means a write reached a read-only node (PostgreSQL: 25006), i.e. the node was
      * demoted under the connection.
      *

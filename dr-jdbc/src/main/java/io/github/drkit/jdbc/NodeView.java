@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param reason why the node has its status when that is not obvious (down, fenced, ambiguous, stale),
  *     else empty; never contains credentials
  * @param lastSeen when the node last answered a probe ({@code null} if never)
+ * @param failedProbes probes in a row that failed since the node last answered (a node is declared
+ *     {@link NodeStatus#DOWN} when this reaches the failure threshold; until then it keeps its status)
  */
 public record NodeView(
         String endpoint,
@@ -28,4 +30,5 @@ public record NodeView(
         Duration lag,
         boolean fresh,
         String reason,
-        Instant lastSeen) {}
+        Instant lastSeen,
+        int failedProbes) {}

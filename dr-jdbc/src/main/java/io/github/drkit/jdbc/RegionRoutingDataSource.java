@@ -6,6 +6,7 @@ import io.github.drkit.core.WriteGate;
 import io.github.drkit.jdbc.internal.DataSourceBase;
 import io.github.drkit.jdbc.internal.NodeConnector;
 import io.github.drkit.jdbc.internal.PhysicalConnections;
+import io.github.drkit.jdbc.internal.PoolWaiters;
 import io.github.drkit.jdbc.internal.RoutedConnection;
 import io.github.drkit.jdbc.internal.Router;
 import io.github.drkit.jdbc.internal.RoutingMetrics;
@@ -83,11 +84,13 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
     private final WriteGate writeGate;
     private final HikariDataSource[] pools;
     private final PhysicalConnections[] physical;
+    private final PoolWaiters[] waiters;
     private final RoutingMetrics metrics;
     private final TopologyMonitor monitor;
     private final Router router = new PoolRouter();
     private final DataSource readView = new ReadView();
     private final long writerWaitNanos;
+    private final long connectionTimeoutNanos;
     private final boolean readsFromWriter;
     private volatile boolean closed;
 
@@ -98,15 +101,19 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         this.dialect = b.dialect;
         this.writeGate = b.writeGate;
         this.writerWaitNanos = settings.writerWaitTimeout().toNanos();
+        this.connectionTimeoutNanos = b.connectionTimeout.toNanos();
         this.readsFromWriter = settings.readsFromWriter();
         this.metrics = RoutingMetrics.create(b.meterRegistry, endpoints, name);
         int n = endpoints.size();
         this.pools = new HikariDataSource[n];
         this.physical = new PhysicalConnections[n];
+        this.waiters = new PoolWaiters[n];
         try {
             for (int i = 0; i < n; i++) {
                 Endpoint e = endpoints.get(i);
-                physical[i] = new PhysicalConnections(new NodeConnector(e), b.connectionTimeout);
+                waiters[i] = new PoolWaiters();
+                physical[i] = new PhysicalConnections(
+                        i, new NodeConnector(e), b.dialect, b.connectionTimeout, settings.socketTimeout());
                 HikariConfig hc = new HikariConfig();
                 hc.setPoolName("drkit-" + name + "-" + e.name());
                 hc.setDataSource(physical[i]);
@@ -122,6 +129,9 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
             }
             this.monitor = new TopologyMonitor(
                     endpoints, settings, dialect, b.clock, this::endpointLost, metrics, b.listeners);
+            for (PhysicalConnections p : physical) {
+                p.attach(monitor);
+            }
             monitor.start(settings.probeTimeout().multipliedBy(2).plusMillis(500));
         } catch (RuntimeException e) {
             closePools();
@@ -260,14 +270,39 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         return readsFromWriter ? t.writerIndex : -1;
     }
 
+    /**
+     * Accepts the cluster that endpoint {@code endpointName} belongs to (its {@code system_identifier}
+     * for PostgreSQL) as the one to route to, for a planned move to a new cluster (a blue/green
+     * cutover, a move by logical replication). Without this, drkit fences every node whose cluster
+     * differs from that of the first writer it confirmed, forever: timelines of different clusters
+     * cannot be ordered. Nodes of the previous cluster are fenced from then on; the endpoint's timeline
+     * becomes the newest. Logged at WARN.
+     *
+     * @param endpointName a configured endpoint that answers probes
+     * @throws IllegalArgumentException if there is no such endpoint
+     * @throws IllegalStateException if it has not answered a probe or reports no cluster identity
+     */
+    public void acceptCluster(String endpointName) {
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (endpoints.get(i).name().equals(endpointName)) {
+                monitor.acceptCluster(i);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no endpoint named " + endpointName + " (endpoints are "
+                + endpoints.stream().map(Endpoint::name).toList() + ")");
+    }
+
     private void endpointLost(int index, String why) {
         int aborted = physical[index].abortAll();
+        int released = waiters[index].releaseAll();
         pools[index].getHikariPoolMXBean().softEvictConnections();
         LOG.info(
-                "endpoint {} lost ({}): aborted {} connection(s)",
+                "endpoint {} lost ({}): aborted {} connection(s), released {} waiting thread(s)",
                 endpoints.get(index).name(),
                 why,
-                aborted);
+                aborted,
+                released);
     }
 
     private final class PoolRouter implements Router {
@@ -276,44 +311,66 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
             if (closed) {
                 throw new SQLException("routing data source '" + name + "' is closed", "08003");
             }
-            int idx;
-            if (read) {
+            if (!read && !writeGate.writesAllowed()) {
+                throw new WritesRefusedException(writeGate.refusalReason());
+            }
+            long start = System.nanoTime();
+            long writerDeadline = start + writerWaitNanos;
+            long deadline = writerDeadline + connectionTimeoutNanos;
+            boolean rerouted = false;
+            SQLException lastFailure = null;
+            for (; ; ) {
                 Topology t = monitor.topology();
-                idx = chooseReader(t);
+                int idx = read ? chooseReader(t) : t.writerIndex;
                 if (idx < 0) {
-                    throw new NoReaderException(
-                            "no endpoint can serve reads: no fresh reader"
-                                    + (readsFromWriter ? " and no writer" : " and reads from the writer are off")
-                                    + " in " + t,
-                            null);
-                }
-            } else {
-                if (!writeGate.writesAllowed()) {
-                    throw new WritesRefusedException(writeGate.refusalReason());
-                }
-                Topology t = monitor.topology();
-                idx = t.writerIndex;
-                if (idx < 0) {
-                    t = monitor.awaitWriter(System.nanoTime() + writerWaitNanos);
+                    if (read) {
+                        throw new NoReaderException(
+                                "no endpoint can serve reads: no fresh reader"
+                                        + (readsFromWriter ? " and no writer" : " and reads from the writer are off")
+                                        + " in " + t,
+                                lastFailure);
+                    }
+                    // After a re-route (the chosen node was lost while this thread waited for it), wait
+                    // for a new writer up to the writer wait again, within the overall deadline.
+                    long until = rerouted ? Math.min(deadline, System.nanoTime() + writerWaitNanos) : writerDeadline;
+                    t = monitor.awaitWriter(until);
                     idx = t.writerIndex;
                     if (idx < 0) {
                         metrics.noWriter();
-                        throw new NoWriterException("no writer within "
-                                + settings.writerWaitTimeout().toMillis() + " ms: " + t);
+                        throw new NoWriterException(
+                                "no writer within "
+                                        + settings.writerWaitTimeout().toMillis() + " ms: " + t,
+                                lastFailure);
                     }
                 }
+                Connection pooled;
+                try {
+                    pooled = waiters[idx].borrow(pools[idx], monitor, idx, read, readsFromWriter);
+                } catch (SQLException e) {
+                    monitor.requestProbe();
+                    String msg = "endpoint " + endpoints.get(idx).name() + " gave no connection within "
+                            + pools[idx].getConnectionTimeout() + " ms";
+                    throw read ? new NoReaderException(msg, e) : new NoWriterException(msg, e);
+                }
+                if (pooled != null) {
+                    // The node may have lost its role while this thread waited in its pool, or the new
+                    // physical connection's own check may just have shown it: one volatile read.
+                    if (monitor.topology().serves(idx, read, readsFromWriter)) {
+                        metrics.routed(idx, !read);
+                        target.attach(pooled, idx, read);
+                        return;
+                    }
+                    pools[idx].evictConnection(pooled);
+                }
+                rerouted = true;
+                lastFailure = new SQLException("endpoint " + endpoints.get(idx).name() + " stopped being "
+                        + (read ? "a usable reader" : "the writer") + " while a connection was taken from its pool");
+                if (System.nanoTime() - deadline >= 0) {
+                    String msg = "no " + (read ? "reader" : "writer") + " gave a connection within "
+                            + Duration.ofNanos(deadline - start).toMillis() + " ms: " + monitor.topology();
+                    throw read ? new NoReaderException(msg, lastFailure) : new NoWriterException(msg, lastFailure);
+                }
             }
-            Connection pooled;
-            try {
-                pooled = pools[idx].getConnection();
-            } catch (SQLException e) {
-                monitor.requestProbe();
-                String msg = "endpoint " + endpoints.get(idx).name() + " gave no connection within "
-                        + pools[idx].getConnectionTimeout() + " ms";
-                throw read ? new NoReaderException(msg, e) : new NoWriterException(msg, e);
-            }
-            metrics.routed(idx, !read);
-            target.attach(pooled, idx, read);
         }
 
         @Override
@@ -454,6 +511,8 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         private Duration probeInterval = Duration.ofMillis(500);
         private Duration fastProbeInterval = Duration.ofMillis(50);
         private Duration probeTimeout = Duration.ofSeconds(1);
+        private int failureThreshold = 3;
+        private Duration socketTimeout = Duration.ofSeconds(60);
         private Duration writerWaitTimeout = Duration.ofSeconds(1);
         private Duration maxReplicaLag = Duration.ofSeconds(5);
         private long maxReplicaLagBytes = 16L * 1024 * 1024;
@@ -561,14 +620,46 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         }
 
         /**
-         * How long one probe may take, connecting included, before its node counts as down (default 1
-         * s). A black-holed writer is marked down within about the probe interval plus this.
+         * How long one probe may take, connecting included, before it counts as failed (default 1 s).
+         * Applies whatever the endpoint's URL or data source says about timeouts: a watchdog counts a
+         * failure for every probe timeout an attempt stays unanswered.
          *
          * @param timeout positive
          * @return this builder
          */
         public Builder probeTimeout(Duration timeout) {
             this.probeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many probes in a row must fail (time out, or fail without proving the node gone) before
+         * a node is declared {@link NodeStatus#DOWN} and its connections are aborted (default 3). One
+         * slow answer is not a dead node: until then the node keeps its status, the writer keeps taking
+         * writes, and the failing node is re-probed at the fast interval. A refused or reset
+         * connection, or a server that says it is shutting down, declares it down at once. With the
+         * defaults the detection budget ({@link Topology#detectionBudget()}) is 0.5 s + 3 × 1 s + 2 ×
+         * 50 ms = 3.6 s.
+         *
+         * @param threshold 1 to 10
+         * @return this builder
+         */
+        public Builder failureThreshold(int threshold) {
+            this.failureThreshold = threshold;
+            return this;
+        }
+
+        /**
+         * The network (socket read) timeout of application connections (default 60 s; {@link
+         * Duration#ZERO} for none), so that a half-open connection to a node that stays the writer
+         * cannot hang a thread forever. A statement that runs longer fails with a connection error.
+         * An endpoint URL that sets its own {@code socketTimeout} keeps it.
+         *
+         * @param timeout zero or positive
+         * @return this builder
+         */
+        public Builder socketTimeout(Duration timeout) {
+            this.socketTimeout = timeout;
             return this;
         }
 
@@ -750,6 +841,11 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
                         "connectionTimeout must be >= 250ms (was " + connectionTimeout + ")");
             }
             notNegative("writerWaitTimeout", writerWaitTimeout);
+            notNegative("socketTimeout", socketTimeout);
+            if (failureThreshold < 1 || failureThreshold > 10) {
+                throw new IllegalArgumentException(
+                        "failureThreshold must be between 1 and 10 (was " + failureThreshold + ")");
+            }
             notNegative("maxReplicaLag", maxReplicaLag);
             if (maxReplicaLagBytes < 0) {
                 throw new IllegalArgumentException("maxReplicaLagBytes must be >= 0 (was " + maxReplicaLagBytes + ")");
@@ -789,7 +885,9 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
                     maxReplicaLagBytes,
                     crossRegionReads,
                     readsFromWriter,
-                    writerTieBreak);
+                    writerTieBreak,
+                    failureThreshold,
+                    socketTimeout);
             return new RegionRoutingDataSource(this, s);
         }
 

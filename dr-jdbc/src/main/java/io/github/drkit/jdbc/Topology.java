@@ -1,5 +1,6 @@
 package io.github.drkit.jdbc;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,16 @@ public final class Topology {
     private final Instant observedAt;
     private final long newestTimeline;
     private final List<NodeView> nodes;
+    private final Duration detectionBudget;
     // Routing fields, precomputed for the hot path (indexes into the endpoint list).
     final int writerIndex;
     final int[] localFreshReaders;
     final int[] remoteFreshReaders;
+    /** Per endpoint: {@link #ROUTE_WRITE} and/or {@link #ROUTE_READ}. */
+    private final byte[] routes;
+
+    static final byte ROUTE_WRITE = 1;
+    static final byte ROUTE_READ = 2;
 
     /**
      * Creates a snapshot. Used by the monitor; applications read snapshots, they do not build them.
@@ -43,13 +50,96 @@ public final class Topology {
             int writerIndex,
             int[] localFreshReaders,
             int[] remoteFreshReaders) {
+        this(
+                epoch,
+                observedAt,
+                newestTimeline,
+                nodes,
+                writerIndex,
+                localFreshReaders,
+                remoteFreshReaders,
+                Duration.ZERO);
+    }
+
+    /**
+     * Creates a snapshot. Used by the monitor; applications read snapshots, they do not build them.
+     *
+     * @param epoch the change counter
+     * @param observedAt when it was computed
+     * @param newestTimeline the newest timeline ever seen
+     * @param nodes one view per endpoint, in configuration order
+     * @param writerIndex index of the writer in {@code nodes}, or -1
+     * @param localFreshReaders indexes of fresh readers in the local region
+     * @param remoteFreshReaders indexes of fresh readers in other regions that reads may use
+     * @param detectionBudget the longest time from a node going silent to it being declared down
+     */
+    public Topology(
+            long epoch,
+            Instant observedAt,
+            long newestTimeline,
+            List<NodeView> nodes,
+            int writerIndex,
+            int[] localFreshReaders,
+            int[] remoteFreshReaders,
+            Duration detectionBudget) {
         this.epoch = epoch;
+        this.detectionBudget = detectionBudget;
         this.observedAt = observedAt;
         this.newestTimeline = newestTimeline;
         this.nodes = List.copyOf(nodes);
         this.writerIndex = writerIndex;
         this.localFreshReaders = localFreshReaders.clone();
         this.remoteFreshReaders = remoteFreshReaders.clone();
+        this.routes = new byte[this.nodes.size()];
+        if (writerIndex >= 0 && writerIndex < routes.length) {
+            routes[writerIndex] |= ROUTE_WRITE;
+        }
+        for (int i : this.localFreshReaders) {
+            routes[i] |= ROUTE_READ;
+        }
+        for (int i : this.remoteFreshReaders) {
+            routes[i] |= ROUTE_READ;
+        }
+    }
+
+    /**
+     * The index (in configuration order) of the writer, or -1 while none is known. One field read.
+     *
+     * @return the index or -1
+     */
+    public int writerIndex() {
+        return writerIndex;
+    }
+
+    /**
+     * Whether endpoint {@code index} may serve the given intent in this snapshot: for writes, it is the
+     * writer; for reads, it is a fresh reader that reads may use, or the writer when reads may go
+     * there. One array read; no allocation.
+     *
+     * @param index the endpoint's index in configuration order
+     * @param read whether the intent is a read
+     * @param readsFromWriter whether reads may go to the writer
+     * @return whether it may serve that intent now
+     */
+    public boolean serves(int index, boolean read, boolean readsFromWriter) {
+        if (index < 0 || index >= routes.length) {
+            return false;
+        }
+        byte r = routes[index];
+        return read ? (r & ROUTE_READ) != 0 || (readsFromWriter && (r & ROUTE_WRITE) != 0) : (r & ROUTE_WRITE) != 0;
+    }
+
+    /**
+     * How long, at most, from the moment a node stops answering until the monitor declares it {@link
+     * NodeStatus#DOWN}: the probe interval, plus the failure threshold times the probe timeout, plus
+     * the fast re-probe gaps between those failures. A refused or reset connection, or a server that
+     * says it is shutting down, declares it down at once. A promotion elsewhere fences an unreachable
+     * old writer without waiting for this budget.
+     *
+     * @return the budget ({@link Duration#ZERO} in snapshots not built by a monitor)
+     */
+    public Duration detectionBudget() {
+        return detectionBudget;
     }
 
     /**
@@ -107,7 +197,8 @@ public final class Topology {
     }
 
     /**
-     * The fenced nodes: writable on an older timeline than the newest seen.
+     * The fenced nodes: writable, but on an older timeline than the newest seen, in another cluster, or
+     * ruled out by the tie-break.
      *
      * @return the fenced nodes
      */
@@ -154,6 +245,9 @@ public final class Topology {
                     .append(n.timeline());
             if (n.status() == NodeStatus.READER) {
                 sb.append(n.fresh() ? "/fresh" : "/stale");
+            }
+            if (n.failedProbes() > 0 && n.status() != NodeStatus.DOWN) {
+                sb.append("/failed-probes=").append(n.failedProbes());
             }
         }
         return sb.append(']').toString();

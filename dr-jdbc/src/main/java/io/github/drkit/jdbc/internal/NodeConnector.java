@@ -26,14 +26,22 @@ public final class NodeConnector {
 
     /**
      * Opens a connection whose connect and login are bounded by {@code timeout} (whole seconds for
-     * the PostgreSQL driver, at least one), then sets its network timeout to {@code readTimeout}
-     * ({@link Duration#ZERO} for none, unless the URL sets its own {@code socketTimeout}).
+     * the PostgreSQL driver, at least one; unless the URL sets its own {@code connectTimeout} or
+     * {@code socketTimeout}, which the monitor's watchdog bounds anyway), then sets its network
+     * timeout to {@code readTimeout} ({@link Duration#ZERO} for none). With {@code force} the network
+     * timeout is set even when the URL carries its own {@code socketTimeout} (probes); without it such
+     * a URL keeps its own (application connections: the user chose it). For a supplied data source the
+     * network timeout is always set.
      */
-    public Connection open(Duration timeout, Duration readTimeout) throws SQLException {
+    public Connection open(Duration timeout, Duration readTimeout, boolean force) throws SQLException {
         Connection c;
         boolean urlHasSocketTimeout = false;
         if (endpoint.dataSource() != null) {
             c = endpoint.dataSource().getConnection();
+            if (c == null) {
+                throw new SQLException(
+                        "the data source of endpoint " + endpoint.name() + " returned no connection", "08001");
+            }
         } else {
             Properties p = new Properties();
             if (endpoint.username() != null) {
@@ -54,7 +62,7 @@ public final class NodeConnector {
             }
             c = DriverManager.getConnection(url, p);
         }
-        if (!urlHasSocketTimeout) {
+        if (force || !urlHasSocketTimeout) {
             try {
                 c.setNetworkTimeout(DIRECT, (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
             } catch (SQLException | RuntimeException e) {

@@ -27,6 +27,7 @@ public final class RoutingMetrics {
     private final AtomicLong[] lagBytes;
     private final AtomicLong[] status;
     private final AtomicLong fencedCount;
+    private final Counter probeErrors;
 
     private RoutingMetrics(MeterRegistry registry, List<Endpoint> endpoints, String name) {
         int n = endpoints.size();
@@ -46,7 +47,8 @@ public final class RoutingMetrics {
                     .tags("datasource", name, "endpoint", e.name(), "region", e.region())
                     .register(registry);
             Gauge.builder("drkit.topology.node.status", status[i], AtomicLong::get)
-                    .description("Node status ordinal: 0 unknown, 1 down, 2 writer, 3 reader, 4 fenced, 5 ambiguous")
+                    .description(
+                            "Node status ordinal: 0 unknown, 1 down, 2 writer, 3 reader, 4 fenced, 5 ambiguous, 6 confirming")
                     .tags("datasource", name, "endpoint", e.name(), "region", e.region())
                     .register(registry);
         }
@@ -60,6 +62,10 @@ public final class RoutingMetrics {
                 .register(registry);
         failover = Timer.builder("drkit.failover.duration")
                 .description("From losing the writer to routing to a new one")
+                .tags("datasource", name)
+                .register(registry);
+        probeErrors = Counter.builder("drkit.topology.probe.errors")
+                .description("Unexpected probe failures (not database errors): the node's status became UNKNOWN")
                 .tags("datasource", name)
                 .register(registry);
         fencedCount = new AtomicLong();
@@ -78,6 +84,7 @@ public final class RoutingMetrics {
         lagBytes = null;
         status = null;
         fencedCount = null;
+        probeErrors = null;
     }
 
     private static Counter decisions(MeterRegistry registry, String name, Endpoint e, String intent) {
@@ -103,6 +110,13 @@ public final class RoutingMetrics {
     public void noWriter() {
         if (noWriter != null) {
             noWriter.increment();
+        }
+    }
+
+    /** Counts an unexpected probe failure. */
+    public void probeError() {
+        if (probeErrors != null) {
+            probeErrors.increment();
         }
     }
 

@@ -7,16 +7,23 @@ import io.github.drkit.jdbc.NodeView;
 import io.github.drkit.jdbc.Topology;
 import io.github.drkit.jdbc.TopologyEvent;
 import io.github.drkit.jdbc.TopologyListener;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +31,26 @@ import org.slf4j.LoggerFactory;
 /**
  * The one monitor of a routing data source: a probe thread per endpoint ({@code
  * drkit-topology-probe-<endpoint>}), each on its own connection (never from the application's
- * pools) with bounded connect and read time. Every probe result recomputes the {@link Topology}
- * (under this monitor's lock, off the hot path) and publishes it with one volatile write. While no
- * writer is known the probes run at the fast interval. {@link #requestProbe()} wakes every probe
- * thread at once, coalescing bursts. Not API.
+ * pools), and a watchdog thread ({@code drkit-topology-watchdog}) that bounds every probe by the
+ * probe timeout whatever the driver, URL or supplied data source does. Every result (and every new
+ * application connection's check, {@link #observeConnection}) recomputes the {@link Topology} under
+ * this monitor's lock and publishes it with one volatile write; aborting connections of a lost node
+ * and calling listeners happen after the lock is released, one reaction at a time, in order.
+ *
+ * <p>Probe pacing: the probe interval while a writer is known and healthy; the fast interval while
+ * none is known, while the writer or the node itself has failed a probe; back to back (a few ms
+ * apart) while writes are waiting for a writer. {@link #requestProbe()} wakes every probe thread at
+ * once, coalescing bursts. Not API.
  */
 public final class TopologyMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyMonitor.class);
-    private static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long BACK_TO_BACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     /** What the routing data source does when a node must not keep its connections. */
     public interface EndpointLoss {
-        /** Called on a monitor thread when endpoint {@code index} stops being usable as it was. */
+        /** Called outside the monitor's lock when endpoint {@code index} stops being usable as it was. */
         void lost(int index, String why);
     }
 
@@ -49,13 +63,18 @@ public final class TopologyMonitor implements AutoCloseable {
     private final RoutingMetrics metrics;
     private final List<TopologyListener> listeners = new CopyOnWriteArrayList<>();
     private final Observation[] observations;
+    private final boolean[] attempted;
     private final Prober[] probers;
-    private final boolean[] firstRoundDone;
+    private final Thread watchdog;
+    private final long probeTimeoutNanos;
+    private final AtomicInteger writersWaiting = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Runnable> reactions = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean reacting = new AtomicBoolean();
     private volatile Topology topology;
     private volatile boolean closed;
     private long writerLostAtNanos = -1;
 
-    /** Creates the monitor; {@link #start()} begins probing. */
+    /** Creates the monitor; {@link #start} begins probing. */
     public TopologyMonitor(
             List<Endpoint> endpoints,
             RoutingSettings settings,
@@ -74,25 +93,33 @@ public final class TopologyMonitor implements AutoCloseable {
         this.calculator = new TopologyCalculator(endpoints, settings);
         this.observations = new Observation[endpoints.size()];
         Arrays.fill(observations, Observation.NONE);
-        this.firstRoundDone = new boolean[endpoints.size()];
-        this.topology = new Topology(0, clock.instant(), 0, List.of(), -1, new int[0], new int[0]);
+        this.attempted = new boolean[endpoints.size()];
+        this.probeTimeoutNanos = settings.probeTimeout().toNanos();
+        this.topology =
+                new Topology(0, clock.instant(), 0, List.of(), -1, new int[0], new int[0], settings.detectionBudget());
         this.probers = new Prober[endpoints.size()];
         for (int i = 0; i < probers.length; i++) {
             probers[i] = new Prober(i, new NodeConnector(endpoints.get(i)));
         }
+        this.watchdog = new Thread(this::watch, "drkit-topology-watchdog");
+        this.watchdog.setDaemon(true);
     }
 
     /**
-     * Starts the probe threads and waits until every endpoint was probed once (or failed), so that a
-     * router built while an old primary is up sees the newer timeline before it routes anything.
+     * Starts the threads and waits until every endpoint answered or failed a probe once (or the
+     * timeout passes), so that a router built while an old primary is up sees the newer timeline
+     * before it routes anything. Endpoints that did not answer are logged; no writer is published
+     * while one of them could still hold a newer timeline (see {@link TopologyCalculator}).
      */
     public void start(Duration firstRoundTimeout) {
+        watchdog.start();
         for (Prober p : probers) {
             p.thread.start();
         }
         long deadline = System.nanoTime() + firstRoundTimeout.toNanos();
+        List<String> silent = new ArrayList<>();
         synchronized (this) {
-            while (!allFirstRoundsDone() && !closed) {
+            while (!allAttempted() && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -104,16 +131,25 @@ public final class TopologyMonitor implements AutoCloseable {
                     break;
                 }
             }
-            if (!allFirstRoundsDone()) {
-                // Publish what we know; the slow endpoints count as unknown until they answer.
-                Arrays.fill(firstRoundDone, true);
-                publish(calculator.compute(topology, observations.clone(), clock.instant()));
+            for (int i = 0; i < observations.length; i++) {
+                if (!observations[i].reached()) {
+                    silent.add(endpoints.get(i).name() + " ("
+                            + (observations[i].error() == null ? "no answer yet" : observations[i].error()) + ")");
+                }
             }
+        }
+        if (!silent.isEmpty()) {
+            LOG.warn(
+                    "first probe round incomplete after {} ms: {} did not answer; a writer is published only once"
+                            + " every endpoint answered or was declared down (detection budget {} ms)",
+                    firstRoundTimeout.toMillis(),
+                    silent,
+                    settings.detectionBudget().toMillis());
         }
     }
 
-    private boolean allFirstRoundsDone() {
-        for (boolean b : firstRoundDone) {
+    private boolean allAttempted() {
+        for (boolean b : attempted) {
             if (!b) {
                 return false;
             }
@@ -150,59 +186,234 @@ public final class TopologyMonitor implements AutoCloseable {
 
     /**
      * Waits until a writer is known or the deadline passes; returns the latest snapshot either way.
+     * While a caller waits, the probes run back to back.
      */
     public Topology awaitWriter(long deadlineNanos) {
         Topology t = topology;
         if (t.writer().isPresent()) {
             return t;
         }
-        requestProbe();
+        writersWaiting.incrementAndGet();
+        try {
+            requestProbe();
+            synchronized (this) {
+                while (topology.writer().isEmpty() && !closed) {
+                    long left = deadlineNanos - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                return topology;
+            }
+        } finally {
+            writersWaiting.decrementAndGet();
+        }
+    }
+
+    /**
+     * Whether new physical connections to endpoint {@code index} may be opened: not while it is down
+     * or fenced. No I/O, no lock.
+     */
+    public boolean mayConnect(int index) {
+        List<NodeView> nodes = topology.nodes();
+        if (nodes.isEmpty()) {
+            return true;
+        }
+        NodeStatus s = nodes.get(index).status();
+        return s != NodeStatus.DOWN && s != NodeStatus.FENCED;
+    }
+
+    /**
+     * What a new physical application connection found when it was checked, before anyone uses it:
+     * counted like a probe that started at {@code startedNanos}.
+     */
+    public void observeConnection(int index, DatabaseDialect.Probe probe, long startedNanos) {
         synchronized (this) {
-            while (topology.writer().isEmpty() && !closed) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
+            Observation current = observations[index];
+            if (current.reached() && current.failures() == 0 && current.probedAtNanos() - startedNanos > 0) {
+                return; // a newer probe already answered
             }
-            return topology;
+            observations[index] = Observation.answered(probe, startedNanos, clock.instant());
+            attempted[index] = true;
+            recompute();
+        }
+        react();
+    }
+
+    /**
+     * An application connection to endpoint {@code index} could not be opened or checked: a failure
+     * that proves the node gone marks it down at once; any other wakes the probes.
+     */
+    public void connectionFailed(int index, SQLException e) {
+        if (isDefinitive(e)) {
+            synchronized (this) {
+                observations[index] = observations[index].failed(describe(e), true, false, settings.failureThreshold());
+                recompute();
+            }
+            react();
+        }
+        requestProbe();
+    }
+
+    /**
+     * Accepts the cluster of endpoint {@code index} for a planned move to a new cluster.
+     *
+     * @throws IllegalStateException if the endpoint has not answered or has no cluster identity
+     */
+    public void acceptCluster(int index) {
+        synchronized (this) {
+            calculator.acceptCluster(index, observations[index]);
+            LOG.warn(
+                    "accepted the cluster of endpoint {} ({}): nodes of any other cluster are fenced",
+                    endpoints.get(index).name(),
+                    calculator.clusterId());
+            recompute();
+        }
+        react();
+        requestProbe();
+    }
+
+    private void onSuccess(Prober p, Attempt a, DatabaseDialect.Probe probe) {
+        synchronized (this) {
+            if (p.current == a) {
+                p.current = null;
+            }
+            Observation current = observations[p.index];
+            if (current.reached() && current.failures() == 0 && current.probedAtNanos() - a.startNanos > 0) {
+                return; // a newer check of the same node already answered
+            }
+            observations[p.index] = Observation.answered(probe, a.startNanos, clock.instant());
+            attempted[p.index] = true;
+            recompute();
+        }
+        react();
+    }
+
+    private void onFailure(Prober p, Attempt a, String why, boolean definitive, boolean unexpected) {
+        boolean wasWriter;
+        synchronized (this) {
+            if (p.current == a) {
+                p.current = null;
+            }
+            attempted[p.index] = true;
+            if (a.timeouts > 0 && !unexpected) {
+                // the watchdog already counted this attempt; an error after its abort proves nothing
+                notifyAll();
+                return;
+            }
+            wasWriter = topology.writerIndex() == p.index;
+            observations[p.index] =
+                    observations[p.index].failed(why, definitive, unexpected, settings.failureThreshold());
+            recompute();
+        }
+        react();
+        if (wasWriter) {
+            requestProbe(); // look for a promoted node at once
         }
     }
 
-    private synchronized void onObservation(int index, Observation o) {
-        observations[index] = o;
-        if (!firstRoundDone[index]) {
-            firstRoundDone[index] = true;
-            if (!allFirstRoundsDone()) {
-                return; // never decide a writer on a partial first view
+    /** After an unexpected failure in the monitor itself: nothing is believed about the node any more. */
+    private void forget(Prober p, Throwable cause) {
+        try {
+            synchronized (this) {
+                p.current = null;
+                attempted[p.index] = true;
+                observations[p.index] = observations[p.index].failed(
+                        "unexpected monitor failure: " + describe(cause), false, true, settings.failureThreshold());
+                recompute();
             }
+            react();
+        } catch (RuntimeException | Error e) {
+            LOG.error(
+                    "could not mark endpoint {} unknown", p.connector.endpoint().name(), e);
         }
-        publish(calculator.compute(topology, observations.clone(), clock.instant()));
     }
 
-    /** Publishes a snapshot, then reacts to what changed. Called with the lock held. */
-    private void publish(Topology next) {
+    private void onTimeout(Prober p, Attempt a, int due) {
+        boolean counted = false;
+        synchronized (this) {
+            if (p.current != a) {
+                return;
+            }
+            while (a.timeouts < due) {
+                a.timeouts++;
+                attempted[p.index] = true;
+                observations[p.index] = observations[p.index].failed(
+                        "no answer within the probe timeout ("
+                                + settings.probeTimeout().toMillis() + " ms)",
+                        false,
+                        false,
+                        settings.failureThreshold());
+                counted = true;
+            }
+            if (counted) {
+                recompute();
+            }
+        }
+        if (counted) {
+            p.abortConnection(); // unstick a read; a connect in progress ends by itself
+            react();
+            requestProbe();
+        }
+    }
+
+    /** Recomputes and publishes a snapshot, queueing the reactions. Called with the lock held. */
+    private void recompute() {
         Topology previous = topology;
+        Topology next = calculator.compute(previous, observations.clone(), clock.instant());
         topology = next;
         notifyAll();
         metrics.topologyPublished(next);
         if (next.epoch() == previous.epoch()) {
             return;
         }
-        LOG.info("topology changed: {} (was {})", next, previous.nodes().isEmpty() ? "nothing" : previous);
         metrics.topologyChanged();
-        List<TopologyEvent> events = diff(previous, next);
         trackFailoverDuration(previous, next);
+        List<TopologyEvent> events = diff(previous, next);
+        if (previous.writerIndex() >= 0 && next.writerIndex() < 0) {
+            requestProbe();
+        }
+        reactions.add(() -> reactTo(previous, next, events));
+    }
+
+    /** Runs queued reactions, one thread at a time, in order; never with the monitor's lock held. */
+    private void react() {
+        while (!reactions.isEmpty()) {
+            if (!reacting.compareAndSet(false, true)) {
+                return; // the thread that holds it drains what we queued
+            }
+            try {
+                Runnable r;
+                while ((r = reactions.poll()) != null) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("topology reaction failed", e);
+                    }
+                }
+            } finally {
+                reacting.set(false);
+            }
+        }
+    }
+
+    private void reactTo(Topology previous, Topology next, List<TopologyEvent> events) {
+        LOG.info("topology changed: {} (was {})", next, previous.nodes().isEmpty() ? "nothing" : previous);
         for (TopologyEvent e : events) {
-            int idx = indexOf(e.endpoint());
             switch (e.type()) {
-                case WRITER_LOST, NODE_DOWN, NODE_FENCED, WRITER_AMBIGUOUS ->
-                    loss.lost(idx, e.type() + ": " + e.current().reason());
+                case WRITER_LOST, NODE_DOWN, NODE_FENCED, WRITER_AMBIGUOUS -> {
+                    if (!closed) {
+                        loss.lost(
+                                indexOf(e.endpoint()),
+                                e.type() + ": " + e.current().reason());
+                    }
+                }
                 default -> {}
             }
             if (e.type() == TopologyEvent.Type.NODE_FENCED) {
@@ -245,7 +456,7 @@ public final class TopologyMonitor implements AutoCloseable {
         for (int i = 0; i < next.nodes().size(); i++) {
             NodeView b = next.nodes().get(i);
             NodeView a = previous.nodes().isEmpty()
-                    ? new NodeView(b.endpoint(), b.region(), NodeStatus.UNKNOWN, 0, -1, null, false, "", null)
+                    ? new NodeView(b.endpoint(), b.region(), NodeStatus.UNKNOWN, 0, -1, null, false, "", null, 0)
                     : previous.nodes().get(i);
             if (a.status() != b.status()) {
                 if (a.status() == NodeStatus.WRITER) {
@@ -257,7 +468,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     case FENCED -> TopologyEvent.Type.NODE_FENCED;
                     case AMBIGUOUS -> TopologyEvent.Type.WRITER_AMBIGUOUS;
                     case READER -> a.status() == NodeStatus.DOWN ? TopologyEvent.Type.NODE_UP : null;
-                    case UNKNOWN -> null;
+                    case UNKNOWN, CONFIRMING -> null;
                 };
                 if (t != null) {
                     out.add(new TopologyEvent(t, b.endpoint(), a, b, next));
@@ -280,24 +491,99 @@ public final class TopologyMonitor implements AutoCloseable {
         return out;
     }
 
-    /** Stops every probe thread and closes the monitor's connections; waits for the threads. */
+    /**
+     * Whether an error proves the node gone rather than slow: a refused or reset connection, a
+     * connection the server closed, or a server that says it is shutting down or starting up. A
+     * timeout never does.
+     */
+    boolean isDefinitive(SQLException e) {
+        boolean gone = dialect.isNodeGone(e);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof SQLTimeoutException) {
+                return false;
+            }
+            if (t instanceof ConnectException || t instanceof EOFException) {
+                gone = true;
+            } else if (t instanceof SocketException s
+                    && s.getMessage() != null
+                    && (s.getMessage().contains("reset") || s.getMessage().contains("Broken pipe"))) {
+                gone = true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return gone;
+    }
+
+    static String describe(Throwable e) {
+        return e.getClass().getSimpleName()
+                + (e instanceof SQLException s && s.getSQLState() != null ? " [" + s.getSQLState() + "]" : "")
+                + ": " + firstLine(e.getMessage());
+    }
+
+    /** The watchdog: counts one failure per probe timeout an attempt stays unanswered. */
+    private void watch() {
+        while (!closed) {
+            long now = System.nanoTime();
+            long next =
+                    now + Math.max(probeTimeoutNanos, settings.probeInterval().toNanos());
+            for (Prober p : probers) {
+                Attempt a = p.current;
+                if (a == null) {
+                    continue;
+                }
+                long elapsed = now - a.startNanos;
+                int due = (int) Math.min(Integer.MAX_VALUE, elapsed / probeTimeoutNanos);
+                if (due > a.timeouts) {
+                    try {
+                        onTimeout(p, a, due);
+                    } catch (RuntimeException | Error e) {
+                        metrics.probeError();
+                        LOG.error(
+                                "topology watchdog failed on endpoint {}",
+                                p.connector.endpoint().name(),
+                                e);
+                    }
+                }
+                next = Math.min(next, a.startNanos + (long) (due + 1) * probeTimeoutNanos);
+            }
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(this, wait);
+            }
+        }
+    }
+
+    /** Stops every thread and closes the monitor's connections; waits for the threads. */
     @Override
     public void close() {
         synchronized (this) {
             closed = true;
             notifyAll();
         }
+        LockSupport.unpark(watchdog);
         for (Prober p : probers) {
             p.thread.interrupt();
-            p.closeConnection();
+            p.abortConnection();
         }
-        for (Prober p : probers) {
-            try {
+        try {
+            for (Prober p : probers) {
                 p.thread.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            watchdog.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One probe attempt; {@code timeouts} is guarded by the monitor's lock. */
+    private static final class Attempt {
+        final long startNanos;
+        int timeouts;
+
+        Attempt(long startNanos) {
+            this.startNanos = startNanos;
         }
     }
 
@@ -306,6 +592,7 @@ public final class TopologyMonitor implements AutoCloseable {
         final NodeConnector connector;
         final AtomicBoolean requested = new AtomicBoolean();
         final Thread thread;
+        volatile Attempt current;
         private volatile Connection connection;
 
         Prober(int index, NodeConnector connector) {
@@ -320,40 +607,79 @@ public final class TopologyMonitor implements AutoCloseable {
         public void run() {
             while (!closed) {
                 requested.set(false);
-                Observation o = probeOnce();
+                try {
+                    probeOnce();
+                } catch (Throwable t) { // a prober never dies silently
+                    metrics.probeError();
+                    LOG.error(
+                            "probe of endpoint {} failed unexpectedly",
+                            connector.endpoint().name(),
+                            t);
+                    forget(this, t);
+                    LockSupport.parkNanos(settings.fastProbeInterval().toNanos());
+                }
                 if (closed) {
                     break;
                 }
-                onObservation(index, o);
                 waitForNextProbe();
             }
-            closeConnection();
+            abortConnection();
         }
 
-        private Observation probeOnce() {
-            Observation previous = observations[index];
+        private void probeOnce() {
+            Attempt a = new Attempt(System.nanoTime());
+            current = a;
+            LockSupport.unpark(watchdog);
+            DatabaseDialect.Probe result;
             try {
                 Connection c = connection;
                 if (c == null) {
-                    c = connector.open(settings.probeTimeout(), settings.probeTimeout());
+                    c = connector.open(settings.probeTimeout(), settings.probeTimeout(), true);
                     connection = c;
+                    if (closed) {
+                        abortConnection();
+                        return;
+                    }
                 }
-                DatabaseDialect.Probe p = dialect.probe(c);
-                return new Observation(p, null, clock.instant());
-            } catch (SQLException | RuntimeException e) {
-                closeConnection();
-                String why = e.getClass().getSimpleName()
-                        + (e instanceof SQLException s && s.getSQLState() != null ? " [" + s.getSQLState() + "]" : "")
-                        + ": " + firstLine(e.getMessage());
-                return new Observation(null, why, previous.lastSeen());
+                result = dialect.probe(c);
+                if (result == null) {
+                    throw new IllegalStateException("dialect " + dialect.name() + " returned no probe result");
+                }
+            } catch (SQLException e) {
+                abortConnection();
+                if (!closed) {
+                    onFailure(this, a, describe(e), isDefinitive(e), false);
+                }
+                return;
+            } catch (RuntimeException | Error e) {
+                abortConnection();
+                metrics.probeError();
+                LOG.warn(
+                        "probe of endpoint {} failed unexpectedly; its status is UNKNOWN until a probe succeeds",
+                        connector.endpoint().name(),
+                        e);
+                if (!closed) {
+                    onFailure(this, a, "unexpected probe failure: " + describe(e), false, true);
+                }
+                return;
             }
+            onSuccess(this, a, result);
         }
 
         private void waitForNextProbe() {
             long start = System.nanoTime();
             Topology t = topology;
-            boolean urgent = t.writer().isEmpty();
-            long wait = (urgent ? settings.fastProbeInterval() : settings.probeInterval()).toNanos();
+            Observation mine = observations[index];
+            int w = t.writerIndex();
+            boolean suspectWriter = w >= 0 && t.nodes().get(w).failedProbes() > 0;
+            long wait;
+            if (w < 0 && writersWaiting.get() > 0) {
+                wait = BACK_TO_BACK_NANOS;
+            } else if (w < 0 || suspectWriter || (mine.failures() > 0 && !mine.down())) {
+                wait = settings.fastProbeInterval().toNanos();
+            } else {
+                wait = settings.probeInterval().toNanos();
+            }
             long deadline = start + wait;
             while (!closed) {
                 long now = System.nanoTime();
@@ -367,7 +693,7 @@ public final class TopologyMonitor implements AutoCloseable {
             }
         }
 
-        void closeConnection() {
+        void abortConnection() {
             Connection c = connection;
             connection = null;
             if (c != null) {
