@@ -320,6 +320,9 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
             boolean rerouted = false;
             SQLException lastFailure = null;
             for (; ; ) {
+                if (closed) {
+                    throw new SQLException("routing data source '" + name + "' is closed", "08003");
+                }
                 Topology t = monitor.topology();
                 int idx = read ? chooseReader(t) : t.writerIndex;
                 if (idx < 0) {
@@ -444,6 +447,9 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         }
         closed = true;
         monitor.close();
+        for (PoolWaiters w : waiters) {
+            w.releaseAll();
+        }
         closePools();
         LOG.info("routing data source '{}' closed", name);
     }

@@ -38,12 +38,14 @@ public record Observation(Probe probe, long probedAtNanos, Instant lastSeen, Str
      * @param why the failure
      * @param definitive whether it proves the node gone (then it is down at once)
      * @param unexpected whether it is not a database error at all (then nothing seen before is
-     *     believed any more)
+     *     believed any more, and the node is not declared down for it either: it stays UNKNOWN)
      * @param threshold failures in a row that declare the node down
      */
     public Observation failed(String why, boolean definitive, boolean unexpected, int threshold) {
         int f = failures + 1;
-        boolean isDown = definitive || f >= threshold;
+        // An unexpected failure says nothing about the node (the fault is ours): never "down", so its
+        // connections are not aborted, but nothing seen before is believed either (UNKNOWN).
+        boolean isDown = definitive || (!unexpected && f >= threshold);
         Probe kept = isDown || unexpected ? null : probe;
         return new Observation(kept, kept == null ? 0 : probedAtNanos, lastSeen, why, f, isDown);
     }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Probe pacing: the probe interval while a writer is known and healthy; the fast interval while
  * none is known, while the writer or the node itself has failed a probe; back to back (a few ms
- * apart) while writes are waiting for a writer. {@link #requestProbe()} wakes every probe thread at
+ * apart) while writes are waiting for a writer, or while the writer's own probe has gone unanswered
+ * for longer than the fast interval (a hung writer must not delay noticing a promoted node). {@link #requestProbe()} wakes every probe thread at
  * once, coalescing bursts. Not API.
  */
 public final class TopologyMonitor implements AutoCloseable {
@@ -106,8 +107,8 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
-     * Starts the threads and waits until every endpoint answered or failed a probe once (or the
-     * timeout passes), so that a router built while an old primary is up sees the newer timeline
+     * Starts the threads and waits until every endpoint answered or failed a probe once and no
+     * writable node is still being confirmed (or the timeout passes), so that a router built while an old primary is up sees the newer timeline
      * before it routes anything. Endpoints that did not answer are logged; no writer is published
      * while one of them could still hold a newer timeline (see {@link TopologyCalculator}).
      */
@@ -118,8 +119,10 @@ public final class TopologyMonitor implements AutoCloseable {
         }
         long deadline = System.nanoTime() + firstRoundTimeout.toNanos();
         List<String> silent = new ArrayList<>();
+        writersWaiting.incrementAndGet(); // probe back to back until the first round is settled
+        requestProbe();
         synchronized (this) {
-            while (!allAttempted() && !closed) {
+            while ((!allAttempted() || confirming()) && !closed) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -131,6 +134,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     break;
                 }
             }
+            writersWaiting.decrementAndGet();
             for (int i = 0; i < observations.length; i++) {
                 if (!observations[i].reached()) {
                     silent.add(endpoints.get(i).name() + " ("
@@ -146,6 +150,15 @@ public final class TopologyMonitor implements AutoCloseable {
                     silent,
                     settings.detectionBudget().toMillis());
         }
+    }
+
+    private boolean confirming() {
+        for (NodeView v : topology.nodes()) {
+            if (v.status() == NodeStatus.CONFIRMING) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean allAttempted() {
@@ -534,6 +547,15 @@ public final class TopologyMonitor implements AutoCloseable {
                     continue;
                 }
                 long elapsed = now - a.startNanos;
+                long doubtNanos = settings.fastProbeInterval().toNanos();
+                if (!a.doubted && p.index == topology.writerIndex()) {
+                    if (elapsed > doubtNanos) {
+                        a.doubted = true;
+                        requestProbe(); // the writer is slow to answer: look at the others now
+                    } else {
+                        next = Math.min(next, a.startNanos + doubtNanos + 1);
+                    }
+                }
                 int due = (int) Math.min(Integer.MAX_VALUE, elapsed / probeTimeoutNanos);
                 if (due > a.timeouts) {
                     try {
@@ -567,11 +589,24 @@ public final class TopologyMonitor implements AutoCloseable {
             p.thread.interrupt();
             p.abortConnection();
         }
+        // A probe is bounded by the probe timeout unless a supplied DataSource connects without any
+        // timeout, which nothing can interrupt: wait that long plus a margin, then leave such a
+        // (daemon) thread behind with a warning rather than hang the application's shutdown.
+        long deadline = System.nanoTime() + probeTimeoutNanos * 2 + TimeUnit.SECONDS.toNanos(2);
         try {
             for (Prober p : probers) {
-                p.thread.join(TimeUnit.SECONDS.toMillis(10));
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(p.thread, left);
+                }
+                if (p.thread.isAlive()) {
+                    LOG.warn(
+                            "probe thread {} did not stop (stuck in a connect without timeout?); left behind as a"
+                                    + " daemon",
+                            p.thread.getName());
+                }
             }
-            watchdog.join(TimeUnit.SECONDS.toMillis(10));
+            watchdog.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -581,6 +616,7 @@ public final class TopologyMonitor implements AutoCloseable {
     private static final class Attempt {
         final long startNanos;
         int timeouts;
+        boolean doubted; // only the watchdog thread reads and writes it
 
         Attempt(long startNanos) {
             this.startNanos = startNanos;
@@ -672,8 +708,13 @@ public final class TopologyMonitor implements AutoCloseable {
             Observation mine = observations[index];
             int w = t.writerIndex();
             boolean suspectWriter = w >= 0 && t.nodes().get(w).failedProbes() > 0;
+            Attempt writerAttempt = w >= 0 && w != index ? probers[w].current : null;
+            boolean writerOverdue = writerAttempt != null
+                    && start - writerAttempt.startNanos
+                            > settings.fastProbeInterval().toNanos();
             long wait;
-            if (w < 0 && writersWaiting.get() > 0) {
+            if ((w < 0 && writersWaiting.get() > 0) || writerOverdue) {
+                // writes wait for a writer, or the writer does not answer: look for a promoted node now
                 wait = BACK_TO_BACK_NANOS;
             } else if (w < 0 || suspectWriter || (mine.failures() > 0 && !mine.down())) {
                 wait = settings.fastProbeInterval().toNanos();

@@ -71,6 +71,8 @@ public final class DrDataSourceAutoConfiguration {
                 .probeInterval(d.getMonitor().getProbeInterval())
                 .fastProbeInterval(d.getMonitor().getFastProbeInterval())
                 .probeTimeout(d.getMonitor().getProbeTimeout())
+                .failureThreshold(d.getMonitor().getFailureThreshold())
+                .socketTimeout(d.getMonitor().getSocketTimeout())
                 .writerWaitTimeout(d.getWriterWaitTimeout())
                 .maxReplicaLag(d.getMaxReplicaLag())
                 .maxReplicaLagBytes(d.getMaxReplicaLagBytes())

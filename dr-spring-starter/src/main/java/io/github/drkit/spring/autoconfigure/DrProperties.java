@@ -238,6 +238,10 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         if (m.fastProbeInterval.compareTo(m.probeInterval) > 0) {
             throw bad("dr.datasource.monitor.fast-probe-interval", m.fastProbeInterval, "must be <= probe-interval");
         }
+        if (m.failureThreshold < 1 || m.failureThreshold > 10) {
+            throw bad("dr.datasource.monitor.failure-threshold", m.failureThreshold, "must be between 1 and 10");
+        }
+        notNegative("dr.datasource.monitor.socket-timeout", m.socketTimeout);
         notNegative("dr.datasource.writer-wait-timeout", datasource.writerWaitTimeout);
         notNegative("dr.datasource.max-replica-lag", datasource.maxReplicaLag);
         if (datasource.maxReplicaLagBytes < 0) {
@@ -822,8 +826,53 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** How often each endpoint is probed while no writer is known (at most probe-interval). */
         private Duration fastProbeInterval = Duration.ofMillis(50);
 
-        /** How long one probe may take, connecting included, before its node counts as down. */
+        /** How long one probe may take, connecting included, before it counts as failed. */
         private Duration probeTimeout = Duration.ofSeconds(1);
+
+        /**
+         * Probes in a row that must fail (time out) before a node is declared down; a refused or reset
+         * connection declares it down at once.
+         */
+        private int failureThreshold = 3;
+
+        /** Network timeout of application connections (0 for none) unless the URL sets socketTimeout. */
+        private Duration socketTimeout = Duration.ofSeconds(60);
+
+        /**
+         * The failure threshold.
+         *
+         * @return probes in a row
+         */
+        public int getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        /**
+         * Sets the failure threshold.
+         *
+         * @param failureThreshold 1 to 10
+         */
+        public void setFailureThreshold(int failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
+
+        /**
+         * The application connections' socket timeout.
+         *
+         * @return the timeout
+         */
+        public Duration getSocketTimeout() {
+            return socketTimeout;
+        }
+
+        /**
+         * Sets the application connections' socket timeout.
+         *
+         * @param socketTimeout zero or positive
+         */
+        public void setSocketTimeout(Duration socketTimeout) {
+            this.socketTimeout = socketTimeout;
+        }
 
         /**
          * The probe interval.
