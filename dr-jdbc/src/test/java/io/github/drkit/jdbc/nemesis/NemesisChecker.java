@@ -163,6 +163,26 @@ final class NemesisChecker {
                     .findFirst();
         }
 
+        /** The node's last writer interval that began at or before {@code t}, and the fault window ending it. */
+        String describeAround(String node, long t) {
+            Window last = null;
+            for (Window w : writer.getOrDefault(node, List.of())) {
+                if (w.from() <= t) {
+                    last = w;
+                }
+            }
+            if (last == null) {
+                return node + " had not been the writer before";
+            }
+            long end = last.to();
+            Optional<Window> fault = faults.getOrDefault(node, List.of()).stream()
+                    .filter(f -> f.from() == end)
+                    .findFirst();
+            return node + " was last the writer in [" + at(last.from()) + ", " + at(end) + ")"
+                    + fault.map(f -> ", fault window [" + at(f.from()) + ", " + at(f.to()) + "]")
+                            .orElse(", until another node's promotion began");
+        }
+
         String describe(String node) {
             return node + " writer " + windows(writer.get(node)) + ", fault windows " + windows(faults.get(node));
         }
@@ -235,7 +255,7 @@ final class NemesisChecker {
                         "write " + w.key() + " acknowledged by " + node + " at server time " + timeline.at(t) + " ("
                                 + call + "), when the writer was "
                                 + timeline.writerAt(t).orElse("none (a fault was in effect)") + "; "
-                                + timeline.describe(node)));
+                                + timeline.describeAround(node, t)));
             }
         }
         for (ReadFailure r : h.readFailures()) {
@@ -303,7 +323,7 @@ final class NemesisChecker {
                             "old primary " + s.node() + " (read directly at " + timeline.at(s.takenAtMicros())
                                     + ") holds " + describe(r, nodeOfPort, timeline)
                                     + ", written outside its writer intervals, and a client saw it acknowledged; "
-                                    + timeline.describe(s.node())));
+                                    + timeline.describeAround(s.node(), r.serverMicros())));
                 } else {
                     inDoubt.merge(s.node(), 1L, Long::sum);
                     if (inDoubtSamples.size() < MAX_SAMPLES) {

@@ -124,7 +124,9 @@ class NemesisCheckerTest {
                 .containsEntry(SPLIT_BRAIN_ROW_ACKNOWLEDGED, 1L)
                 .containsEntry(LOST, 1L)
                 .hasSize(3);
-        assertThat(r.violations().get(0).detail()).contains("node0", "+12.700s", "when the writer was node1");
+        assertThat(r.violations().get(0).detail())
+                .contains("node0", "+12.700s", "when the writer was node1")
+                .contains("node0 was last the writer in [+0.000s, +10.000s), fault window [+10.000s, +10.020s]");
         assertThat(r.toString()).contains("reproduce with -Ddrkit.nemesis.seed=42");
     }
 

@@ -52,6 +52,6 @@ class NemesisTest {
         assertThat(report.acknowledged())
                 .as("acknowledged writes; " + reproduce)
                 .isPositive();
-        assertThat(report.violations()).as(report.toString()).isEmpty();
+        assertThat(report.violations()).withFailMessage("%s", report).isEmpty();
     }
 }
