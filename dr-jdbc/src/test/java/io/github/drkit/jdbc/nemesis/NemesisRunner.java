@@ -15,6 +15,18 @@ import java.util.SplittableRandom;
  * NemesisRunner [--schedules=200] [--seed=N] [--cycles=5] [--duration=PT60S]
  * </pre>
  *
+ * From a clone, without installing anything into {@code ~/.m2}:
+ *
+ * <pre>
+ * ./mvnw -B -q -pl dr-jdbc -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/nemesis.cp -Dmdep.includeScope=test
+ * java -cp dr-jdbc/target/test-classes:dr-jdbc/target/classes:$(cat dr-jdbc/target/nemesis.cp) \
+ *     io.github.drkit.jdbc.nemesis.NemesisRunner --schedules=200 --seed=42
+ * </pre>
+ *
+ * Each schedule starts its own cluster (about 5 s) and runs until {@code --cycles} or {@code
+ * --duration}, whichever comes first (a cycle takes 4 to 8 s here).
+ *
  * The first schedule uses {@code --seed} itself (so {@code --schedules=1 --seed=N} replays what
  * {@code -Ddrkit.nemesis.seed=N} ran in the test, given the same cycles); the next ones use seeds
  * drawn from it, each printed. Exit code 0 when no schedule found a violation, 1 when one did, 2 for
