@@ -1,6 +1,7 @@
 package io.github.drkit.jdbc.nemesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -45,6 +46,12 @@ class NemesisTest {
         } catch (Exception | AssertionError e) {
             throw new AssertionError("the nemesis run itself failed; " + reproduce + ": " + e, e);
         }
+        // Everything the run started is closed: its load threads and its data source's pools are gone.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .extracting(Thread::getName)
+                        .as("threads left by the nemesis run; " + reproduce)
+                        .noneMatch(n -> n.startsWith("nemesis-") || n.startsWith("drkit-nemesis")));
         NemesisReport report = new NemesisChecker().check(history);
         System.out.printf("nemesis run took %.1f s%n%s", (System.nanoTime() - t0) / 1e9, report);
 
