@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.github.drkit.testkit.FaultProxy;
 import io.github.drkit.testkit.PostgresCluster;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,11 +23,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class FaultRoutingTest {
+
+    /** A committed write: when its transaction began and its commit returned (nanoTime), and where it ran. */
+    private record Landed(long begin, long end, int port) {}
 
     @Test
     void aBlackHoledWriterIsMarkedDownAndItsBlockedThreadsAreReleased() throws Exception {
@@ -44,6 +51,8 @@ class FaultRoutingTest {
                         .build()) {
             pg.primary().execute("CREATE TABLE t (id int)");
             AtomicReference<Throwable> seen = new AtomicReference<>();
+            AtomicInteger landedOn = new AtomicInteger();
+            AtomicBoolean landedInRecovery = new AtomicBoolean(true);
             CountDownLatch inTransaction = new CountDownLatch(1);
             Thread app = new Thread(
                     () -> {
@@ -52,6 +61,8 @@ class FaultRoutingTest {
                             c.setAutoCommit(false);
                             try (Statement s = c.createStatement()) {
                                 s.execute("INSERT INTO t VALUES (1)");
+                                landedOn.set(Routers.port(c));
+                                landedInRecovery.set(Routers.inRecovery(c));
                                 inTransaction.countDown();
                                 await().until(() -> proxy.mode() == FaultProxy.Mode.BLACK_HOLE);
                                 s.execute("INSERT INTO t VALUES (2)");
@@ -63,6 +74,10 @@ class FaultRoutingTest {
                     "test-app");
             app.start();
             assertThat(inTransaction.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(landedOn.get())
+                    .as("the write landed on the primary (through its proxy)")
+                    .isEqualTo(pg.primary().port());
+            assertThat(landedInRecovery.get()).isFalse();
             long t0 = System.nanoTime();
             proxy.blackHole();
 
@@ -84,8 +99,11 @@ class FaultRoutingTest {
             pg.primary().execute("CREATE TABLE mix (id bigint primary key, v int)");
             pg.awaitReplayed(pg.primary(), Duration.ofSeconds(10));
             AtomicBoolean stop = new AtomicBoolean();
+            long crashBegan;
+            long crashEnd;
             AtomicLong ids = new AtomicLong();
             AtomicLong writes = new AtomicLong();
+            Queue<Landed> landed = new ConcurrentLinkedQueue<>();
             AtomicLong reads = new AtomicLong();
             Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
             Set<Throwable> untyped = ConcurrentHashMap.newKeySet();
@@ -98,13 +116,19 @@ class FaultRoutingTest {
                             boolean write = ThreadLocalRandom.current().nextBoolean();
                             try {
                                 if (write) {
+                                    long begin = System.nanoTime();
                                     try (Connection c = ds.getConnection()) {
                                         c.setAutoCommit(false);
-                                        try (Statement s = c.createStatement()) {
-                                            s.executeUpdate(
-                                                    "INSERT INTO mix VALUES (" + ids.incrementAndGet() + ", 1)");
+                                        int port;
+                                        try (Statement s = c.createStatement();
+                                                ResultSet rs = s.executeQuery(
+                                                        "INSERT INTO mix VALUES (" + ids.incrementAndGet()
+                                                                + ", 1) RETURNING inet_server_port()")) {
+                                            rs.next();
+                                            port = rs.getInt(1);
                                         }
                                         c.commit();
+                                        landed.add(new Landed(begin, System.nanoTime(), port));
                                         writes.incrementAndGet();
                                     }
                                 } else {
@@ -127,7 +151,10 @@ class FaultRoutingTest {
                     });
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> writes.get() > 100 && reads.get() > 100);
+                long crashStart = System.nanoTime();
                 pg.primary().crash();
+                crashEnd = System.nanoTime();
+                crashBegan = crashStart;
                 pg.standby(0).promote();
                 pg.standby(1).follow(pg.standby(0));
                 long before = writes.get();
@@ -144,6 +171,21 @@ class FaultRoutingTest {
                     "mixed load: %d writes, %d reads, typed failures %s%n", writes.get(), reads.get(), failures);
             assertThat(untyped).isEmpty();
             assertThat(ds.topology().writer()).map(NodeView::endpoint).contains("node1");
+            // Where the committed writes landed: node2 stayed a standby throughout; node0 was the writer
+            // until it was crashed, node1 from its promotion on.
+            int node0 = pg.primary().port();
+            int node1 = pg.standby(0).port();
+            assertThat(landed).extracting(Landed::port).containsOnly(node0, node1);
+            assertThat(landed)
+                    .as("writes committed before the crash began landed on the first primary")
+                    .filteredOn(l -> l.end() < crashBegan)
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.port()).isEqualTo(node0));
+            assertThat(landed)
+                    .as("writes begun after the crash landed on the promoted standby")
+                    .filteredOn(l -> l.begin() > crashEnd)
+                    .isNotEmpty()
+                    .allSatisfy(l -> assertThat(l.port()).isEqualTo(node1));
         }
     }
 }

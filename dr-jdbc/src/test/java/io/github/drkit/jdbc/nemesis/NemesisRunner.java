@@ -1,0 +1,109 @@
+package io.github.drkit.jdbc.nemesis;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Runs many nemesis schedules, each on a fresh cluster, and prints each report and a summary: the
+ * command-line face of {@link NemesisTest} for long soaks (a benchmarks profile can call it from
+ * dr-jdbc's test-jar).
+ *
+ * <pre>
+ * NemesisRunner [--schedules=200] [--seed=N] [--cycles=5] [--duration=PT60S]
+ * </pre>
+ *
+ * From a clone, without installing anything into {@code ~/.m2}:
+ *
+ * <pre>
+ * ./mvnw -B -q -pl dr-jdbc -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/nemesis.cp -Dmdep.includeScope=test
+ * java -cp dr-jdbc/target/test-classes:dr-jdbc/target/classes:$(cat dr-jdbc/target/nemesis.cp) \
+ *     io.github.drkit.jdbc.nemesis.NemesisRunner --schedules=200 --seed=42
+ * </pre>
+ *
+ * Each schedule starts its own cluster (about 5 s) and runs until {@code --cycles} or {@code
+ * --duration}, whichever comes first (a cycle takes 4 to 8 s here).
+ *
+ * The first schedule uses {@code --seed} itself (so {@code --schedules=1 --seed=N} replays what
+ * {@code -Ddrkit.nemesis.seed=N} ran in the test, given the same cycles); the next ones use seeds
+ * drawn from it, each printed. Exit code 0 when no schedule found a violation, 1 when one did, 2 for
+ * bad arguments, 3 when a run itself failed.
+ */
+public final class NemesisRunner {
+
+    private NemesisRunner() {}
+
+    /**
+     * Entry point.
+     *
+     * @param args see the class documentation
+     */
+    public static void main(String[] args) {
+        int schedules = 1;
+        long seed = new SecureRandom().nextLong();
+        int cycles = 5;
+        Duration duration = Duration.ofSeconds(60);
+        try {
+            for (String a : args) {
+                if (a.startsWith("--schedules=")) {
+                    schedules = Integer.parseInt(a.substring("--schedules=".length()));
+                } else if (a.startsWith("--seed=")) {
+                    seed = Long.parseLong(a.substring("--seed=".length()));
+                } else if (a.startsWith("--cycles=")) {
+                    cycles = Integer.parseInt(a.substring("--cycles=".length()));
+                } else if (a.startsWith("--duration=")) {
+                    duration = Duration.parse(a.substring("--duration=".length()));
+                } else {
+                    throw new IllegalArgumentException("unknown argument " + a);
+                }
+            }
+            if (schedules < 1 || cycles < 1 || duration.isNegative() || duration.isZero()) {
+                throw new IllegalArgumentException("schedules, cycles and duration must be positive");
+            }
+        } catch (RuntimeException e) {
+            System.err.println("nemesis: " + e.getMessage()
+                    + "\nusage: NemesisRunner [--schedules=N] [--seed=N] [--cycles=N] [--duration=PT60S]");
+            System.exit(2);
+            return;
+        }
+        System.exit(run(schedules, seed, cycles, duration));
+    }
+
+    static int run(int schedules, long seed, int cycles, Duration duration) {
+        SplittableRandom seeds = new SplittableRandom(seed);
+        List<String> violating = new ArrayList<>();
+        List<String> broken = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < schedules; i++) {
+            long s = i == 0 ? seed : seeds.nextLong();
+            System.out.printf("=== schedule %d of %d: seed %d%n", i + 1, schedules, s);
+            try {
+                NemesisHistory h = NemesisRun.run(NemesisRun.Settings.of(s, duration, cycles, System.out));
+                NemesisReport r = new NemesisChecker().check(h);
+                System.out.print(r);
+                if (!r.isClean()) {
+                    violating.add(s + " " + r.violationsByType());
+                }
+            } catch (Exception e) {
+                e.printStackTrace(System.out);
+                broken.add(s + " " + e);
+            }
+        }
+        System.out.printf(
+                "=== nemesis: %d schedules in %.0f s (seed %d, %d cycles or %s each): %d with violations %s,"
+                        + " %d failed to run %s%n",
+                schedules,
+                (System.nanoTime() - t0) / 1e9,
+                seed,
+                cycles,
+                duration,
+                violating.size(),
+                violating,
+                broken.size(),
+                broken);
+        return !violating.isEmpty() ? 1 : broken.isEmpty() ? 0 : 3;
+    }
+}
