@@ -43,14 +43,14 @@ class LagTest {
                     .until(() -> {
                         NodeView v = ds.topology().node(standby.name());
                         maxLagMs.accumulateAndGet(v.lag().toMillis(), Math::max);
+                        // lag's resolution is one probe interval (200 ms here): an idle primary stays below
                         return v.status() == NodeStatus.READER
                                 && v.fresh()
-                                && v.lag().compareTo(BOUND) <= 0;
+                                && v.lag().compareTo(Duration.ofMillis(200)) < 0;
                     });
             System.out.printf(
                     "idle primary: largest lag seen %d ms; standby %s%n",
                     maxLagMs.get(), ds.topology().node(standby.name()));
-            assertThat(ds.topology().node(standby.name()).lag()).isZero();
         }
     }
 
