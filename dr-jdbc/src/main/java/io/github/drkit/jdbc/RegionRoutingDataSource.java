@@ -91,6 +91,7 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
     private final DataSource readView = new ReadView();
     private final long writerWaitNanos;
     private final long connectionTimeoutNanos;
+    private final int poolMinimumIdle;
     private final boolean readsFromWriter;
     private volatile boolean closed;
 
@@ -102,6 +103,7 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         this.writeGate = b.writeGate;
         this.writerWaitNanos = settings.writerWaitTimeout().toNanos();
         this.connectionTimeoutNanos = b.connectionTimeout.toNanos();
+        this.poolMinimumIdle = b.poolMinimumIdle;
         this.readsFromWriter = settings.readsFromWriter();
         this.metrics = RoutingMetrics.create(b.meterRegistry, endpoints, name);
         int n = endpoints.size();
@@ -128,7 +130,23 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
                 pools[i] = new HikariDataSource(hc);
             }
             this.monitor = new TopologyMonitor(
-                    endpoints, settings, dialect, b.clock, this::endpointLost, metrics, b.listeners);
+                    endpoints,
+                    settings,
+                    dialect,
+                    b.clock,
+                    new TopologyMonitor.EndpointLoss() {
+                        @Override
+                        public void lost(int index, String why) {
+                            endpointLost(index, why);
+                        }
+
+                        @Override
+                        public void usable(int index) {
+                            endpointUsable(index);
+                        }
+                    },
+                    metrics,
+                    b.listeners);
             for (PhysicalConnections p : physical) {
                 p.attach(monitor);
             }
@@ -294,6 +312,9 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
     }
 
     private void endpointLost(int index, String why) {
+        // Stop the pool refilling first: its attempts would be refused, and HikariCP backs off (up to
+        // 5 s) after each, which would delay the first connection once the node is back.
+        pools[index].getHikariConfigMXBean().setMinimumIdle(0);
         int aborted = physical[index].abortAll();
         int released = waiters[index].releaseAll();
         pools[index].getHikariPoolMXBean().softEvictConnections();
@@ -303,6 +324,10 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
                 why,
                 aborted,
                 released);
+    }
+
+    private void endpointUsable(int index) {
+        pools[index].getHikariConfigMXBean().setMinimumIdle(poolMinimumIdle);
     }
 
     private final class PoolRouter implements Router {

@@ -70,7 +70,6 @@ public final class PhysicalConnections extends DataSourceBase {
             throw refused("it is " + status(m) + ": no connections are opened to it until the monitor sees it usable");
         }
         long gen = generation.get();
-        long started = System.nanoTime();
         Connection c;
         try {
             c = connector.open(connectTimeout, socketTimeout, false);
@@ -81,6 +80,7 @@ public final class PhysicalConnections extends DataSourceBase {
         try {
             int applicationTimeout = c.getNetworkTimeout();
             c.setNetworkTimeout(NodeConnector.DIRECT, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+            long started = System.nanoTime(); // the check itself, after the connect
             DatabaseDialect.Probe probe = dialect.probe(c);
             if (probe == null) {
                 throw new SQLException("dialect " + dialect.name() + " returned no probe result", "08001");

@@ -53,6 +53,12 @@ public final class TopologyMonitor implements AutoCloseable {
     public interface EndpointLoss {
         /** Called outside the monitor's lock when endpoint {@code index} stops being usable as it was. */
         void lost(int index, String why);
+
+        /**
+         * Called outside the monitor's lock when endpoint {@code index} becomes a writer or reader
+         * again (after being down, fenced, unknown or being confirmed).
+         */
+        default void usable(int index) {}
     }
 
     private final List<Endpoint> endpoints;
@@ -298,10 +304,10 @@ public final class TopologyMonitor implements AutoCloseable {
                 p.current = null;
             }
             Observation current = observations[p.index];
-            if (current.reached() && current.failures() == 0 && current.probedAtNanos() - a.startNanos > 0) {
+            if (current.reached() && current.failures() == 0 && current.probedAtNanos() - a.checkNanos > 0) {
                 return; // a newer check of the same node already answered
             }
-            observations[p.index] = Observation.answered(probe, a.startNanos, clock.instant());
+            observations[p.index] = Observation.answered(probe, a.checkNanos, clock.instant());
             attempted[p.index] = true;
             recompute();
         }
@@ -431,6 +437,17 @@ public final class TopologyMonitor implements AutoCloseable {
             }
             if (e.type() == TopologyEvent.Type.NODE_FENCED) {
                 LOG.warn("fenced endpoint {}: {}", e.endpoint(), e.current().reason());
+            }
+        }
+        for (int i = 0; i < next.nodes().size(); i++) {
+            NodeStatus now = next.nodes().get(i).status();
+            NodeStatus before = previous.nodes().isEmpty()
+                    ? NodeStatus.UNKNOWN
+                    : previous.nodes().get(i).status();
+            boolean serving = now == NodeStatus.WRITER || now == NodeStatus.READER;
+            boolean served = before == NodeStatus.WRITER || before == NodeStatus.READER;
+            if (serving && !served && !closed) {
+                loss.usable(i);
             }
         }
         for (TopologyEvent e : events) {
@@ -615,6 +632,7 @@ public final class TopologyMonitor implements AutoCloseable {
     /** One probe attempt; {@code timeouts} is guarded by the monitor's lock. */
     private static final class Attempt {
         final long startNanos;
+        volatile long checkNanos; // when the probe query itself started (after any connect)
         int timeouts;
         boolean doubted; // only the watchdog thread reads and writes it
 
@@ -630,6 +648,7 @@ public final class TopologyMonitor implements AutoCloseable {
         final Thread thread;
         volatile Attempt current;
         private volatile Connection connection;
+        private boolean lastUnexpected; // prober thread only
 
         Prober(int index, NodeConnector connector) {
             this.index = index;
@@ -668,16 +687,19 @@ public final class TopologyMonitor implements AutoCloseable {
             LockSupport.unpark(watchdog);
             DatabaseDialect.Probe result;
             try {
-                Connection c = connection;
-                if (c == null) {
-                    c = connector.open(settings.probeTimeout(), settings.probeTimeout(), true);
-                    connection = c;
-                    if (closed) {
-                        abortConnection();
-                        return;
+                boolean reused = connection != null;
+                try {
+                    result = probe(a);
+                } catch (SQLException e) {
+                    abortConnection();
+                    if (!reused || closed || a.timeouts > 0) {
+                        throw e;
                     }
+                    // The server ended this session (an idle-session timeout, an administrator, a
+                    // restart): that says nothing about the node yet. One fresh connection decides: a
+                    // crashed node refuses it just as fast.
+                    result = probe(a);
                 }
-                result = dialect.probe(c);
                 if (result == null) {
                     throw new IllegalStateException("dialect " + dialect.name() + " returned no probe result");
                 }
@@ -690,16 +712,40 @@ public final class TopologyMonitor implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 abortConnection();
                 metrics.probeError();
-                LOG.warn(
-                        "probe of endpoint {} failed unexpectedly; its status is UNKNOWN until a probe succeeds",
-                        connector.endpoint().name(),
-                        e);
+                if (!lastUnexpected) {
+                    LOG.warn(
+                            "probe of endpoint {} failed unexpectedly; its status is UNKNOWN until a probe succeeds",
+                            connector.endpoint().name(),
+                            e);
+                } else {
+                    LOG.debug(
+                            "probe of endpoint {} failed unexpectedly again",
+                            connector.endpoint().name(),
+                            e);
+                }
+                lastUnexpected = true;
                 if (!closed) {
                     onFailure(this, a, "unexpected probe failure: " + describe(e), false, true);
                 }
                 return;
             }
+            lastUnexpected = false;
             onSuccess(this, a, result);
+        }
+
+        /** Connects if needed and runs the dialect's probe; records when the check itself started. */
+        private DatabaseDialect.Probe probe(Attempt a) throws SQLException {
+            Connection c = connection;
+            if (c == null) {
+                c = connector.open(settings.probeTimeout(), settings.probeTimeout(), true);
+                connection = c;
+                if (closed) {
+                    abortConnection();
+                    throw new SQLException("monitor closed", "08003");
+                }
+            }
+            a.checkNanos = System.nanoTime();
+            return dialect.probe(c);
         }
 
         private void waitForNextProbe() {
@@ -713,7 +759,11 @@ public final class TopologyMonitor implements AutoCloseable {
                     && start - writerAttempt.startNanos
                             > settings.fastProbeInterval().toNanos();
             long wait;
-            if ((w < 0 && writersWaiting.get() > 0) || writerOverdue) {
+            if (lastUnexpected) {
+                // our own probe code fails on this node: no faster than the interval, requests or not
+                parkUntil(start + settings.probeInterval().toNanos());
+                return;
+            } else if ((w < 0 && writersWaiting.get() > 0) || writerOverdue) {
                 // writes wait for a writer, or the writer does not answer: look for a promoted node now
                 wait = BACK_TO_BACK_NANOS;
             } else if (w < 0 || suspectWriter || (mine.failures() > 0 && !mine.down())) {
@@ -731,6 +781,12 @@ public final class TopologyMonitor implements AutoCloseable {
                     return;
                 }
                 LockSupport.parkNanos(this, requested.get() ? MIN_GAP_NANOS - (now - start) : deadline - now);
+            }
+        }
+
+        private void parkUntil(long deadline) {
+            for (long left = deadline - System.nanoTime(); left > 0 && !closed; left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
             }
         }
 
