@@ -6,7 +6,9 @@ import io.github.drkit.benchmarks.paired.PairedComparison;
 import io.github.drkit.benchmarks.paired.PairedRuns;
 import io.github.drkit.benchmarks.report.JmhFigures;
 import io.github.drkit.benchmarks.report.MachineInfo;
+import io.github.drkit.benchmarks.report.ReadmeSnippet;
 import io.github.drkit.benchmarks.report.ResultsReport;
+import io.github.drkit.benchmarks.soak.TopologySoak;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -54,7 +56,9 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
             System.err.println(
-                    "usage: full|smoke [--only=jmh|failover] [--trials=N] [--include=REGEX] [--out-dir=DIR]");
+                    "usage: full|smoke [--only=jmh|failover|soak] [--trials=N] [--scenarios=A,B] [--changes=N]"
+                            + " [--include=REGEX]"
+                            + " [--out-dir=DIR]");
             System.exit(2);
         }
         // The AWS wrapper logs every failover step through java.util.logging at INFO: keep the console readable.
@@ -63,6 +67,8 @@ public final class BenchmarkSuite {
         boolean smoke = mode.equals("smoke");
         String only = null;
         Integer trials = null;
+        Integer changes = null;
+        List<String> scenarios = List.of();
         String include = "io\\.github\\.drkit\\.benchmarks\\.jmh\\..*";
         Path outDir = null;
         for (int i = 1; i < args.length; i++) {
@@ -71,6 +77,10 @@ public final class BenchmarkSuite {
                 only = a.substring("--only=".length());
             } else if (a.startsWith("--trials=")) {
                 trials = Integer.parseInt(a.substring("--trials=".length()));
+            } else if (a.startsWith("--scenarios=")) {
+                scenarios = List.of(a.substring("--scenarios=".length()).split(","));
+            } else if (a.startsWith("--changes=")) {
+                changes = Integer.parseInt(a.substring("--changes=".length()));
             } else if (a.startsWith("--include=")) {
                 include = a.substring("--include=".length());
             } else if (a.startsWith("--out-dir=")) {
@@ -78,6 +88,9 @@ public final class BenchmarkSuite {
             } else {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
+        }
+        if (only != null && !List.of("jmh", "failover", "soak").contains(only)) {
+            throw new IllegalArgumentException("--only must be jmh, failover or soak (was " + only + ")");
         }
         Path module = moduleDirectory();
         if (outDir == null) {
@@ -92,7 +105,10 @@ public final class BenchmarkSuite {
         JmhFigures figures = JmhFigures.from(List.of());
         String jmhSettings = "not run";
         long t0 = System.nanoTime();
-        if (!"failover".equals(only)) {
+        boolean runJmh = only == null || only.equals("jmh");
+        boolean runSoak = only == null || only.equals("soak");
+        boolean runFailover = only == null || only.equals("failover");
+        if (runJmh) {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include(include)
                     .addProfiler(GCProfiler.class)
@@ -102,16 +118,21 @@ public final class BenchmarkSuite {
                     .resultFormat(ResultFormatType.JSON);
             if (smoke) {
                 opts.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1));
-                jmhSettings = "1 fork, no warm-up, 1 × 1 s measurement (smoke)";
+                jmhSettings = jmhRunSettings(true);
             } else {
                 opts.warmupIterations(3)
                         .warmupTime(TimeValue.seconds(2))
                         .measurementIterations(5)
                         .measurementTime(TimeValue.seconds(2));
-                jmhSettings = "JMH 1.37, 1 fork per benchmark, 3 × 2 s warm-up, 5 × 2 s measurement, -prof gc";
+                jmhSettings = jmhRunSettings(false);
             }
             Collection<RunResult> results = runJmh(opts);
             figures = JmhFigures.from(results);
+        } else if (Files.exists(rawDir.resolve("jmh.json"))) {
+            // keep the JMH sections of the last JMH run (its raw data in results/)
+            figures = JmhFigures.fromJson(rawDir.resolve("jmh.json"));
+            jmhSettings = "not re-run here: figures read from " + (smoke ? "" : "results/")
+                    + "jmh.json of the last JMH run (" + jmhRunSettings(smoke) + ")";
         }
         PairedComparison.Result pairedConnections = null;
         PairedComparison.Result pairedIdempotency = null;
@@ -122,22 +143,52 @@ public final class BenchmarkSuite {
                 paired.warmup().toSeconds(),
                 paired.rounds(),
                 paired.batch().toMillis());
-        if (!"failover".equals(only)) {
+        Path pairedConnectionsFile = rawDir.resolve("paired-connections.json");
+        Path pairedIdempotencyFile = rawDir.resolve("paired-idempotency.json");
+        if (runJmh) {
             System.out.println("[paired] benchmark 2: " + pairedSettings);
             pairedConnections = PairedRuns.connections(paired);
+            pairedConnections.write(pairedConnectionsFile);
             System.out.println("[paired] benchmark 4: " + pairedSettings);
             pairedIdempotency = PairedRuns.idempotency(paired);
+            pairedIdempotency.write(pairedIdempotencyFile);
+        } else {
+            if (Files.exists(pairedConnectionsFile)) {
+                pairedConnections = PairedComparison.Result.read(pairedConnectionsFile);
+            }
+            if (Files.exists(pairedIdempotencyFile)) {
+                pairedIdempotency = PairedComparison.Result.read(pairedIdempotencyFile);
+            }
         }
+        String soak = null;
+        String soakVerdict = null;
+        Path soakFile = rawDir.resolve("soak.md");
+        long ts0 = System.nanoTime();
+        if (runSoak) {
+            int n = changes != null ? changes : smoke ? 500 : 10_000;
+            int every = Math.max(1, n / 10);
+            System.out.println("[soak] " + n + " topology changes, measured every " + every);
+            TopologySoak.Result r = new TopologySoak(n, every, line -> System.out.println("[soak] " + line)).run();
+            soak = r.markdown();
+            soakVerdict = r.verdict();
+            Files.writeString(rawDir.resolve("soak.csv"), r.csv());
+            Files.writeString(soakFile, soak);
+            System.out.println("[soak] " + soakVerdict);
+        } else if (Files.exists(soakFile)) {
+            soak = Files.readString(soakFile);
+        }
+        String soakDuration = minutes(System.nanoTime() - ts0);
         long t1 = System.nanoTime();
         String loadAfterJmh = MachineInfo.loadAverage();
         FailoverResults failover = null;
-        if (!"jmh".equals(only)) {
+        if (runFailover) {
             FailoverHarness.Settings settings =
                     smoke ? FailoverHarness.Settings.smoke() : FailoverHarness.Settings.full();
             if (trials != null) {
                 settings = settings.withTrials(trials);
             }
-            failover = new FailoverHarness(settings, line -> System.out.println("[failover] " + line)).runAll();
+            failover =
+                    new FailoverHarness(settings, line -> System.out.println("[failover] " + line), scenarios).runAll();
             Files.writeString(rawDir.resolve("failover-trials.csv"), failover.csv());
         }
         long t2 = System.nanoTime();
@@ -156,15 +207,34 @@ public final class BenchmarkSuite {
                         loadBeforeJmh,
                         loadAfterJmh,
                         loadAfterFailover,
-                        minutes(t1 - t0),
-                        minutes(t2 - t1)),
+                        runJmh ? minutes(t1 - t0) : "not run",
+                        runFailover ? minutes(t2 - t1) : "not run",
+                        runSoak ? soakDuration : "not run"),
                 figures,
                 pairedConnections,
                 pairedIdempotency,
-                failover);
+                failover,
+                soak);
         Path out = outDir.resolve(smoke ? "RESULTS-smoke.md" : "RESULTS.md");
-        Files.writeString(out, report.markdown());
+        String markdown = report.markdown();
+        Files.writeString(out, markdown);
         System.out.println("wrote " + out.toAbsolutePath());
+        // the README's benchmark section, quoted from these results (a unit test keeps the README in step)
+        Path snippet = outDir.resolve(smoke ? "README-snippet-smoke.md" : "README-snippet.md");
+        String snippetText = ReadmeSnippet.generate(markdown);
+        Files.writeString(snippet, snippetText);
+        System.out.println("wrote " + snippet.toAbsolutePath());
+        Path readme = module.getParent() == null ? null : module.getParent().resolve("README.md");
+        if (!smoke && outDir.equals(module) && readme != null && Files.exists(readme)) {
+            Files.writeString(readme, ReadmeSnippet.intoReadme(Files.readString(readme), snippetText));
+            System.out.println("updated the benchmark section of " + readme.toAbsolutePath());
+        }
+    }
+
+    private static String jmhRunSettings(boolean smoke) {
+        return smoke
+                ? "1 fork, no warm-up, 1 × 1 s measurement (smoke)"
+                : "JMH 1.37, 1 fork per benchmark, 3 × 2 s warm-up, 5 × 2 s measurement, -prof gc";
     }
 
     private static Collection<RunResult> runJmh(ChainedOptionsBuilder opts) throws RunnerException {

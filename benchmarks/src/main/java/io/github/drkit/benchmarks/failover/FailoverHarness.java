@@ -3,12 +3,21 @@ package io.github.drkit.benchmarks.failover;
 import io.github.drkit.testkit.FaultProxy;
 import io.github.drkit.testkit.PostgresCluster;
 import io.github.drkit.testkit.PostgresNode;
+import io.github.drkit.testkit.internal.OsProcesses;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -29,6 +38,9 @@ public final class FailoverHarness {
 
     /** How long a trial waits for its load threads after closing the client and the servers. */
     static final Duration TRIAL_JOIN = Duration.ofSeconds(3);
+
+    /** The writer id of the fresh client's rows (scenario 3). */
+    static final int FRESH_WRITER = 99;
 
     /** How long a trial lets the load threads finish their current call before closing the client. */
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
@@ -61,13 +73,13 @@ public final class FailoverHarness {
             int freshWrites) {
 
         /**
-         * The real run: 10 trials, 4 threads each writing every 5 ms.
+         * The real run: 20 trials, 16 threads each writing every 5 ms.
          *
          * @return the settings
          */
         public static Settings full() {
             return new Settings(
-                    10, 4, Duration.ofMillis(5), 50, Duration.ofSeconds(15), 200, Duration.ofSeconds(3), 100);
+                    20, 16, Duration.ofMillis(5), 50, Duration.ofSeconds(15), 200, Duration.ofSeconds(3), 100);
         }
 
         /**
@@ -77,7 +89,7 @@ public final class FailoverHarness {
          */
         public static Settings smoke() {
             return new Settings(
-                    1, 4, Duration.ofMillis(5), 50, Duration.ofSeconds(15), 200, Duration.ofSeconds(3), 100);
+                    1, 16, Duration.ofMillis(5), 50, Duration.ofSeconds(15), 200, Duration.ofSeconds(3), 100);
         }
 
         /**
@@ -98,9 +110,34 @@ public final class FailoverHarness {
      * @param log where progress lines go
      */
     public FailoverHarness(Settings settings, Consumer<String> log) {
+        this(settings, log, List.of());
+    }
+
+    /**
+     * Creates a harness that runs only some scenarios (for a proof run; RESULTS.md wants them all).
+     *
+     * @param settings how to run
+     * @param log where progress lines go
+     * @param scenarios names of the scenarios to run ({@code CRASH}, {@code RESTART_RACE}, ...); empty for all
+     * @throws IllegalArgumentException naming an unknown scenario
+     */
+    public FailoverHarness(Settings settings, Consumer<String> log, List<String> scenarios) {
         this.settings = settings;
         this.log = log;
+        List<Scenario> chosen = new ArrayList<>();
+        for (String name : scenarios) {
+            try {
+                chosen.add(
+                        Scenario.valueOf(name.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "unknown scenario " + name + " (known: " + java.util.Arrays.toString(Scenario.values()) + ")");
+            }
+        }
+        this.scenarios = chosen.isEmpty() ? List.of(Scenario.values()) : List.copyOf(chosen);
     }
+
+    private final List<Scenario> scenarios;
 
     /**
      * The settings this harness runs with.
@@ -128,7 +165,7 @@ public final class FailoverHarness {
      */
     public FailoverResults runAll() throws InterruptedException {
         List<TrialResult> results = new ArrayList<>();
-        for (Scenario s : Scenario.values()) {
+        for (Scenario s : scenarios) {
             for (int trial = 1; trial <= settings.trials(); trial++) {
                 for (ClientKind k : ClientKind.values()) {
                     TrialResult r = runTrial(s, k, trial);
@@ -165,8 +202,8 @@ public final class FailoverHarness {
                     r.scenario().title(), r.client(), r.trial(), r.setupFailure());
         }
         return String.format(
-                "%s | %s | trial %d | promotion->write %s | fault->write %s | acked %d | wrong %d (db %d) | fresh wrong"
-                        + " %d/%d | stuck %d | errors %s",
+                "%s | %s | trial %d | promotion->write %s | fault->write %s | acked %d | wrong-node %d | old primary"
+                        + " rows after out: acked %d, in doubt %d | fresh on old %d/%d | stuck %d | errors %s",
                 r.scenario().title(),
                 r.client(),
                 r.trial(),
@@ -174,7 +211,8 @@ public final class FailoverHarness {
                 ms(r.faultToFirstWriteNanos()),
                 r.acked(),
                 r.wrongNodeWrites(),
-                r.dbWrongRows(),
+                r.dbAckedRows(),
+                r.dbInDoubtRows(),
                 r.freshWrong(),
                 r.freshWrites(),
                 r.stuckThreads(),
@@ -245,15 +283,16 @@ public final class FailoverHarness {
         AtomicLong keys = new AtomicLong();
         WriteLoad load = new WriteLoad(client.dataSource(), keys, settings.threads(), settings.pace());
         Map<String, Integer> freshErrors = new TreeMap<>();
+        List<WriteLoad.Ack> freshAcks = new ArrayList<>();
         int freshWrites = 0;
-        int freshWrong = 0;
-        int freshOnOld = 0;
         long oldGone;
         long fault;
         long promoted;
         long promoteReturned;
         long firstWrite;
-        String oldOutSince = null;
+        // Wall-clock times (the servers run on this machine and share its clock with clock_timestamp()).
+        Instant faultAt;
+        Instant promotionAt;
         int stuck;
         int left;
         try {
@@ -270,35 +309,31 @@ public final class FailoverHarness {
                         countByType(load.failures(), ""));
             }
             fault = System.nanoTime();
-            switch (s) {
-                case CRASH, SPLIT_BRAIN -> old.crash();
-                case BLACK_HOLE -> proxies.get(0).blackHole();
-                case SWITCHOVER -> old.stop();
-            }
+            faultAt = injectFault(s, old, proxies);
             oldGone = System.nanoTime();
+            promotionAt = Instant.now();
             promoted = System.nanoTime();
             next.promote();
             promoteReturned = System.nanoTime();
+            if (s == Scenario.RESTART_RACE) {
+                old.start(); // at once: writable again, on its old timeline, while the load keeps writing
+            }
             firstWrite = load.awaitFirstAck(
                     next.port(), oldGone, promoted + settings.window().toNanos());
-            if (s == Scenario.BLACK_HOLE) {
-                // Server time on the old primary (asked directly, not through the proxy) once writes have
-                // moved on (or the window is over): bytes that were already past the proxy when the hole
-                // opened have been executed by then (unacknowledged, so not wrong-node writes); a row written
-                // later reached it through the hole.
-                oldOutSince = old.queryString("SELECT clock_timestamp()::text");
+            if (s == Scenario.FREEZE) {
+                old.resume(); // it now executes whatever it had already received
             }
             if (s == Scenario.SPLIT_BRAIN) {
                 old.start(); // writable again, on its old timeline
-                oldOutSince = old.queryString("SELECT pg_postmaster_start_time()::text");
                 settle(load);
                 try (ClientKind.Client fresh = k.open(ports, name + "-fresh")) {
                     for (int i = 0; i < settings.freshWrites(); i++) {
                         freshWrites++;
+                        long key = keys.incrementAndGet();
+                        long start = System.nanoTime();
                         try {
-                            if (WriteLoad.insert(fresh.dataSource(), keys.incrementAndGet(), 99) == old.port()) {
-                                freshWrong++;
-                            }
+                            WriteLoad.Landing at = WriteLoad.insert(fresh.dataSource(), key, FRESH_WRITER);
+                            freshAcks.add(new WriteLoad.Ack(key, at.port(), at.serverTime(), start, System.nanoTime()));
                         } catch (SQLException | RuntimeException e) {
                             freshErrors.merge("fresh: " + WriteLoad.typeOf(e), 1, Integer::sum);
                         }
@@ -306,17 +341,19 @@ public final class FailoverHarness {
                 } catch (Exception e) {
                     freshErrors.merge("fresh client could not be created: " + WriteLoad.typeOf(e), 1, Integer::sum);
                 }
-                freshOnOld = freshWrong;
             } else if (s == Scenario.SWITCHOVER) {
                 old.rejoinAsStandbyOf(next);
                 settle(load);
-            } else if (firstWrite >= 0) {
-                settle(load); // writes resumed: watch where the next ones land
+            } else if (firstWrite >= 0 || s == Scenario.RESTART_RACE || s == Scenario.FREEZE) {
+                settle(load); // watch where the next writes land
             }
             load.stop(STOP_GRACE);
             stuck = load.threadsStuckLongerThan(STUCK, System.nanoTime());
         } finally {
             load.stop(Duration.ZERO);
+            if (old.isPaused()) {
+                old.resume();
+            }
             try {
                 client.close();
             } catch (Exception e) {
@@ -331,23 +368,29 @@ public final class FailoverHarness {
                 outlived.add(load);
             }
         }
-        List<WriteLoad.Ack> acks = load.acks();
-        int wrong = freshOnOld;
+        // The old primary stops being the writer when the fault on it starts, or when the promotion of the
+        // other node starts, whichever comes first; the promoted node takes writes only once its promotion
+        // has ended, so every write it acknowledged was taken while it was the writer.
+        Instant oldOut = faultAt.isBefore(promotionAt) ? faultAt : promotionAt;
+        List<WriteLoad.Ack> acks = new ArrayList<>(load.acks());
+        acks.addAll(freshAcks);
+        int wrong = 0;
+        int freshOnOld = 0;
+        Set<Long> ackedOnOld = new HashSet<>();
         for (WriteLoad.Ack a : acks) {
-            if (a.startNanos() > oldGone && a.port() != next.port()) {
+            if (a.port() == old.port()) {
+                ackedOnOld.add(a.key());
+            }
+            if (!wasWriter(a, old, next, oldOut)) {
                 wrong++;
             }
         }
-        long dbWrong = -1;
-        String dbDetail = "";
-        if (oldOutSince != null) {
-            String since = "'" + oldOutSince + "'::timestamptz";
-            dbWrong = old.queryLong("SELECT count(*) FROM writes WHERE at > " + since);
-            if (dbWrong > 0) {
-                dbDetail = old.queryString("SELECT string_agg(writer || '@+' || round(extract(epoch FROM at - " + since
-                        + ") * 1000) || 'ms', ' ' ORDER BY at) FROM writes WHERE at > " + since);
+        for (WriteLoad.Ack a : freshAcks) {
+            if (a.port() == old.port()) {
+                freshOnOld++;
             }
         }
+        long[] db = oldPrimaryRows(s, old, oldOut, ackedOnOld);
         Map<String, Integer> errors = new TreeMap<>();
         for (WriteLoad.Failure f : load.failures()) {
             String prefix = f.endNanos() > load.stopRequestedNanos() ? "at shutdown: " : "";
@@ -364,13 +407,174 @@ public final class FailoverHarness {
                 promoteReturned - promoted,
                 acks.size(),
                 wrong,
-                dbWrong,
+                db[0],
+                db[1],
                 dbDetail,
                 freshWrites,
-                freshWrong,
+                freshOnOld,
                 stuck,
                 left,
                 errors);
+    }
+
+    /**
+     * Injects the scenario's fault and returns when it took effect on the old primary, on the wall clock
+     * the servers share: the last moment at which the old primary could still execute a write as the
+     * writer. A signalled process executes nothing after the signal, so for kill -9 and SIGSTOP that is
+     * the instant the signals were sent to every process of the node (the postmaster is stopped first so
+     * that it cannot start a backend while they are listed, and the listing, which takes up to ~100 ms
+     * on a busy machine, does not count: until the signal the node is still the only writer); for the black hole the instant it was in place
+     * (nothing it executes afterwards can be acknowledged); for the clean stop the instant the
+     * postmaster was sent SIGINT (what {@code pg_ctl stop -m fast} sends).
+     */
+    private static Instant injectFault(Scenario s, PostgresNode old, List<FaultProxy> proxies) {
+        switch (s) {
+            case CRASH, SPLIT_BRAIN, RESTART_RACE -> {
+                List<ProcessHandle> all = quiesceAndList(old);
+                for (ProcessHandle h : all) { // SIGKILL ends stopped processes too
+                    h.destroyForcibly();
+                }
+                Instant at = Instant.now();
+                // gone means not running: a zombie waiting for PID 1 to reap it counts as gone
+                OsProcesses.awaitGone(all, Duration.ofSeconds(20));
+                old.crash(); // the testkit's own kill of the tree (nothing left to kill) and its state
+                return at;
+            }
+            case FREEZE -> {
+                List<ProcessHandle> all = quiesceAndList(old);
+                signal("STOP", all.stream().map(ProcessHandle::pid).toList());
+                Instant at = Instant.now();
+                old.pause(); // the testkit's state, and its wait until every process is stopped
+                return at;
+            }
+            case BLACK_HOLE -> {
+                proxies.get(0).blackHole();
+                return Instant.now();
+            }
+            case SWITCHOVER -> {
+                // what pg_ctl stop -m fast does (SIGINT to the postmaster), sent directly so that its time is known
+                List<ProcessHandle> all = old.processes();
+                signal("INT", all.isEmpty() ? List.of() : List.of(all.get(0).pid()));
+                Instant at = Instant.now();
+                old.stop(); // waits until it is down
+                return at;
+            }
+            default -> throw new IllegalArgumentException("unknown scenario " + s);
+        }
+    }
+
+    /**
+     * Stops the postmaster (SIGSTOP), so that it cannot start another backend, and lists it with its
+     * processes: a listing takes long enough on a busy machine for a client that opens connections to
+     * get a backend the listing misses. The backends keep running (the node is still the writer).
+     */
+    private static List<ProcessHandle> quiesceAndList(PostgresNode old) {
+        List<ProcessHandle> before = old.processes();
+        if (before.isEmpty()) {
+            throw new IllegalStateException(old.name() + " is not running");
+        }
+        signal("STOP", List.of(before.get(0).pid()));
+        return old.processes();
+    }
+
+    /** A signal to every process in one {@code kill} (the JDK sends only SIGTERM and SIGKILL). */
+    private static void signal(String signal, List<Long> pids) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("kill");
+        cmd.add("-" + signal);
+        pids.forEach(p -> cmd.add(Long.toString(p)));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("kill -" + signal + " " + pids + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping " + pids, e);
+        }
+    }
+
+    /**
+     * Whether the node that acknowledged a write was the writer at the server time of that write.
+     *
+     * @param a the acknowledged write
+     * @param old the primary at the start of the trial
+     * @param next the standby promoted in the trial
+     * @param oldOut when the old primary stopped being the writer
+     * @return {@code false} for a wrong-node write
+     */
+    static boolean wasWriter(WriteLoad.Ack a, PostgresNode old, PostgresNode next, Instant oldOut) {
+        return wasWriter(a.port(), a.serverTime(), old.port(), next.port(), oldOut);
+    }
+
+    /**
+     * The wrong-node rule on plain values (tested on its own).
+     *
+     * @param port the port of the server that acknowledged the write
+     * @param serverTime the server's clock at the write
+     * @param oldPort the old primary's port
+     * @param nextPort the promoted node's port
+     * @param oldOut when the old primary stopped being the writer
+     * @return whether that server was the writer at that time
+     */
+    static boolean wasWriter(int port, Instant serverTime, int oldPort, int nextPort, Instant oldOut) {
+        if (port == oldPort) {
+            return serverTime.isBefore(oldOut);
+        }
+        // A standby refuses writes, so the promoted node acknowledged this one after its promotion ended.
+        return port == nextPort;
+    }
+
+    private String dbDetail = "";
+
+    /**
+     * Reads the old primary's own table: the rows it wrote (its clock) after it stopped being the writer,
+     * split into acknowledged and never acknowledged. A crashed old primary is started again for this,
+     * after the client is closed; one rebuilt as a standby (switchover) has no table of its own left.
+     *
+     * @return {acknowledged, in doubt}, or {-1, -1}
+     */
+    private long[] oldPrimaryRows(Scenario s, PostgresNode old, Instant oldOut, Set<Long> ackedOnOld) {
+        dbDetail = "";
+        if (s == Scenario.SWITCHOVER) {
+            return new long[] {-1, -1};
+        }
+        try {
+            if (!old.isRunning()) {
+                old.start();
+            }
+            long acked = 0;
+            long inDoubt = 0;
+            StringBuilder detail = new StringBuilder();
+            try (Connection c = old.connect();
+                    PreparedStatement ps =
+                            c.prepareStatement("SELECT id, writer, at FROM writes WHERE at >= ? ORDER BY at")) {
+                ps.setObject(1, OffsetDateTime.ofInstant(oldOut, ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        boolean wasAcked = ackedOnOld.contains(rs.getLong(1));
+                        if (wasAcked) {
+                            acked++;
+                        } else {
+                            inDoubt++;
+                        }
+                        Instant at = rs.getObject(3, OffsetDateTime.class).toInstant();
+                        detail.append(detail.length() == 0 ? "" : " ")
+                                .append(rs.getInt(2))
+                                .append(wasAcked ? "a" : "")
+                                .append("@+")
+                                .append(Duration.between(oldOut, at).toMillis())
+                                .append("ms");
+                    }
+                }
+            }
+            dbDetail = detail.toString();
+            return new long[] {acked, inDoubt};
+        } catch (SQLException | RuntimeException e) {
+            log.accept("could not read the old primary's table: " + e);
+            return new long[] {-1, -1};
+        }
     }
 
     private void settle(WriteLoad load) throws InterruptedException {

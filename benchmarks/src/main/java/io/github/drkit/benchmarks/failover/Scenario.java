@@ -18,7 +18,22 @@ enum Scenario {
     SWITCHOVER(
             "4. planned switchover",
             "pg_ctl stop -m fast on the primary, pg_promote() on the standby, then the old primary rejoins as a"
-                    + " standby of the new one (fresh base backup)");
+                    + " standby of the new one (fresh base backup)"),
+    /**
+     * kill -9 of the primary, immediate promotion, immediate restart of the old primary (writable on
+     * its old timeline) while the same client keeps writing: the race a user reported.
+     */
+    RESTART_RACE(
+            "5. restart race",
+            "kill -9 of the primary, pg_promote() on the standby right after, and right after that the old primary"
+                    + " is restarted (writable again on its old timeline) while the same client's load threads keep"
+                    + " writing; no fresh client"),
+    /** SIGSTOP of the primary, promotion, SIGCONT once writes resumed on the new one (or the window passed). */
+    FREEZE(
+            "6. freeze",
+            "SIGSTOP of every process of the primary (it keeps its sockets open and executes what it already"
+                    + " received once continued), pg_promote() on the standby, then SIGCONT of the old primary once"
+                    + " the client's writes resumed on the new one (or the window passed)");
 
     private final String title;
     private final String description;

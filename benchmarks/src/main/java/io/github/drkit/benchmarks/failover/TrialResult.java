@@ -16,13 +16,18 @@ import java.util.Map;
  * @param promoteCallNanos how long {@code pg_promote(true, 60)} took to return (it polls every
  *     100 ms, so a client can write before it returns)
  * @param acked writes acknowledged by the running client
- * @param wrongNodeWrites acknowledged writes, started after the old primary was out, that landed on
- *     a node other than the new primary (from the port each write returned), fresh client included
- * @param dbWrongRows rows the old primary wrote (server clock) after writes had resumed elsewhere
- *     (scenario 2: it is black-holed, not down) or after it restarted (scenario 3), counted in its table afterwards; -1 where there is nothing to
- *     inspect (scenarios 1 and 4: crashed, or rebuilt as a standby)
- * @param dbWrongDetail for each such row, the writer thread ({@code 99} = the fresh client) and how
- *     many ms after the reference time it was written, or empty
+ * @param wrongNodeWrites acknowledged writes, over every call of the trial (load threads and fresh
+ *     client, whenever they started), whose acknowledging server (the port each write returned) was
+ *     not the writer at the server time of the write (the time each write returned): the old
+ *     primary from the moment it stopped being the writer, any node other than the two
+ * @param dbAckedRows rows in the old primary's own table written (its clock) after it stopped being
+ *     the writer and acknowledged to a client (the cross-check of {@code wrongNodeWrites} on that
+ *     node); -1 where its table cannot be read (scenario 4: rebuilt as a standby)
+ * @param dbInDoubtRows rows in its table written after it stopped being the writer whose call never
+ *     got an acknowledgement (the client got an error, or the statement was already on its way when
+ *     the fault came); -1 where its table cannot be read
+ * @param dbWrongDetail for each row after it stopped being the writer, the writer thread ({@code 99} =
+ *     the fresh client), {@code a} if acknowledged, and how many ms after that moment it was written
  * @param freshWrites writes attempted by the fresh client (scenario 3), else 0
  * @param freshWrong of those, acknowledged by the old primary
  * @param stuckThreads load threads that spent more than 5 s inside one call
@@ -39,7 +44,8 @@ record TrialResult(
         long promoteCallNanos,
         int acked,
         int wrongNodeWrites,
-        long dbWrongRows,
+        long dbAckedRows,
+        long dbInDoubtRows,
         String dbWrongDetail,
         int freshWrites,
         int freshWrong,
@@ -63,6 +69,6 @@ record TrialResult(
      */
     static TrialResult failed(
             Scenario scenario, ClientKind client, int trial, String why, Map<String, Integer> errors) {
-        return new TrialResult(scenario, client, trial, why, -1, -1, -1, 0, 0, -1, "", 0, 0, 0, 0, errors);
+        return new TrialResult(scenario, client, trial, why, -1, -1, -1, 0, 0, -1, -1, "", 0, 0, 0, 0, errors);
     }
 }

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,8 +15,9 @@ import javax.sql.DataSource;
 
 /**
  * A steady keyed write load: a few threads, each inserting one row per call with a fresh key (auto
- * commit) and reading back, in the same statement, the port of the server that took the row
- * ({@code INSERT ... RETURNING inet_server_port()}). Every acknowledged write and every failure is
+ * commit) and reading back, in the same statement, the port of the server that took the row and
+ * the server's clock when it wrote it ({@code INSERT ... RETURNING inet_server_port(), at}, where
+ * {@code at} defaults to {@code clock_timestamp()}). Every acknowledged write and every failure is
  * recorded with its start and end time, so the harness can tell when writes resumed, where each
  * acknowledged write landed, and how long a thread stayed inside one call.
  *
@@ -26,10 +29,24 @@ final class WriteLoad {
     static final String CREATE_TABLE =
             "CREATE TABLE writes (id bigint PRIMARY KEY, writer int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())";
 
-    private static final String INSERT = "INSERT INTO writes (id, writer) VALUES (?, ?) RETURNING inet_server_port()";
+    private static final String INSERT =
+            "INSERT INTO writes (id, writer) VALUES (?, ?) RETURNING inet_server_port(), at";
 
-    /** One acknowledged write: its key, the server port that took it, and when the call ran. */
-    record Ack(long key, int port, long startNanos, long endNanos) {}
+    /**
+     * Where and when the server executed one write: the port of the real server (the proxies forward
+     * to it, so this is never a proxy's port) and the server's {@code clock_timestamp()} when it ran
+     * the statement (the row's {@code at}).
+     *
+     * @param port the server's port ({@code inet_server_port()})
+     * @param serverTime the server's clock when it wrote the row
+     */
+    record Landing(int port, Instant serverTime) {}
+
+    /**
+     * One acknowledged write: its key, the server that took it and its server time, and when the
+     * call ran.
+     */
+    record Ack(long key, int port, Instant serverTime, long startNanos, long endNanos) {}
 
     /** One failed call: the failure's type and when the call ran. */
     record Failure(String type, long startNanos, long endNanos) {}
@@ -84,8 +101,8 @@ final class WriteLoad {
             Ack ack = null;
             Failure failure = null;
             try {
-                int port = insert(dataSource, key, id);
-                ack = new Ack(key, port, start, System.nanoTime());
+                Landing at = insert(dataSource, key, id);
+                ack = new Ack(key, at.port(), at.serverTime(), start, System.nanoTime());
             } catch (SQLException | RuntimeException e) {
                 failure = new Failure(typeOf(e), start, System.nanoTime());
             }
@@ -107,22 +124,23 @@ final class WriteLoad {
     }
 
     /**
-     * Inserts one keyed row and returns the port of the server that took it.
+     * Inserts one keyed row and returns the server that took it and the server's time of the write.
      *
      * @param dataSource the client
      * @param key the key
      * @param writer the writer's id
-     * @return the server port
+     * @return the server's port and clock at the write
      * @throws SQLException on failure
      */
-    static int insert(DataSource dataSource, long key, int writer) throws SQLException {
+    static Landing insert(DataSource dataSource, long key, int writer) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setLong(1, key);
             ps.setInt(2, writer);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getInt(1);
+                return new Landing(
+                        rs.getInt(1), rs.getObject(2, OffsetDateTime.class).toInstant());
             }
         }
     }

@@ -69,6 +69,33 @@ public final class PairedComparison {
         }
 
         /**
+         * Writes the per-round times as JSON (operation → nanoseconds per operation, one per round).
+         *
+         * @param file where
+         * @throws java.io.IOException if it cannot be written
+         */
+        public void write(java.nio.file.Path file) throws java.io.IOException {
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter()
+                    .writeValue(file.toFile(), nanosPerOp);
+        }
+
+        /**
+         * Reads what {@link #write} wrote.
+         *
+         * @param file the file
+         * @return the result
+         * @throws java.io.IOException if it cannot be read
+         */
+        public static Result read(java.nio.file.Path file) throws java.io.IOException {
+            Map<String, double[]> m = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(
+                            file.toFile(),
+                            new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, double[]>>() {});
+            return new Result(m);
+        }
+
+        /**
          * Whether an operation was measured.
          *
          * @param name the operation

@@ -1,5 +1,9 @@
 package io.github.drkit.benchmarks.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -108,6 +112,58 @@ public final class JmhFigures {
                     secondary));
         }
         return new JmhFigures(list);
+    }
+
+    /**
+     * Reads the figures back from the JSON file JMH wrote ({@code -rf json}), so that a run of only
+     * some parts of the suite can still report the JMH sections of the last JMH run.
+     *
+     * @param json the file
+     * @return the figures
+     * @throws IOException if it cannot be read or parsed
+     */
+    public static JmhFigures fromJson(Path json) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        List<Figure> list = new ArrayList<>();
+        for (JsonNode r : root) {
+            String full = r.path("benchmark").asText();
+            int dot = full.lastIndexOf('.');
+            String cls = full.substring(full.lastIndexOf('.', dot - 1) + 1, dot);
+            String method = full.substring(dot + 1);
+            String param = null;
+            JsonNode params = r.path("params");
+            if (params.isObject() && params.fields().hasNext()) {
+                param = params.fields().next().getValue().asText();
+            }
+            JsonNode primary = r.path("primaryMetric");
+            double alloc = Double.NaN;
+            Map<String, Double> secondary = new HashMap<>();
+            var it = r.path("secondaryMetrics").fields();
+            while (it.hasNext()) {
+                var e = it.next();
+                double score = number(e.getValue().path("score"));
+                secondary.put(e.getKey(), score);
+                if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+                    alloc = score;
+                }
+            }
+            list.add(new Figure(
+                    cls,
+                    method,
+                    param,
+                    r.path("threads").asInt(1),
+                    number(primary.path("score")),
+                    number(primary.path("scoreError")),
+                    primary.path("scoreUnit").asText(),
+                    alloc,
+                    secondary));
+        }
+        return new JmhFigures(list);
+    }
+
+    /** JMH writes NaN as the string "NaN". */
+    private static double number(JsonNode n) {
+        return n.isNumber() ? n.asDouble() : Double.NaN;
     }
 
     /**

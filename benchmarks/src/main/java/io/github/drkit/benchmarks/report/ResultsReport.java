@@ -25,13 +25,15 @@ public final class ResultsReport {
             String loadAfterJmh,
             String loadAfterFailover,
             String jmhDuration,
-            String failoverDuration) {}
+            String failoverDuration,
+            String soakDuration) {}
 
     private final RunContext context;
     private final JmhFigures jmh;
     private final FailoverResults failover;
     private final PairedComparison.Result pairedConnections;
     private final PairedComparison.Result pairedIdempotency;
+    private final String soak;
     private final List<String> goals = new ArrayList<>();
     private final List<String> headline = new ArrayList<>();
 
@@ -43,14 +45,17 @@ public final class ResultsReport {
      * @param pairedConnections the paired run of benchmark 2, or {@code null}
      * @param pairedIdempotency the paired run of benchmark 4, or {@code null}
      * @param failover the harness results, or {@code null} if it did not run
+     * @param soak the soak section (table and verdict), or {@code null} if there is none
      */
     public ResultsReport(
             RunContext context,
             JmhFigures jmh,
             PairedComparison.Result pairedConnections,
             PairedComparison.Result pairedIdempotency,
-            FailoverResults failover) {
+            FailoverResults failover,
+            String soak) {
         this.context = context;
+        this.soak = soak;
         this.jmh = jmh;
         this.pairedConnections = pairedConnections;
         this.pairedIdempotency = pairedIdempotency;
@@ -65,7 +70,7 @@ public final class ResultsReport {
     public String markdown() {
         goals.clear();
         headline.clear();
-        String body = jmhSections() + failoverSection();
+        String body = jmhSections() + soakSection() + failoverSection();
         StringBuilder md = new StringBuilder();
         md.append("# drkit benchmark results\n\n");
         if (!"full".equals(context.mode())) {
@@ -91,6 +96,8 @@ public final class ResultsReport {
                 .append(" |\n");
         md.append("| duration | JMH ")
                 .append(context.jmhDuration())
+                .append(", soak ")
+                .append(context.soakDuration())
                 .append(", failover harness ")
                 .append(context.failoverDuration())
                 .append(" |\n\n");
@@ -117,6 +124,11 @@ public final class ResultsReport {
         }
         for (String g : goals) {
             md.append("- ").append(g).append('\n');
+        }
+        if (failover != null) {
+            for (String c : failover.comparisons()) {
+                md.append("- ").append(c).append('\n');
+            }
         }
         md.append('\n').append(body);
         return md.toString();
@@ -380,6 +392,35 @@ public final class ResultsReport {
                 + (db == null
                         ? "database access not measured"
                         : String.format(Locale.ROOT, "%.0f", db) + " database connections on the request thread"));
+        return md.toString();
+    }
+
+    private String soakSection() {
+        StringBuilder md = new StringBuilder("## 6. Soak: topology changes through the real monitor\n\n");
+        if (soak == null) {
+            return md.append("Not run.\n\n").toString();
+        }
+        md.append("A `RegionRoutingDataSource` (its real monitor, probe threads and pools) over two endpoints given as"
+                + " `DataSource`s that hand out fake `java.sql.Connection`s (dynamic proxies that count opened and"
+                + " closed), with a scripted `DatabaseDialect` answering each probe from a script. One cycle, W the"
+                + " writer and O the other on timeline t: W goes down and O is promoted to t + 1 (O becomes the"
+                + " writer); W comes back writable on timeline t in a new incarnation (W is fenced); W becomes a"
+                + " reader on t + 1. Then they swap. Each step is one topology change, and the script waits until"
+                + " the data source's topology shows it (woken by a `TopologyListener`, nudging with `probeNow()`),"
+                + " never assuming a number of probes. Probe interval 50 ms, fast interval 10 ms. Measured at each"
+                + " checkpoint: live threads (`ThreadMXBean`) and those named `drkit…`, fake connections open,"
+                + " heap used after `System.gc()`. Goal: no growth beyond noise.\n\n");
+        md.append(soak).append('\n');
+        int v = soak.indexOf("Verdict: ");
+        if (v >= 0) {
+            String verdict = soak.substring(v + "Verdict: ".length()).strip();
+            boolean pass = verdict.startsWith("**pass**");
+            int row = soak.lastIndexOf("\n| ");
+            String lastChanges = row >= 0 ? soak.substring(row + 3, soak.indexOf(" |", row + 3)) : "?";
+            goals.add(met(pass) + " soak: " + lastChanges + " topology changes with no growth in threads,"
+                    + " connections or heap: "
+                    + verdict.substring(verdict.indexOf(':') + 1).strip());
+        }
         return md.toString();
     }
 
