@@ -56,7 +56,8 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
             System.err.println(
-                    "usage: full|smoke [--only=jmh|failover|soak] [--trials=N] [--scenarios=A,B] [--changes=N]"
+                    "usage: full|smoke [--only=jmh|failover|soak] [--trials=N] [--aws-trials=N] [--scenarios=A,B]"
+                            + " [--changes=N]"
                             + " [--include=REGEX]"
                             + " [--out-dir=DIR]");
             System.exit(2);
@@ -68,6 +69,7 @@ public final class BenchmarkSuite {
         String only = null;
         Integer trials = null;
         Integer changes = null;
+        Integer awsTrials = null;
         List<String> scenarios = List.of();
         String include = "io\\.github\\.drkit\\.benchmarks\\.jmh\\..*";
         Path outDir = null;
@@ -79,6 +81,8 @@ public final class BenchmarkSuite {
                 trials = Integer.parseInt(a.substring("--trials=".length()));
             } else if (a.startsWith("--scenarios=")) {
                 scenarios = List.of(a.substring("--scenarios=".length()).split(","));
+            } else if (a.startsWith("--aws-trials=")) {
+                awsTrials = Integer.parseInt(a.substring("--aws-trials=".length()));
             } else if (a.startsWith("--changes=")) {
                 changes = Integer.parseInt(a.substring("--changes=".length()));
             } else if (a.startsWith("--include=")) {
@@ -187,8 +191,12 @@ public final class BenchmarkSuite {
             if (trials != null) {
                 settings = settings.withTrials(trials);
             }
-            failover =
-                    new FailoverHarness(settings, line -> System.out.println("[failover] " + line), scenarios).runAll();
+            FailoverHarness harness =
+                    new FailoverHarness(settings, line -> System.out.println("[failover] " + line), scenarios);
+            if (awsTrials != null) {
+                harness.capTrials("AWS_WRAPPER_FAILOVER", awsTrials);
+            }
+            failover = harness.runAll();
             Files.writeString(rawDir.resolve("failover-trials.csv"), failover.csv());
         }
         long t2 = System.nanoTime();
