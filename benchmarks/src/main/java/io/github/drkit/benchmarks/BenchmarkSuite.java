@@ -56,8 +56,8 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
             System.err.println(
-                    "usage: full|smoke [--only=jmh|failover|soak] [--trials=N] [--aws-trials=N] [--scenarios=A,B]"
-                            + " [--changes=N]"
+                    "usage: full|smoke [--only=jmh|failover|soak|nemesis] [--trials=N] [--aws-trials=N]"
+                            + " [--scenarios=A,B] [--changes=N] [--schedules=N] [--nemesis-seed=N]"
                             + " [--include=REGEX]"
                             + " [--out-dir=DIR]");
             System.exit(2);
@@ -70,6 +70,8 @@ public final class BenchmarkSuite {
         Integer trials = null;
         Integer changes = null;
         Integer awsTrials = null;
+        int schedules = 200;
+        Long nemesisSeed = null;
         List<String> scenarios = List.of();
         String include = "io\\.github\\.drkit\\.benchmarks\\.jmh\\..*";
         Path outDir = null;
@@ -81,6 +83,10 @@ public final class BenchmarkSuite {
                 trials = Integer.parseInt(a.substring("--trials=".length()));
             } else if (a.startsWith("--scenarios=")) {
                 scenarios = List.of(a.substring("--scenarios=".length()).split(","));
+            } else if (a.startsWith("--schedules=")) {
+                schedules = Integer.parseInt(a.substring("--schedules=".length()));
+            } else if (a.startsWith("--nemesis-seed=")) {
+                nemesisSeed = Long.parseLong(a.substring("--nemesis-seed=".length()));
             } else if (a.startsWith("--aws-trials=")) {
                 awsTrials = Integer.parseInt(a.substring("--aws-trials=".length()));
             } else if (a.startsWith("--changes=")) {
@@ -93,8 +99,8 @@ public final class BenchmarkSuite {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        if (only != null && !List.of("jmh", "failover", "soak").contains(only)) {
-            throw new IllegalArgumentException("--only must be jmh, failover or soak (was " + only + ")");
+        if (only != null && !List.of("jmh", "failover", "soak", "nemesis").contains(only)) {
+            throw new IllegalArgumentException("--only must be jmh, failover, soak or nemesis (was " + only + ")");
         }
         Path module = moduleDirectory();
         if (outDir == null) {
@@ -112,6 +118,8 @@ public final class BenchmarkSuite {
         boolean runJmh = only == null || only.equals("jmh");
         boolean runSoak = only == null || only.equals("soak");
         boolean runFailover = only == null || only.equals("failover");
+        // The long nemesis run takes hours at 200 schedules: only on request, kept in results/nemesis.md.
+        boolean runNemesis = "nemesis".equals(only);
         if (runJmh) {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include(include)
@@ -182,6 +190,20 @@ public final class BenchmarkSuite {
             soak = Files.readString(soakFile);
         }
         String soakDuration = minutes(System.nanoTime() - ts0);
+        String nemesis = null;
+        Path nemesisFile = rawDir.resolve("nemesis.md");
+        if (runNemesis) {
+            long seed = nemesisSeed != null ? nemesisSeed : new java.security.SecureRandom().nextLong();
+            int n = smoke ? 1 : schedules;
+            System.out.println("[nemesis] " + n + " schedules from seed " + seed);
+            nemesis = io.github.drkit.jdbc.nemesis.NemesisRunner.summary(
+                    n, seed, 5, java.time.Duration.ofSeconds(60), new java.io.PrintStream(
+                            Files.newOutputStream(rawDir.resolve("nemesis.log")), true, java.nio.charset.StandardCharsets.UTF_8));
+            Files.writeString(nemesisFile, nemesis);
+            System.out.println("[nemesis] " + nemesis.substring(nemesis.indexOf("**Total")));
+        } else if (Files.exists(nemesisFile)) {
+            nemesis = Files.readString(nemesisFile);
+        }
         long t1 = System.nanoTime();
         String loadAfterJmh = MachineInfo.loadAverage();
         FailoverResults failover = null;
@@ -223,6 +245,7 @@ public final class BenchmarkSuite {
                 pairedIdempotency,
                 failover,
                 soak);
+        report.withNemesis(nemesis);
         Path out = outDir.resolve(smoke ? "RESULTS-smoke.md" : "RESULTS.md");
         String markdown = report.markdown();
         Files.writeString(out, markdown);

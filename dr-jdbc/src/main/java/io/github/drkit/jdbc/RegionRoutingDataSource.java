@@ -64,12 +64,28 @@ import org.slf4j.LoggerFactory;
  * <h2>Monitoring</h2>
  *
  * One monitor probes every endpoint on its own connections (never the application's pools): role,
- * timeline and replication position, every {@link Builder#probeInterval(Duration) probe interval}
- * and every {@link Builder#fastProbeInterval(Duration) fast interval} while no writer is known. An
- * application connection that fails with a connection-class error, or a write that reaches a
- * read-only node, triggers an immediate re-probe. When a node goes down, is fenced or stops being the
- * writer, every physical connection to it is aborted so that no application thread keeps waiting on
- * it and no pooled connection keeps writing there.
+ * timeline, replication position, cluster identity and incarnation, every {@link
+ * Builder#probeInterval(Duration) probe interval}; at the {@link Builder#fastProbeInterval(Duration)
+ * fast interval} while no writer is known or a probe failed; back to back while writes wait for a
+ * writer or the writer's own probe goes unanswered. An application connection that fails with a
+ * connection-class error, or a write that reaches a read-only node, triggers an immediate re-probe.
+ * A node is declared down after {@link Builder#failureThreshold(int)} failed probes in a row (at once
+ * if the connection is refused or reset); {@link Topology#detectionBudget()} says how long that takes
+ * at most.
+ *
+ * <h2>Safety</h2>
+ *
+ * A write is only ever sent over a connection to the endpoint that is the writer in the topology of
+ * that moment: every new physical connection is checked (role, timeline, cluster identity,
+ * incarnation, read-only settings) before its first use and the monitor takes what it saw into
+ * account at once; every pooled connection is re-checked when it is taken; a node that goes down, is
+ * fenced or loses the writer role has every connection aborted, its pool stops opening connections,
+ * and threads waiting in that pool are released and re-routed at once. A node that just became
+ * writable is {@link NodeStatus#CONFIRMING} until every other endpoint it can reach was probed again,
+ * so an old primary that comes back after a promotion is fenced before it takes a write. drkit
+ * fences what it can see: a promotion made while the old primary stays reachable and writable is
+ * seen at the next probe of the promoted node; orchestrators promote only once the old primary is
+ * gone or unreachable for longer than the detection budget.
  *
  * <p>Thread-safe. {@link #close()} stops the monitor and every pool; no drkit thread remains.
  */

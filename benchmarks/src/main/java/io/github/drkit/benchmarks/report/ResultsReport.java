@@ -34,6 +34,7 @@ public final class ResultsReport {
     private final PairedComparison.Result pairedConnections;
     private final PairedComparison.Result pairedIdempotency;
     private final String soak;
+    private String nemesis;
     private final List<String> goals = new ArrayList<>();
     private final List<String> headline = new ArrayList<>();
 
@@ -70,7 +71,7 @@ public final class ResultsReport {
     public String markdown() {
         goals.clear();
         headline.clear();
-        String body = jmhSections() + soakSection() + failoverSection();
+        String body = jmhSections() + soakSection() + failoverSection() + nemesisSection();
         StringBuilder md = new StringBuilder();
         md.append("# drkit benchmark results\n\n");
         if (!"full".equals(context.mode())) {
@@ -392,6 +393,38 @@ public final class ResultsReport {
                 + (db == null
                         ? "database access not measured"
                         : String.format(Locale.ROOT, "%.0f", db) + " database connections on the request thread"));
+        return md.toString();
+    }
+
+    /**
+     * Adds the long nemesis run's section (from {@code results/nemesis.md}).
+     *
+     * @param summary the summary {@code NemesisRunner.summary} wrote, or {@code null}
+     * @return this report
+     */
+    public ResultsReport withNemesis(String summary) {
+        this.nemesis = summary;
+        return this;
+    }
+
+    private String nemesisSection() {
+        StringBuilder md = new StringBuilder("## 8. Nemesis: randomized fault schedules, checked over the whole history\n\n");
+        if (nemesis == null) {
+            return md.append("Not run.\n\n").toString();
+        }
+        md.append("dr-jdbc's `NemesisTest` (about 2 minutes of one schedule in `./mvnw verify`) run over many seeds:"
+                + " a seeded random schedule of crash, SIGSTOP/SIGCONT, black hole, restart of the old primary (at"
+                + " once or later, writable on its old timeline), promotion of either standby and planned"
+                + " switchover, under an orchestrator that promotes a frozen or partitioned writer's standby only"
+                + " after the clients' detection budget (the lease every client-side router needs). The checker:"
+                + " 0 acknowledged writes from a node that was not the writer at the server time of the write, 0"
+                + " acknowledged writes lost (synchronous replication), 0 duplicates, only documented exceptions;"
+                + " rows an old primary executed that nobody saw acknowledged are listed as in doubt.\n\n");
+        md.append(nemesis).append('\n');
+        boolean met = nemesis.contains("Verdict: **met**");
+        int t = nemesis.indexOf("**Total: ");
+        String total = t >= 0 ? nemesis.substring(t + 10, nemesis.indexOf(".**", t)) : "?";
+        goals.add(met(met) + " nemesis: 0 violations over " + total);
         return md.toString();
     }
 

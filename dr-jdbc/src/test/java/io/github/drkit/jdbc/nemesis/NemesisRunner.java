@@ -72,6 +72,79 @@ public final class NemesisRunner {
         System.exit(run(schedules, seed, cycles, duration));
     }
 
+    /**
+     * Runs {@code schedules} schedules as {@link #main} does, printing each report to {@code log},
+     * and returns a Markdown summary for benchmarks/RESULTS.md: one row per schedule and a verdict.
+     *
+     * @param schedules how many schedules, at least 1
+     * @param seed the first schedule's seed (the others are drawn from it)
+     * @param cycles cycles per schedule at most
+     * @param duration wall time per schedule at most
+     * @param log where reports go
+     * @return the summary
+     */
+    public static String summary(int schedules, long seed, int cycles, Duration duration, java.io.PrintStream log) {
+        if (schedules < 1 || cycles < 1 || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("schedules, cycles and duration must be positive (was " + schedules
+                    + ", " + cycles + ", " + duration + ")");
+        }
+        SplittableRandom seeds = new SplittableRandom(seed);
+        StringBuilder rows = new StringBuilder();
+        long totalCycles = 0;
+        long totalAcks = 0;
+        long totalInDoubt = 0;
+        long totalViolations = 0;
+        int failedToRun = 0;
+        java.util.Map<String, Long> exceptions = new java.util.TreeMap<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < schedules; i++) {
+            long s = i == 0 ? seed : seeds.nextLong();
+            log.printf("=== schedule %d of %d: seed %d%n", i + 1, schedules, s);
+            try {
+                NemesisHistory h = NemesisRun.run(NemesisRun.Settings.of(s, duration, cycles, log));
+                NemesisReport r = new NemesisChecker().check(h);
+                log.print(r);
+                long inDoubt = r.inDoubtPerNode().values().stream()
+                        .mapToLong(Long::longValue)
+                        .sum();
+                totalCycles += r.cycles();
+                totalAcks += r.acknowledged();
+                totalInDoubt += inDoubt;
+                totalViolations += r.violations().size();
+                r.writeExceptions().forEach((k, v) -> exceptions.merge(k, v, Long::sum));
+                rows.append("| ")
+                        .append(s)
+                        .append(" | ")
+                        .append(r.cycles())
+                        .append(" | ")
+                        .append(r.acknowledged())
+                        .append(" | ")
+                        .append(r.violations().size())
+                        .append(r.isClean() ? "" : " " + r.violationsByType())
+                        .append(" | ")
+                        .append(inDoubt)
+                        .append(" |\n");
+            } catch (Exception e) {
+                e.printStackTrace(log);
+                failedToRun++;
+                rows.append("| ").append(s).append(" | run failed: ").append(e).append(" | | | |\n");
+            }
+        }
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        return "Command: `java -jar benchmarks/target/drkit-benchmarks.jar full --only=nemesis --schedules=" + schedules
+                + " --nemesis-seed=" + seed + "`; each schedule on a fresh primary + 2 synchronous standbys, at most "
+                + cycles + " cycles or " + duration + ", 16 writers and 2 readers through one routing data source"
+                + " (probe interval 200 ms, probe timeout 500 ms: detection budget 2 s). Run time " + seconds / 60
+                + " min " + seconds % 60 + " s.\n\n"
+                + "| seed | cycles | acknowledged writes | violations | in doubt (never acknowledged) |\n"
+                + "|---|---|---|---|---|\n" + rows
+                + "\n**Total: " + schedules + " schedules, " + totalCycles + " fault cycles, " + totalAcks
+                + " acknowledged writes, " + totalViolations + " violations (wrong-node, lost, duplicated, unexpected"
+                + " exceptions), " + totalInDoubt + " rows in doubt, " + failedToRun + " schedules that failed to run.**"
+                + " Write exceptions seen (all documented types unless listed as violations): " + exceptions + ".\n\n"
+                + (totalViolations == 0 && failedToRun == 0 ? "Verdict: **met**, no violation.\n" : "Verdict: **not met**.\n");
+    }
+
     static int run(int schedules, long seed, int cycles, Duration duration) {
         SplittableRandom seeds = new SplittableRandom(seed);
         List<String> violating = new ArrayList<>();
