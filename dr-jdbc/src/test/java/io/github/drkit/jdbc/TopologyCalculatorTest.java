@@ -38,7 +38,9 @@ class TopologyCalculatorTest {
                 1000,
                 crossRegion,
                 true,
-                tieBreak);
+                tieBreak,
+                3,
+                Duration.ofSeconds(60));
     }
 
     private static Observation writer(long timeline, long position) {

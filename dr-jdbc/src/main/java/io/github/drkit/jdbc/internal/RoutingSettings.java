@@ -25,33 +25,6 @@ public record RoutingSettings(
         int failureThreshold,
         Duration socketTimeout) {
 
-    /** Settings with the default failure threshold (3) and application socket timeout (60 s). */
-    public RoutingSettings(
-            String localRegion,
-            Duration probeInterval,
-            Duration fastProbeInterval,
-            Duration probeTimeout,
-            Duration writerWaitTimeout,
-            Duration maxReplicaLag,
-            long maxReplicaLagBytes,
-            boolean crossRegionReads,
-            boolean readsFromWriter,
-            List<String> writerTieBreak) {
-        this(
-                localRegion,
-                probeInterval,
-                fastProbeInterval,
-                probeTimeout,
-                writerWaitTimeout,
-                maxReplicaLag,
-                maxReplicaLagBytes,
-                crossRegionReads,
-                readsFromWriter,
-                writerTieBreak,
-                3,
-                Duration.ofSeconds(60));
-    }
-
     /**
      * The longest time from a node going silent to it being declared down: the wait for the next
      * probe, then {@code failureThreshold} probe timeouts separated by fast re-probes.

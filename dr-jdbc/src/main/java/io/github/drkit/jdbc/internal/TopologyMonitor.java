@@ -125,22 +125,9 @@ public final class TopologyMonitor implements AutoCloseable {
         }
         long deadline = System.nanoTime() + firstRoundTimeout.toNanos();
         List<String> silent = new ArrayList<>();
-        writersWaiting.incrementAndGet(); // probe back to back until the first round is settled
-        requestProbe();
+        // probe back to back until the first round is settled
+        waitBackToBack(() -> allAttempted() && !confirming(), deadline);
         synchronized (this) {
-            while ((!allAttempted() || confirming()) && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            writersWaiting.decrementAndGet();
             for (int i = 0; i < observations.length; i++) {
                 if (!observations[i].reached()) {
                     silent.add(endpoints.get(i).name() + " ("
@@ -212,23 +199,31 @@ public final class TopologyMonitor implements AutoCloseable {
         if (t.writer().isPresent()) {
             return t;
         }
+        waitBackToBack(() -> topology.writer().isPresent(), deadlineNanos);
+        return topology;
+    }
+
+    /**
+     * Waits on this monitor until {@code done} holds (checked under the lock) or the deadline passes,
+     * with the probes running back to back meanwhile.
+     */
+    private void waitBackToBack(java.util.function.BooleanSupplier done, long deadlineNanos) {
         writersWaiting.incrementAndGet();
         try {
             requestProbe();
             synchronized (this) {
-                while (topology.writer().isEmpty() && !closed) {
+                while (!done.getAsBoolean() && !closed) {
                     long left = deadlineNanos - System.nanoTime();
                     if (left <= 0) {
-                        break;
+                        return;
                     }
                     try {
                         TimeUnit.NANOSECONDS.timedWait(this, left);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        break;
+                        return;
                     }
                 }
-                return topology;
             }
         } finally {
             writersWaiting.decrementAndGet();

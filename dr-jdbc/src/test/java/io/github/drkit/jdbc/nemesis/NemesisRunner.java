@@ -140,9 +140,12 @@ public final class NemesisRunner {
                 + "|---|---|---|---|---|\n" + rows
                 + "\n**Total: " + schedules + " schedules, " + totalCycles + " fault cycles, " + totalAcks
                 + " acknowledged writes, " + totalViolations + " violations (wrong-node, lost, duplicated, unexpected"
-                + " exceptions), " + totalInDoubt + " rows in doubt, " + failedToRun + " schedules that failed to run.**"
+                + " exceptions), " + totalInDoubt + " rows in doubt, " + failedToRun
+                + " schedules that failed to run.**"
                 + " Write exceptions seen (all documented types unless listed as violations): " + exceptions + ".\n\n"
-                + (totalViolations == 0 && failedToRun == 0 ? "Verdict: **met**, no violation.\n" : "Verdict: **not met**.\n");
+                + (totalViolations == 0 && failedToRun == 0
+                        ? "Verdict: **met**, no violation.\n"
+                        : "Verdict: **not met**.\n");
     }
 
     static int run(int schedules, long seed, int cycles, Duration duration) {
