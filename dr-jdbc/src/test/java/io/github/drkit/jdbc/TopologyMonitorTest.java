@@ -1,9 +1,12 @@
 package io.github.drkit.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.drkit.jdbc.DatabaseDialect.Probe;
+import io.github.drkit.jdbc.internal.NodeConnector;
+import io.github.drkit.jdbc.internal.PhysicalConnections;
 import io.github.drkit.jdbc.internal.RoutingMetrics;
 import io.github.drkit.jdbc.internal.RoutingSettings;
 import io.github.drkit.jdbc.internal.TopologyMonitor;
@@ -13,11 +16,13 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -323,5 +328,100 @@ class TopologyMonitorTest {
                 .until(() -> events.stream()
                         .anyMatch(e -> e.type() == TopologyEvent.Type.NODE_DOWN
                                 && e.endpoint().equals("w")));
+    }
+
+    /**
+     * The application side of endpoint w: a data source whose connects can be held at a gate, counting
+     * connects and keeping what it handed out.
+     */
+    private final class AppSide {
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicInteger connects = new AtomicInteger();
+        final List<Connection> handedOut = new CopyOnWriteArrayList<>();
+        volatile boolean hold;
+
+        PhysicalConnections connections(TopologyMonitor m) {
+            DataSource ds = (DataSource) Proxy.newProxyInstance(
+                    TopologyMonitorTest.class.getClassLoader(), new Class<?>[] {DataSource.class}, (p, method, a) -> {
+                        if (method.getName().equals("getConnection")) {
+                            connects.incrementAndGet();
+                            if (hold) {
+                                gate.await();
+                            }
+                            Connection c = connection("w");
+                            handedOut.add(c);
+                            return c;
+                        }
+                        return method.getName().equals("hashCode") ? System.identityHashCode(p) : null;
+                    });
+            PhysicalConnections pc = new PhysicalConnections(
+                    0,
+                    new NodeConnector(Endpoint.builder("w", "r1").dataSource(ds).build()),
+                    dialect,
+                    Duration.ofSeconds(1),
+                    Duration.ZERO);
+            pc.attach(m);
+            return pc;
+        }
+    }
+
+    @Test
+    void aConnectionOpenedWhileItsNodeIsAbortedIsAbortedTooAndNeverHandedOut() throws Exception {
+        script.put("w", () -> writer(1));
+        script.put("r", () -> reader(1));
+        TopologyMonitor m = monitor(
+                Duration.ofMillis(100), Duration.ofMillis(20), Duration.ofSeconds(1), (i, w) -> {}, noMetrics());
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.topology().writer().isPresent());
+        AppSide app = new AppSide();
+        PhysicalConnections pc = app.connections(m);
+        try (Connection first = pc.getConnection()) {
+            assertThat(first.isClosed()).isFalse();
+        }
+
+        app.hold = true;
+        CompletableFuture<Object> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pc.getConnection();
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.connects.get() == 2);
+        pc.abortAll(); // the node is lost while the connect is under way
+        app.gate.countDown();
+
+        assertThat(opening.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(SQLTransientConnectionException.class)
+                .asString()
+                .contains("aborted while this one was being opened");
+        assertThat(app.handedOut).hasSize(2);
+        assertThat(app.handedOut.get(1).isClosed()).isTrue();
+    }
+
+    @Test
+    void noConnectionIsOpenedToANodeThatIsDownOrFenced() throws Exception {
+        script.put("w", () -> writer(1));
+        script.put("r", () -> reader(1));
+        TopologyMonitor m = monitor(
+                Duration.ofMillis(100), Duration.ofMillis(20), Duration.ofSeconds(1), (i, w) -> {}, noMetrics());
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.topology().writer().isPresent());
+        AppSide app = new AppSide();
+        PhysicalConnections pc = app.connections(m);
+
+        script.put("w", () -> {
+            throw new SQLException("Connection refused", "08001", new ConnectException("Connection refused"));
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.topology().node("w").status() == NodeStatus.DOWN);
+        assertThatThrownBy(pc::getConnection)
+                .isInstanceOf(SQLTransientConnectionException.class)
+                .hasMessageContaining("endpoint w")
+                .hasMessageContaining("DOWN");
+        assertThat(app.connects).hasValue(0);
+
+        script.put("w", () -> writer(1)); // back, but a promotion happened meanwhile: fenced
+        script.put("r", () -> writer(2));
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.topology().node("w").status() == NodeStatus.FENCED);
+        assertThatThrownBy(pc::getConnection).hasMessageContaining("FENCED");
+        assertThat(app.connects).hasValue(0);
     }
 }
