@@ -55,11 +55,10 @@ public final class BenchmarkSuite {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
-            System.err.println(
-                    "usage: full|smoke [--only=jmh|failover|soak|nemesis] [--trials=N] [--aws-trials=N]"
-                            + " [--scenarios=A,B] [--changes=N] [--schedules=N] [--nemesis-seed=N]"
-                            + " [--include=REGEX]"
-                            + " [--out-dir=DIR]");
+            System.err.println("usage: full|smoke [--only=jmh|failover|soak|nemesis] [--trials=N] [--aws-trials=N]"
+                    + " [--scenarios=A,B] [--changes=N] [--schedules=N] [--nemesis-seed=N]"
+                    + " [--include=REGEX]"
+                    + " [--out-dir=DIR]");
             System.exit(2);
         }
         // The AWS wrapper logs every failover step through java.util.logging at INFO: keep the console readable.
@@ -197,8 +196,14 @@ public final class BenchmarkSuite {
             int n = smoke ? 1 : schedules;
             System.out.println("[nemesis] " + n + " schedules from seed " + seed);
             nemesis = io.github.drkit.jdbc.nemesis.NemesisRunner.summary(
-                    n, seed, 5, java.time.Duration.ofSeconds(60), new java.io.PrintStream(
-                            Files.newOutputStream(rawDir.resolve("nemesis.log")), true, java.nio.charset.StandardCharsets.UTF_8));
+                    n,
+                    seed,
+                    5,
+                    java.time.Duration.ofSeconds(60),
+                    new java.io.PrintStream(
+                            Files.newOutputStream(rawDir.resolve("nemesis.log")),
+                            true,
+                            java.nio.charset.StandardCharsets.UTF_8));
             Files.writeString(nemesisFile, nemesis);
             System.out.println("[nemesis] " + nemesis.substring(nemesis.indexOf("**Total")));
         } else if (Files.exists(nemesisFile)) {

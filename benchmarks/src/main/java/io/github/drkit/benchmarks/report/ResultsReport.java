@@ -408,7 +408,8 @@ public final class ResultsReport {
     }
 
     private String nemesisSection() {
-        StringBuilder md = new StringBuilder("## 8. Nemesis: randomized fault schedules, checked over the whole history\n\n");
+        StringBuilder md =
+                new StringBuilder("## 8. Nemesis: randomized fault schedules, checked over the whole history\n\n");
         if (nemesis == null) {
             return md.append("Not run.\n\n").toString();
         }

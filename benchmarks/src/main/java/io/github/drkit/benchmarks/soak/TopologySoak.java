@@ -36,6 +36,9 @@ public final class TopologySoak {
     /** The pools' minimum idle connections (set explicitly: the bound on open connections uses it). */
     static final int POOL_MINIMUM_IDLE = 2;
 
+    /** The soak's endpoints (a and b). */
+    static final int ENDPOINTS = 2;
+
     /**
      * One measurement.
      *
@@ -94,8 +97,13 @@ public final class TopologySoak {
             // the first interval is warm-up: pools start their connection-adder threads, classes load, JIT
             Checkpoint first = checkpoints.get(0);
             Checkpoint warm = checkpoints.get(1);
-            int drkitBound = Math.max(first.drkitThreads(), warm.drkitThreads());
-            int threadBound = Math.max(first.threads(), warm.threads()) + 2;
+            // The most drkit can have at any moment, whatever the number of changes: a probe thread per
+            // endpoint, the watchdog, and per pool HikariCP's housekeeper plus its on-demand connection
+            // adder and closer (which end after a few idle seconds, so they come and go between checkpoints).
+            int drkitBound = ENDPOINTS + 1 + ENDPOINTS * 3;
+            int threadBound = Math.max(first.threads() - first.drkitThreads(), warm.threads() - warm.drkitThreads())
+                    + drkitBound
+                    + 2;
             // each endpoint: the monitor's own connection and the pool's idle minimum (nothing is borrowed)
             long connBound = 2L * (1 + POOL_MINIMUM_IDLE);
             Checkpoint last = checkpoints.get(checkpoints.size() - 1);
