@@ -303,6 +303,30 @@ class TopologyMonitorTest {
     }
 
     @Test
+    void aWriteFindingTheWritersPoolFullProbesTheWriterAtOnceAtMostEveryFastInterval() {
+        script.put("w", () -> writer(1));
+        script.put("r", () -> reader(1));
+        Duration slow = Duration.ofSeconds(5);
+        TopologyMonitor m = monitor(slow, Duration.ofSeconds(1), Duration.ofSeconds(1), (i, w) -> {}, noMetrics());
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.topology().writer().isPresent());
+        int before = probes.get("w").get();
+
+        m.writerBusy(1); // not the writer: never a probe
+        // the writer: probed as soon as its last probe is older than the fast interval (1 s)
+        await().atMost(Duration.ofSeconds(4))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    m.writerBusy(0);
+                    return probes.get("w").get() > before;
+                });
+        int after = probes.get("w").get();
+        m.writerBusy(0); // within the fast interval of that probe: no new one
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(1))
+                .until(() -> probes.get("w").get() == after);
+    }
+
+    @Test
     void onlyFailuresThatProveANodeGoneAreDefinitive() {
         script.put("w", () -> writer(1));
         script.put("r", () -> reader(1));

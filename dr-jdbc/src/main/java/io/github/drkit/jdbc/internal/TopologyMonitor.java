@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * <p>Probe pacing: the probe interval while a writer is known and healthy; the fast interval while
  * none is known, while the writer or the node itself has failed a probe; back to back (a few ms
  * apart) while writes are waiting for a writer, or while the writer's own probe has gone unanswered
- * for longer than the fast interval (a hung writer must not delay noticing a promoted node). {@link #requestProbe()} wakes every probe thread at
+ * for longer than four of its round trips (5 ms to the fast interval): a hung writer must not delay
+ * noticing a promoted node. A write that finds every connection of the writer's pool in use probes
+ * the writer at once ({@link #writerBusy}, at most once per fast interval). {@link #requestProbe()} wakes every probe thread at
  * once, coalescing bursts. Not API.
  */
 public final class TopologyMonitor implements AutoCloseable {
@@ -559,7 +561,7 @@ public final class TopologyMonitor implements AutoCloseable {
                     continue;
                 }
                 long elapsed = now - a.startNanos;
-                long doubtNanos = settings.fastProbeInterval().toNanos();
+                long doubtNanos = doubtNanos(p);
                 if (!a.doubted && p.index == topology.writerIndex()) {
                     if (elapsed > doubtNanos) {
                         a.doubted = true;
@@ -586,6 +588,41 @@ public final class TopologyMonitor implements AutoCloseable {
             if (wait > 0) {
                 LockSupport.parkNanos(this, wait);
             }
+        }
+    }
+
+    /**
+     * How long the writer's probe may stay unanswered before the monitor doubts the writer and probes
+     * the others back to back: four times its latest round trip, at least 5 ms, at most the fast
+     * interval. Doubt costs only probes (nothing is aborted), so it may be quick.
+     */
+    private long doubtNanos(Prober writer) {
+        long rtt = writer.lastRoundTripNanos;
+        long fast = settings.fastProbeInterval().toNanos();
+        if (rtt < 0) {
+            return fast;
+        }
+        return Math.min(fast, Math.max(TimeUnit.MILLISECONDS.toNanos(5), 4 * rtt));
+    }
+
+    /**
+     * The router found no idle connection in the writer's pool for a write: if the writer has not
+     * been probed within the fast interval and no probe of it is under way, probe it now, so that a
+     * writer that stopped answering is doubted (and a promoted node looked for) within milliseconds
+     * instead of at its next regular probe. Cheap: volatile reads, at most one unpark.
+     *
+     * @param index the endpoint whose pool had no idle connection
+     */
+    public void writerBusy(int index) {
+        if (index != topology.writerIndex()) {
+            return;
+        }
+        Prober p = probers[index];
+        if (p.current == null
+                && System.nanoTime() - p.lastStartNanos
+                        > settings.fastProbeInterval().toNanos()
+                && p.requested.compareAndSet(false, true)) {
+            LockSupport.unpark(p.thread);
         }
     }
 
@@ -642,6 +679,8 @@ public final class TopologyMonitor implements AutoCloseable {
         final AtomicBoolean requested = new AtomicBoolean();
         final Thread thread;
         volatile Attempt current;
+        volatile long lastStartNanos; // when the latest attempt started
+        volatile long lastRoundTripNanos = -1; // how long the latest successful probe query took
         private volatile Connection connection;
         private boolean lastUnexpected; // prober thread only
 
@@ -679,6 +718,7 @@ public final class TopologyMonitor implements AutoCloseable {
         private void probeOnce() {
             Attempt a = new Attempt(System.nanoTime());
             current = a;
+            lastStartNanos = a.startNanos;
             LockSupport.unpark(watchdog);
             DatabaseDialect.Probe result;
             try {
@@ -725,6 +765,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 return;
             }
             lastUnexpected = false;
+            lastRoundTripNanos = System.nanoTime() - a.checkNanos;
             onSuccess(this, a, result);
         }
 
@@ -750,9 +791,7 @@ public final class TopologyMonitor implements AutoCloseable {
             int w = t.writerIndex();
             boolean suspectWriter = w >= 0 && t.nodes().get(w).failedProbes() > 0;
             Attempt writerAttempt = w >= 0 && w != index ? probers[w].current : null;
-            boolean writerOverdue = writerAttempt != null
-                    && start - writerAttempt.startNanos
-                            > settings.fastProbeInterval().toNanos();
+            boolean writerOverdue = writerAttempt != null && start - writerAttempt.startNanos > doubtNanos(probers[w]);
             long wait;
             if (lastUnexpected) {
                 // our own probe code fails on this node: no faster than the interval, requests or not
