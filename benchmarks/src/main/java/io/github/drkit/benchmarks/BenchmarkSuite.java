@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -56,6 +57,7 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
             System.err.println("usage: full|smoke [--only=jmh|failover|soak|nemesis] [--trials=N] [--aws-trials=N]"
+                    + " [--client-trials=CLIENT:N]"
                     + " [--scenarios=A,B] [--changes=N] [--schedules=N] [--nemesis-seed=N]"
                     + " [--include=REGEX]"
                     + " [--out-dir=DIR]");
@@ -69,6 +71,7 @@ public final class BenchmarkSuite {
         Integer trials = null;
         Integer changes = null;
         Integer awsTrials = null;
+        Map<String, Integer> clientTrials = new java.util.LinkedHashMap<>();
         int schedules = 200;
         Long nemesisSeed = null;
         List<String> scenarios = List.of();
@@ -86,6 +89,12 @@ public final class BenchmarkSuite {
                 schedules = Integer.parseInt(a.substring("--schedules=".length()));
             } else if (a.startsWith("--nemesis-seed=")) {
                 nemesisSeed = Long.parseLong(a.substring("--nemesis-seed=".length()));
+            } else if (a.startsWith("--client-trials=")) {
+                String[] kv = a.substring("--client-trials=".length()).split(":");
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("--client-trials wants CLIENT:N (was " + a + ")");
+                }
+                clientTrials.put(kv[0], Integer.parseInt(kv[1]));
             } else if (a.startsWith("--aws-trials=")) {
                 awsTrials = Integer.parseInt(a.substring("--aws-trials=".length()));
             } else if (a.startsWith("--changes=")) {
@@ -223,6 +232,7 @@ public final class BenchmarkSuite {
             if (awsTrials != null) {
                 harness.capTrials("AWS_WRAPPER_FAILOVER", awsTrials);
             }
+            clientTrials.forEach(harness::capTrials);
             failover = harness.runAll();
             Files.writeString(rawDir.resolve("failover-trials.csv"), failover.csv());
         }
