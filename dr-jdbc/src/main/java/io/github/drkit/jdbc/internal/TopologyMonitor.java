@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * and calling listeners happen after the lock is released, one reaction at a time, in order.
  *
  * <p>Probe pacing: the probe interval while a writer is known and healthy; the fast interval while
- * none is known, while the writer or the node itself has failed a probe; back to back (a few ms
+ * none is known, while the writer or the node itself has failed a probe; back to back (0.5 ms
  * apart) while writes are waiting for a writer, or while the writer's own probe has gone unanswered
  * for longer than four of its round trips (5 ms to the fast interval): a hung writer must not delay
  * noticing a promoted node. A write that finds every connection of the writer's pool in use probes
@@ -49,7 +49,7 @@ public final class TopologyMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopologyMonitor.class);
     private static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    private static final long BACK_TO_BACK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long BACK_TO_BACK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     /** What the routing data source does when a node must not keep its connections. */
     public interface EndpointLoss {
