@@ -217,12 +217,14 @@ public final class PostgresNode {
             resume();
         }
         var r = cluster.pgCtl(List.of("-D", dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop"));
-        if (r.exitCode() != 0 && isRunning()) {
-            throw new IllegalStateException(name + ": pg_ctl stop failed: " + r.output() + "\n" + logTail(30));
-        }
         Long pid = postmasterPid;
         if (pid != null) {
+            // A server already shutting down (someone sent it SIGINT) removes its PID file before it exits:
+            // pg_ctl then fails although the server is on its way out. Wait for it before judging.
             ProcessHandle.of(pid).ifPresent(h -> OsProcesses.awaitGone(List.of(h), Duration.ofSeconds(20)));
+        }
+        if (r.exitCode() != 0 && isRunning()) {
+            throw new IllegalStateException(name + ": pg_ctl stop failed: " + r.output() + "\n" + logTail(30));
         }
     }
 
