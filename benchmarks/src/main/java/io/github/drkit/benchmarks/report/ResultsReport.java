@@ -424,7 +424,7 @@ public final class ResultsReport {
         md.append(nemesis).append('\n');
         boolean met = nemesis.contains("Verdict: **met**");
         int t = nemesis.indexOf("**Total: ");
-        String total = t >= 0 ? nemesis.substring(t + 10, nemesis.indexOf(".**", t)) : "?";
+        String total = t >= 0 ? nemesis.substring(t + "**Total: ".length(), nemesis.indexOf(".**", t)) : "?";
         goals.add(met(met) + " nemesis: 0 violations over " + total);
         return md.toString();
     }
