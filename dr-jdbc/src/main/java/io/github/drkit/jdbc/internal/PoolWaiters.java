@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is lost instead of at the pool's timeout. A release interrupts the waiting thread (HikariCP stops
  * waiting on interrupt); the waiter then clears that interrupt, so the application never sees it,
  * and re-routes. A handshake makes sure an interrupt is only ever delivered to a thread still inside
- * {@link #borrow} and is consumed there. Not API.
+ * {@link #borrow} and is consumed there (an application's own interrupt that arrives at that very
+ * moment is consumed with it). Not API.
  */
 public final class PoolWaiters {
 
