@@ -42,6 +42,10 @@ class ConfigurationTest {
         rejects(b -> b.connectionTimeout(Duration.ofMillis(100)), "connectionTimeout must be >= 250ms (was PT0.1S)");
         rejects(b -> b.writerWaitTimeout(Duration.ofSeconds(-1)), "writerWaitTimeout must be >= 0 (was PT-1S)");
         rejects(b -> b.maxReplicaLagBytes(-1), "maxReplicaLagBytes must be >= 0 (was -1)");
+        rejects(b -> b.failureThreshold(0), "failureThreshold must be between 1 and 10 (was 0)");
+        rejects(b -> b.failureThreshold(11), "failureThreshold must be between 1 and 10 (was 11)");
+        rejects(b -> b.socketTimeout(Duration.ofSeconds(-1)), "socketTimeout must be >= 0 (was PT-1S)");
+        rejects(b -> b.socketTimeout(null), "socketTimeout must be >= 0 (was null)");
         rejects(b -> b.poolMaximumSize(0), "poolMaximumSize must be >= 1 (was 0)");
         rejects(b -> b.poolMinimumIdle(11), "poolMinimumIdle must be between 0 and poolMaximumSize (10) (was 11)");
         rejects(

@@ -33,6 +33,8 @@ class StartupFailureTest {
             value = {
                 "dr.datasource.monitor.probe-interval=0s      | dr.datasource.monitor.probe-interval | '0s'  | must be > 0",
                 "dr.datasource.pool.minimum-idle=50           | dr.datasource.pool.minimum-idle      | '50'  | between 0 and maximum-size",
+                "dr.datasource.monitor.failure-threshold=0    | dr.datasource.monitor.failure-threshold | '0' | between 1 and 10",
+                "dr.datasource.monitor.socket-timeout=-1s     | dr.datasource.monitor.socket-timeout | '-1s' | must be >= 0",
                 "dr.region=eu-west-1                          | dr.region                            | 'eu-west-1' | region of at least one",
                 "dr.objectives.payments.rpo=-1m               | dr.objectives.payments.rpo           | '-1m' | must be set and >= 0",
                 "dr.health.route53.match-string=UNAVAILABLE   | dr.health.route53.match-string       | 'UNAVAILABLE' | must not occur",

@@ -1,18 +1,15 @@
 package io.github.drkit.benchmarks.soak;
 
 import io.github.drkit.jdbc.DatabaseDialect;
-import java.io.PrintWriter;
+import io.github.drkit.jdbc.internal.DataSourceBase;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * One scripted database node for the soak: a {@link DataSource} that hands out trivial fake
@@ -20,7 +17,7 @@ import javax.sql.DataSource;
  * and the state the {@link ScriptedDialect} reports for it. The script changes the state; the monitor
  * sees the change at its next probe. Thread-safe.
  */
-final class ScriptedNode implements DataSource {
+final class ScriptedNode extends DataSourceBase {
 
     /** What a probe of the node answers; {@code up == false} makes connects and probes fail. */
     record State(boolean up, boolean writable, long timeline, String incarnation) {}
@@ -74,11 +71,6 @@ final class ScriptedNode implements DataSource {
         opened.incrementAndGet();
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, new Handler());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        return getConnection();
     }
 
     /** The fake connection: answers what a pool asks, counts its close once. */
@@ -147,36 +139,5 @@ final class ScriptedNode implements DataSource {
             return 0L;
         }
         return null;
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-        return false;
     }
 }

@@ -45,8 +45,9 @@ public final class PoolWaiters {
         try {
             // Registered first, then checked: a loss published after this read finds us registered.
             if (monitor.topology().serves(index, read, readsFromWriter)) {
-                if (!read && pool.getHikariPoolMXBean().getIdleConnections() == 0) {
-                    monitor.writerBusy(index); // every connection is in use: is the writer still answering?
+                if (!read && pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0) {
+                    // others already wait for a connection (one counter read): is the writer still answering?
+                    monitor.writerBusy(index);
                 }
                 c = pool.getConnection();
             }

@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * none is known, while the writer or the node itself has failed a probe; back to back (0.5 ms
  * apart) while writes are waiting for a writer, or while the writer's own probe has gone unanswered
  * for longer than four of its round trips (5 ms to the fast interval): a hung writer must not delay
- * noticing a promoted node. A write that finds every connection of the writer's pool in use probes
- * the writer at once ({@link #writerBusy}, at most once per fast interval). {@link #requestProbe()} wakes every probe thread at
- * once, coalescing bursts. Not API.
+ * noticing a promoted node. A write that finds other threads already waiting in the writer's pool
+ * probes the writer at once ({@link #writerBusy}, at most once per fast interval). {@link
+ * #requestProbe()} wakes every probe thread at once, coalescing bursts. Not API.
  */
 public final class TopologyMonitor implements AutoCloseable {
 
@@ -421,13 +421,14 @@ public final class TopologyMonitor implements AutoCloseable {
 
     private void reactTo(Topology previous, Topology next, List<TopologyEvent> events) {
         LOG.info("topology changed: {} (was {})", next, previous.nodes().isEmpty() ? "nothing" : previous);
+        boolean[] lost = new boolean[next.nodes().size()];
         for (TopologyEvent e : events) {
             switch (e.type()) {
                 case WRITER_LOST, NODE_DOWN, NODE_FENCED, WRITER_AMBIGUOUS -> {
-                    if (!closed) {
-                        loss.lost(
-                                indexOf(e.endpoint()),
-                                e.type() + ": " + e.current().reason());
+                    int i = indexOf(e.endpoint());
+                    if (!closed && !lost[i]) { // once per endpoint: a lost writer may be down as well
+                        lost[i] = true;
+                        loss.lost(i, e.type() + ": " + e.current().reason());
                     }
                 }
                 default -> {}
@@ -606,12 +607,12 @@ public final class TopologyMonitor implements AutoCloseable {
     }
 
     /**
-     * The router found no idle connection in the writer's pool for a write: if the writer has not
+     * A write found other threads already waiting in the writer's pool: if the writer has not
      * been probed within the fast interval and no probe of it is under way, probe it now, so that a
      * writer that stopped answering is doubted (and a promoted node looked for) within milliseconds
      * instead of at its next regular probe. Cheap: volatile reads, at most one unpark.
      *
-     * @param index the endpoint whose pool had no idle connection
+     * @param index the endpoint whose pool had threads waiting
      */
     public void writerBusy(int index) {
         if (index != topology.writerIndex()) {
