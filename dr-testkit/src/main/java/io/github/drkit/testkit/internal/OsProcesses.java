@@ -90,7 +90,11 @@ public final class OsProcesses {
 
     /** Reads the postmaster PID from {@code postmaster.pid}, if the file exists. */
     public static Optional<Long> postmasterPid(Path dataDir) {
-        Path pidFile = dataDir.resolve("postmaster.pid");
+        return pidFromFile(dataDir.resolve("postmaster.pid"));
+    }
+
+    /** Reads a PID from the first line of a PID file, if the file exists and holds one. */
+    public static Optional<Long> pidFromFile(Path pidFile) {
         try {
             List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
             if (lines.isEmpty() || lines.get(0).isBlank()) {
