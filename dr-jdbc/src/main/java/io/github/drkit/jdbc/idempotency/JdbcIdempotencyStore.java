@@ -3,25 +3,32 @@ package io.github.drkit.jdbc.idempotency;
 import io.github.drkit.core.idempotency.Idempotency;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.jdbc.idempotency.internal.ConnectionBoundStore;
+import io.github.drkit.jdbc.idempotency.internal.EngineDetectingStore;
+import io.github.drkit.jdbc.idempotency.internal.MySqlConnectionBoundStore;
+import io.github.drkit.jdbc.idempotency.internal.MySqlStatements;
 import io.github.drkit.jdbc.idempotency.internal.PostgresStatements;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Idempotency records in a PostgreSQL table, written on the caller's own connection inside the
- * caller's transaction: claim the key, run the business write, store the result, commit — all or
- * nothing. Because the record commits and replicates with the data, a retry that reaches a promoted
+ * Idempotency records in a PostgreSQL, MySQL or MariaDB table, written on the caller's own connection
+ * inside the caller's transaction: claim the key, run the business write, store the result, commit —
+ * all or nothing. Because the record commits and replicates with the data, a retry that reaches a promoted
  * writer after a regional failover finds the record of a write that survived, and replays it.
  *
  * <pre>{@code
@@ -34,7 +41,7 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p>How the store behaves:
+ * <p>How the store behaves on PostgreSQL:
  *
  * <ul>
  *   <li><b>Claim</b>: one round trip. An {@code INSERT ... ON CONFLICT DO NOTHING} writes the
@@ -57,13 +64,56 @@ import java.util.regex.Pattern;
  *       request with the same payload takes over after the lease.
  * </ul>
  *
- * <p>Use the default {@code READ COMMITTED} isolation for the claim. Times are written from the
- * {@link Idempotency}'s clock in epoch milliseconds: instances sharing the table need reasonably
- * synchronised clocks (lease takeover and expiry compare against them).
+ * <p>On MySQL (8.0 or later) and MariaDB (10.6 or later), with InnoDB, the guarantees are the same —
+ * the claim commits or rolls back with the business write, a key runs at most once, and the answers
+ * are the same — and so is the shape, with InnoDB's means:
  *
- * <p>PostgreSQL only for now: the DDL ({@code io/github/drkit/jdbc/idempotency/postgresql.sql} on
- * the class path) uses portable types, but the statements use {@code ON CONFLICT}, {@code
- * RETURNING}, {@code set_config} and {@code SKIP LOCKED}.
+ * <ul>
+ *   <li><b>Claim</b>: a plain read of the key; if there is no record, a plain {@code INSERT} (never
+ *       {@code INSERT IGNORE}, which would turn a truncation or any other error into a warning). The
+ *       primary key decides between concurrent inserts, so there is no check-then-insert race: an
+ *       insert that finds the key taken (error 1062) reads the record that took it. A record that may
+ *       be taken over is replaced by the same compare-and-set {@code UPDATE} on the claim token. Two
+ *       or three round trips; on MySQL two more per waiting statement (below).
+ *   <li><b>Concurrent claims</b>: InnoDB makes a second insert of a key wait for the transaction
+ *       holding an uncommitted claim of it. The store bounds that wait with {@code
+ *       innodb_lock_wait_timeout}, which counts <em>whole seconds</em>: the request's wait rounded up;
+ *       with no wait MariaDB does not wait at all, while MySQL (whose minimum is 1) waits up to one
+ *       second. MariaDB sets it for the one statement ({@code SET STATEMENT ... FOR}); on MySQL the
+ *       store saves the session's value in the user variable {@code
+ *       @drkit_saved_innodb_lock_wait_timeout}, sets its own and restores it after the statement. A
+ *       wait that runs out (error 1205) reports the key busy; InnoDB rolls back only that statement,
+ *       but the caller must roll back anyway. A claim chosen as a deadlock victim (error 1213, two
+ *       claims taking over one record) is reported busy as well — there InnoDB has already rolled the
+ *       whole transaction back.
+ *   <li><b>Locks</b>: an insert that finds the key taken leaves a shared lock on that row until the
+ *       transaction ends. A claim that then finds a live in-progress record of its own payload
+ *       answers at once instead of waiting, so as not to hold up the holder's completion.
+ *   <li><b>Failure</b>: InnoDB does not abort a transaction when one statement fails, so the action's
+ *       exception always releases the claim with a {@code DELETE} in the open transaction (after a
+ *       deadlock the transaction is already gone, and so is the claim).
+ *   <li><b>Purge</b>: batches of {@code SELECT ... FOR UPDATE SKIP LOCKED} then a {@code DELETE} by
+ *       primary key; on an auto-commit connection each batch is a transaction of its own.
+ *   <li><b>Isolation</b>: use {@code READ COMMITTED} (MySQL and MariaDB default to {@code REPEATABLE
+ *       READ}). Exactly-once holds under either, but under {@code REPEATABLE READ} a claim that waits
+ *       for a holder in auto-commit mode cannot see its completion (the transaction's snapshot is
+ *       older), so it reports "in progress" when its wait ends instead of replaying.
+ *   <li><b>DDL</b>: {@code CREATE TABLE} commits the open transaction on these engines (an implicit
+ *       commit), so create the table before, not inside, a unit of work.
+ * </ul>
+ *
+ * <p>The engine: set it with {@link Builder#engine(Engine)}, or leave it to be recognised from each
+ * connection's metadata ({@link Engine#of(Connection)}) when a bound store is first used. A database
+ * of any other kind fails that use with an {@link io.github.drkit.core.idempotency.IdempotencyStoreException}
+ * whose cause, a {@link SQLFeatureNotSupportedException}, names it.
+ *
+ * <p>Use {@code READ COMMITTED} isolation for the claim (PostgreSQL's default). Times are written from the
+ * {@link Idempotency}'s clock in epoch milliseconds (UTC instants, whatever the session's or the
+ * server's time zone): instances sharing the table need reasonably synchronised clocks (lease
+ * takeover and expiry compare against them).
+ *
+ * <p>The DDL: {@link #ddl(Engine)}, also on the class path as {@value #POSTGRESQL_DDL_RESOURCE} and
+ * {@value #MYSQL_DDL_RESOURCE} (MySQL and MariaDB).
  *
  * <p>Immutable and thread-safe; the views returned by {@link #on(Connection)} are as thread-safe as
  * their connection (one thread at a time). Starts no threads.
@@ -76,6 +126,9 @@ public final class JdbcIdempotencyStore {
     /** The class-path location of the PostgreSQL DDL. */
     public static final String POSTGRESQL_DDL_RESOURCE = "/io/github/drkit/jdbc/idempotency/postgresql.sql";
 
+    /** The class-path location of the MySQL and MariaDB DDL. */
+    public static final String MYSQL_DDL_RESOURCE = "/io/github/drkit/jdbc/idempotency/mysql.sql";
+
     private static final Pattern TABLE_NAME = Pattern.compile("([a-z_][a-z0-9_]*\\.)?[a-z_][a-z0-9_]*");
     private static final int MAX_IDENTIFIER_LENGTH = 63;
     private static final Pattern DEFAULT_TABLE_WORD = Pattern.compile("\\b" + DEFAULT_TABLE_NAME + "\\b");
@@ -84,18 +137,24 @@ public final class JdbcIdempotencyStore {
     private final String tableName;
     private final Duration pollInterval;
     private final int purgeBatchSize;
+    private final Engine engine;
     private final PostgresStatements statements;
+    private final MySqlStatements mySqlStatements;
+    private final MySqlStatements mariaDbStatements;
 
     private JdbcIdempotencyStore(Builder builder) {
         this.tableName = builder.tableName;
         this.pollInterval = builder.pollInterval;
         this.purgeBatchSize = builder.purgeBatchSize;
+        this.engine = builder.engine;
         this.statements = new PostgresStatements(tableName);
+        this.mySqlStatements = new MySqlStatements(tableName, false);
+        this.mariaDbStatements = new MySqlStatements(tableName, true);
     }
 
     /**
      * Starts a builder: table {@value #DEFAULT_TABLE_NAME}, 25 ms poll interval, purge batches of
-     * 1000.
+     * 1000, the engine recognised from each connection.
      *
      * @return a new builder
      */
@@ -105,8 +164,15 @@ public final class JdbcIdempotencyStore {
 
     /**
      * Returns the store bound to a connection. Every operation runs on that connection in its current
-     * transaction; the store never commits, rolls back or closes it. Cheap: create one per
-     * transaction.
+     * transaction; the store never commits, rolls back or closes it (but see the purge on MySQL and
+     * MariaDB in the class comment). Cheap: create one per transaction.
+     *
+     * <p>Without a configured {@link Builder#engine(Engine) engine}, the first operation of the view
+     * recognises the engine from the connection's metadata (no SQL is sent for that); if the metadata
+     * cannot be read, or names a database that is neither PostgreSQL, MySQL nor MariaDB, that
+     * operation throws the {@link io.github.drkit.core.idempotency.IdempotencyStoreException} it
+     * would throw for a failed statement, with the cause ({@link SQLFeatureNotSupportedException}
+     * naming the database for an unsupported one).
      *
      * @param connection the caller's connection
      * @return the store view for {@link Idempotency#execute}
@@ -114,16 +180,47 @@ public final class JdbcIdempotencyStore {
      */
     public IdempotencyStore on(Connection connection) {
         Objects.requireNonNull(connection, "connection must not be null");
-        return new ConnectionBoundStore(connection, statements, tableName, pollInterval, purgeBatchSize);
+        if (engine == null) {
+            return new EngineDetectingStore(connection, tableName, () -> bind(connection, Engine.of(connection)));
+        }
+        return bind(connection, engine);
+    }
+
+    private IdempotencyStore bind(Connection connection, Engine engine) {
+        return switch (engine) {
+            case POSTGRESQL ->
+                new ConnectionBoundStore(connection, statements, tableName, pollInterval, purgeBatchSize);
+            case MYSQL ->
+                new MySqlConnectionBoundStore(connection, mySqlStatements, tableName, pollInterval, purgeBatchSize);
+            case MARIADB ->
+                new MySqlConnectionBoundStore(connection, mariaDbStatements, tableName, pollInterval, purgeBatchSize);
+        };
     }
 
     /**
-     * The DDL of this store's table (and its expiry index), with the configured table name.
+     * The DDL of this store's table (and its expiry index), with the configured table name, for the
+     * configured engine; for PostgreSQL if the engine is recognised from each connection (use {@link
+     * #ddl(Engine)} for another).
      *
      * @return the {@code CREATE ... IF NOT EXISTS} statements, separated by semicolons
      */
     public String ddl() {
-        String text = readDdlResource();
+        return ddl(engine == null ? Engine.POSTGRESQL : engine);
+    }
+
+    /**
+     * The DDL of this store's table (and its expiry index) for an engine, with the configured table
+     * name. MySQL and MariaDB share one: InnoDB, {@code utf8mb4}, the key columns binary so that keys
+     * compare exactly (no case folding, no trailing-space padding), the expiry index declared in the
+     * {@code CREATE TABLE} (MySQL has no {@code CREATE INDEX IF NOT EXISTS}).
+     *
+     * @param engine the engine
+     * @return the {@code CREATE ... IF NOT EXISTS} statements, separated by semicolons
+     * @throws NullPointerException if {@code engine} is null
+     */
+    public String ddl(Engine engine) {
+        Objects.requireNonNull(engine, "engine must not be null");
+        String text = readDdlResource(engine == Engine.POSTGRESQL ? POSTGRESQL_DDL_RESOURCE : MYSQL_DDL_RESOURCE);
         String unqualified = tableName.substring(tableName.indexOf('.') + 1);
         // the table name as a whole word first; derived names (drkit_idempotency_pk, ...) are other words
         return DEFAULT_TABLE_WORD
@@ -135,17 +232,22 @@ public final class JdbcIdempotencyStore {
     }
 
     /**
-     * Creates the table and its index if they do not exist (the optional auto-create), in the
-     * connection's current transaction; commits nothing itself unless the connection auto-commits.
+     * Creates the table and its index if they do not exist (the optional auto-create), with the DDL
+     * of the configured engine or, if none is configured, of the engine the connection's metadata
+     * names. On PostgreSQL it runs in the connection's current transaction and commits nothing itself
+     * unless the connection auto-commits; on MySQL and MariaDB {@code CREATE TABLE} commits the open
+     * transaction (an implicit commit of the engine).
      *
      * @param connection a connection allowed to create tables
-     * @throws SQLException if the database refuses
+     * @throws SQLException if the database refuses, or ({@link SQLFeatureNotSupportedException}) is
+     *     not PostgreSQL, MySQL or MariaDB
      * @throws NullPointerException if {@code connection} is null
      */
     public void createTableIfNotExists(Connection connection) throws SQLException {
         Objects.requireNonNull(connection, "connection must not be null");
+        String ddl = ddl(engine == null ? Engine.of(connection) : engine);
         try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(ddl())) {
+            for (String sql : statements(ddl)) {
                 statement.execute(sql);
             }
         }
@@ -158,6 +260,15 @@ public final class JdbcIdempotencyStore {
      */
     public String tableName() {
         return tableName;
+    }
+
+    /**
+     * The configured engine.
+     *
+     * @return the engine, or empty if it is recognised from each connection
+     */
+    public Optional<Engine> engine() {
+        return Optional.ofNullable(engine);
     }
 
     private static List<String> statements(String script) {
@@ -176,20 +287,102 @@ public final class JdbcIdempotencyStore {
         return result;
     }
 
-    private static String readDdlResource() {
-        try (InputStream in = JdbcIdempotencyStore.class.getResourceAsStream(POSTGRESQL_DDL_RESOURCE)) {
+    private static String readDdlResource(String resource) {
+        try (InputStream in = JdbcIdempotencyStore.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(POSTGRESQL_DDL_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException(resource + " is missing from the class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + POSTGRESQL_DDL_RESOURCE + " failed", e);
+            throw new UncheckedIOException("reading " + resource + " failed", e);
         }
     }
 
     @Override
     public String toString() {
-        return "JdbcIdempotencyStore[table=" + tableName + "]";
+        return "JdbcIdempotencyStore[table=" + tableName
+                + (engine == null ? "" : ", engine=" + engine.name().toLowerCase(Locale.ROOT)) + "]";
+    }
+
+    /**
+     * The database engines the store speaks. The same set, with the same names, as {@code
+     * io.github.drkit.killswitch.JdbcSwitchSource.Engine}.
+     */
+    public enum Engine {
+        /** PostgreSQL (and engines that answer as PostgreSQL, such as Aurora PostgreSQL). */
+        POSTGRESQL,
+        /** MySQL 8.0 or later with InnoDB (and engines that answer as MySQL, such as Aurora MySQL). */
+        MYSQL,
+        /** MariaDB 10.6 or later with InnoDB. */
+        MARIADB;
+
+        /**
+         * Recognises the engine of a connection from its metadata, without sending SQL: the database
+         * product name ({@code PostgreSQL}, {@code MySQL}, {@code MariaDB}), then — because MySQL
+         * Connector/J calls a MariaDB server {@code MySQL} — the product version ({@code
+         * 11.4.5-MariaDB}), and if the product name is none of them, the URL's subprotocol ({@code
+         * jdbc:postgresql:}, {@code jdbc:mysql:}, {@code jdbc:mariadb:}, also inside a wrapper's URL).
+         *
+         * @param connection the connection
+         * @return the engine
+         * @throws SQLFeatureNotSupportedException (SQLState {@code 0A000}) if the database is none of
+         *     them; the message names its product and version
+         * @throws SQLException if the metadata cannot be read
+         * @throws NullPointerException if {@code connection} is null
+         */
+        public static Engine of(Connection connection) throws SQLException {
+            Objects.requireNonNull(connection, "connection must not be null");
+            DatabaseMetaData metaData = connection.getMetaData();
+            String product = metaData.getDatabaseProductName();
+            String version = metaData.getDatabaseProductVersion();
+            Engine engine = recognise(product, version);
+            if (engine == null) {
+                engine = recogniseUrl(metaData.getURL());
+            }
+            if (engine == null) {
+                throw new SQLFeatureNotSupportedException(
+                        "the JDBC idempotency store supports PostgreSQL, MySQL and MariaDB, not '" + product
+                                + "' (version '" + version + "'); set JdbcIdempotencyStore.Builder.engine(...)"
+                                + " only if this database speaks one of their dialects",
+                        "0A000");
+            }
+            return engine;
+        }
+
+        /** The engine a product name and version name, or null. */
+        static Engine recognise(String product, String version) {
+            String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
+            if (name.contains("postgresql")) {
+                return POSTGRESQL;
+            }
+            if (name.contains("mariadb")) {
+                return MARIADB;
+            }
+            if (name.contains("mysql")) {
+                return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
+            }
+            return null;
+        }
+
+        /** The engine a JDBC URL's subprotocol names, or null. */
+        static Engine recogniseUrl(String url) {
+            String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
+            int query = u.indexOf('?');
+            String head = (query < 0 ? u : u.substring(0, query)) + "/";
+            if (!head.startsWith("jdbc:")) {
+                return null;
+            }
+            if (head.contains(":postgresql:")) {
+                return POSTGRESQL;
+            }
+            if (head.contains(":mariadb:")) {
+                return MARIADB;
+            }
+            if (head.contains(":mysql:")) {
+                return MYSQL;
+            }
+            return null;
+        }
     }
 
     /** Builds a {@link JdbcIdempotencyStore}; validated in {@link #build()}. Not thread-safe. */
@@ -198,8 +391,22 @@ public final class JdbcIdempotencyStore {
         private String tableName = DEFAULT_TABLE_NAME;
         private Duration pollInterval = Duration.ofMillis(25);
         private int purgeBatchSize = 1000;
+        private Engine engine;
 
         private Builder() {}
+
+        /**
+         * Sets the engine instead of recognising it from each connection's metadata: for a
+         * connection whose metadata does not say (a proxy, a wrapper), or to skip the lookup.
+         *
+         * @param engine the engine, or {@code null} to recognise it from each connection ({@link
+         *     Engine#of}, the default)
+         * @return this builder
+         */
+        public Builder engine(Engine engine) {
+            this.engine = engine;
+            return this;
+        }
 
         /**
          * Sets the table: a lowercase SQL identifier, optionally qualified by a schema ({@code

@@ -5,8 +5,8 @@
 -- this file (with the configured table name in place of drkit_idempotency); or copy it into your
 -- migrations.
 --
--- Times are epoch milliseconds from the application's clock (BIGINT), so the table is portable:
--- for MySQL/MariaDB use LONGBLOB instead of BYTEA (the other types are the same).
+-- Times are epoch milliseconds from the application's clock (BIGINT). For MySQL/MariaDB use
+-- mysql.sql beside this file (binary key columns, LONGBLOB, InnoDB).
 --
 -- state: 'P' = in progress (a claim committed on its own, outside the write's transaction),
 --        'C' = completed (result holds the encoded result).

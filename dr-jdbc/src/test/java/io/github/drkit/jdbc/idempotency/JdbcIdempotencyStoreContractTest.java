@@ -1,58 +1,31 @@
 package io.github.drkit.jdbc.idempotency;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.drkit.core.idempotency.ClaimRequest;
-import io.github.drkit.core.idempotency.ClaimResult;
-import io.github.drkit.core.idempotency.IdempotencyKey;
-import io.github.drkit.core.idempotency.IdempotencyRecord;
-import io.github.drkit.core.idempotency.IdempotencyStore;
-import io.github.drkit.core.idempotency.IdempotencyStoreContract;
-import io.github.drkit.core.idempotency.IdempotencyStoreException;
 import io.github.drkit.testkit.PostgresClusterExtension;
 import io.github.drkit.testkit.PostgresNode;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The shared store contract against the JDBC store on a real PostgreSQL primary.
- *
- * <p>The JDBC store is bound to the caller's connection and transaction ({@link
- * JdbcIdempotencyStore#on(Connection)}), while the contract calls the store from several threads and
- * expects each call's effect to be visible to the next one. The {@link AutoCommitStore} adapter gives
- * every call its own pooled connection in auto-commit mode, so each claim, complete and release is
- * its own committed transaction: the store's documented mode for an action that is not in this
- * database. Times come from the suite's clock through each {@link ClaimRequest} and the {@code
- * expiresAt}/{@code now} arguments; the store itself reads no clock. The same-transaction use
- * (claim, business write and result in one commit) is covered by {@link JdbcIdempotencyStoreTest},
- * {@link JdbcConcurrentClaimTest} and the failover drill.
+ * The shared store contract against the JDBC store on a real PostgreSQL primary, through {@link
+ * JdbcStoreContract}'s auto-commit adapter. The same-transaction use (claim, business write and
+ * result in one commit) is covered by {@link JdbcIdempotencyStoreTest}, {@link
+ * JdbcConcurrentClaimTest} and the failover drill; MySQL and MariaDB by {@link
+ * MariaDbIdempotencyStoreContractTest}.
  */
-class JdbcIdempotencyStoreContractTest extends IdempotencyStoreContract {
+class JdbcIdempotencyStoreContractTest extends JdbcStoreContract {
 
     @RegisterExtension
     static final PostgresClusterExtension PG =
             PostgresClusterExtension.builder().build();
 
-    private static final int THREADS = 16;
-
     private static HikariDataSource pool;
 
     private final JdbcIdempotencyStore records = JdbcIdempotencyStore.builder().build();
-    private AutoCommitStore store;
 
     private static PostgresNode primary() {
         return PG.cluster().primary();
@@ -80,83 +53,13 @@ class JdbcIdempotencyStoreContractTest extends IdempotencyStoreContract {
         }
     }
 
-    @BeforeEach
-    void emptyTable() throws SQLException {
-        try (Connection c = primary().connect();
-                Statement s = c.createStatement()) {
-            s.execute("TRUNCATE " + records.tableName());
-        }
-    }
-
-    @AfterEach
-    void everyCallCommittedAndReturnedItsConnection() {
-        assertThat(store.calls()).as("the case reached the database").isPositive();
-        assertThat(pool.getHikariPoolMXBean().getActiveConnections())
-                .as("connections still borrowed after the case")
-                .isZero();
+    @Override
+    protected HikariDataSource pool() {
+        return pool;
     }
 
     @Override
-    protected IdempotencyStore createStore(Clock clock) {
-        // the JDBC store reads no clock: every time it compares comes in through the SPI's arguments
-        store = new AutoCommitStore(pool, records);
-        return store;
-    }
-
-    /**
-     * The JDBC store with each call on its own auto-commit connection, so that every claim, complete
-     * and release is committed when the call returns and is seen by every thread. Thread-safe.
-     */
-    private static final class AutoCommitStore implements IdempotencyStore {
-
-        private final DataSource dataSource;
-        private final JdbcIdempotencyStore records;
-        private final AtomicInteger calls = new AtomicInteger();
-
-        AutoCommitStore(DataSource dataSource, JdbcIdempotencyStore records) {
-            this.dataSource = dataSource;
-            this.records = records;
-        }
-
-        int calls() {
-            return calls.get();
-        }
-
-        private <T> T onItsOwnConnection(String operation, Function<IdempotencyStore, T> call) {
-            calls.incrementAndGet();
-            try (Connection c = dataSource.getConnection()) {
-                if (!c.getAutoCommit()) {
-                    throw new IllegalStateException("the contract adapter needs auto-commit connections");
-                }
-                return call.apply(records.on(c));
-            } catch (SQLException e) {
-                throw new IdempotencyStoreException(operation + ": borrowing or returning a connection failed", e);
-            }
-        }
-
-        @Override
-        public ClaimResult claim(ClaimRequest request) {
-            return onItsOwnConnection("claim", s -> s.claim(request));
-        }
-
-        @Override
-        public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
-            return onItsOwnConnection("complete", s -> s.complete(key, claimToken, result, expiresAt));
-        }
-
-        @Override
-        public boolean release(IdempotencyKey key, String claimToken) {
-            return onItsOwnConnection("release", s -> s.release(key, claimToken));
-        }
-
-        @Override
-        public Optional<IdempotencyRecord> find(IdempotencyKey key) {
-            return onItsOwnConnection("find", s -> s.find(key));
-        }
-
-        @Override
-        public long purgeExpired(Instant now) {
-            return onItsOwnConnection("purgeExpired", s -> s.purgeExpired(now));
-        }
+    protected JdbcIdempotencyStore records() {
+        return records;
     }
 }

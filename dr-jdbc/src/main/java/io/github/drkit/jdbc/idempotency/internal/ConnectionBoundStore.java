@@ -78,7 +78,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
         }
     }
 
-    private static boolean isLiveClaimOfSamePayload(ClaimResult result, Fingerprint fingerprint) {
+    static boolean isLiveClaimOfSamePayload(ClaimResult result, Fingerprint fingerprint) {
         return result instanceof ClaimResult.Conflict conflict
                 && conflict.existing().state() == IdempotencyState.IN_PROGRESS
                 && conflict.existing().fingerprint().equals(fingerprint);
@@ -154,7 +154,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
         return rs;
     }
 
-    private static IdempotencyRecord readRecord(IdempotencyKey key, ResultSet rs, int first) throws SQLException {
+    static IdempotencyRecord readRecord(IdempotencyKey key, ResultSet rs, int first) throws SQLException {
         String state = rs.getString(first);
         Fingerprint fingerprint = Fingerprint.of(rs.getString(first + 1));
         String token = rs.getString(first + 2);
@@ -263,7 +263,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
         return Long.toString(Math.min(Integer.MAX_VALUE, Math.max(1, millis)));
     }
 
-    private static long saturatedNanos(Duration duration) {
+    static long saturatedNanos(Duration duration) {
         try {
             return duration.toNanos();
         } catch (ArithmeticException overflow) {
@@ -271,7 +271,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
         }
     }
 
-    private static boolean sleep(long nanos) {
+    static boolean sleep(long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
             return true;
