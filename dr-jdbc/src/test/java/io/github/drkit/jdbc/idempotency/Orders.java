@@ -6,7 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The business table of the tests: deliberately without any uniqueness on the idempotency key. */
+/**
+ * The business table of the tests (PostgreSQL and MariaDB): deliberately without any uniqueness on
+ * the idempotency key.
+ */
 final class Orders {
 
     private Orders() {}
@@ -15,6 +18,14 @@ final class Orders {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS orders (id BIGSERIAL PRIMARY KEY, request TEXT NOT NULL,"
                     + " amount INT NOT NULL)");
+        }
+    }
+
+    /** The same table on MariaDB (which, like PostgreSQL, has {@code INSERT ... RETURNING}). */
+    static void createMariaDbTable(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS orders (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+                    + " request VARCHAR(255) NOT NULL, amount INT NOT NULL) ENGINE = InnoDB");
         }
     }
 
