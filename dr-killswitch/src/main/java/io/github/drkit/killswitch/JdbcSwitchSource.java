@@ -6,16 +6,20 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,9 +29,19 @@ import javax.sql.DataSource;
 /**
  * Switch settings from a database table shared by the whole fleet, polled (every 5 s by default): one
  * {@code UPDATE} — or a call to {@link #publish} from an admin tool — reaches every instance within one
- * poll interval. The table's PostgreSQL DDL is {@link #postgresqlSchema(String)} (also shipped as
- * {@code io/github/drkit/killswitch/schema-postgresql.sql}); rows are {@code name, state, reason,
- * actor, updated_at, expires_at}.
+ * poll interval. The table lives in PostgreSQL, MySQL (8.0.16 or later) or MariaDB (10.6 or later);
+ * its DDL is {@link #postgresqlSchema(String)} or {@link #mysqlSchema(String)} (MySQL and MariaDB),
+ * also shipped as {@code io/github/drkit/killswitch/schema-postgresql.sql} and {@code
+ * schema-mysql.sql}; rows are {@code name, state, reason, actor, updated_at, expires_at}.
+ *
+ * <p>The engine: set it with {@link Builder#engine(Engine)}, or leave it to be recognised from each
+ * connection's metadata ({@link Engine#of(Connection)}, no SQL sent). A database of another kind
+ * fails the read (or the admin call) with a {@link SQLFeatureNotSupportedException} naming it; for
+ * the poller that is a failed read like any other. On PostgreSQL the times are {@code timestamptz};
+ * on MySQL and MariaDB they are {@code DATETIME(6)} holding UTC, written and read as UTC wall-clock
+ * times whatever the session's, the server's or the JVM's time zone (so write {@code
+ * UTC_TIMESTAMP(6)} when you update a row by hand), and {@link #publish} is an {@code INSERT ... ON
+ * DUPLICATE KEY UPDATE}.
  *
  * <p>A read is one {@code SELECT} of the whole table on a connection from the given data source, with
  * a query timeout. Give it a data source whose connections have connect and socket timeouts (a small
@@ -54,8 +68,10 @@ public final class JdbcSwitchSource implements SwitchSource {
     private final Duration pollInterval;
     private final int queryTimeoutSeconds;
     private final Clock clock;
+    private final Engine engine;
     private final String selectSql;
     private final String upsertSql;
+    private final String mySqlUpsertSql;
     private final String deleteSql;
 
     private JdbcSwitchSource(Builder builder) {
@@ -65,11 +81,16 @@ public final class JdbcSwitchSource implements SwitchSource {
         this.pollInterval = builder.pollInterval;
         this.queryTimeoutSeconds = (int) Math.max(1, (builder.queryTimeout.toMillis() + 999) / 1000);
         this.clock = builder.clock;
+        this.engine = builder.engine;
         this.selectSql = "SELECT name, state, reason, actor, updated_at, expires_at FROM " + table;
         this.upsertSql = "INSERT INTO " + table + " (name, state, reason, actor, updated_at, expires_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET state = EXCLUDED.state,"
                 + " reason = EXCLUDED.reason, actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at,"
                 + " expires_at = EXCLUDED.expires_at";
+        // the new values bound twice: VALUES() is deprecated on MySQL, and its row alias is not MariaDB's
+        this.mySqlUpsertSql = "INSERT INTO " + table + " (name, state, reason, actor, updated_at, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE state = ?, reason = ?, actor = ?,"
+                + " updated_at = ?, expires_at = ?";
         this.deleteSql = "DELETE FROM " + table + " WHERE name = ?";
     }
 
@@ -101,10 +122,48 @@ public final class JdbcSwitchSource implements SwitchSource {
      * @throws IllegalArgumentException if the table name is not a plain SQL identifier
      */
     public static String postgresqlSchema(String table) {
+        return schema(Engine.POSTGRESQL, table);
+    }
+
+    /**
+     * The MySQL and MariaDB DDL for the default table {@value #DEFAULT_TABLE}.
+     *
+     * @return a {@code CREATE TABLE IF NOT EXISTS} statement
+     */
+    public static String mysqlSchema() {
+        return mysqlSchema(DEFAULT_TABLE);
+    }
+
+    /**
+     * The MySQL and MariaDB DDL for a table of this name: InnoDB, {@code utf8mb4}, times as {@code
+     * DATETIME(6)} in UTC, name and state ASCII with a binary (case-sensitive) collation and the same
+     * rules as the PostgreSQL table as {@code CHECK} constraints.
+     *
+     * @param table a table name, optionally database-qualified ({@code ops.kill_switch})
+     * @return a {@code CREATE TABLE IF NOT EXISTS} statement
+     * @throws IllegalArgumentException if the table name is not a plain SQL identifier
+     */
+    public static String mysqlSchema(String table) {
+        return schema(Engine.MYSQL, table);
+    }
+
+    /**
+     * The DDL of an engine for a table of this name ({@link Engine#MYSQL} and {@link Engine#MARIADB}
+     * share one).
+     *
+     * @param engine the engine
+     * @param table a table name, optionally schema-qualified
+     * @return a {@code CREATE TABLE IF NOT EXISTS} statement
+     * @throws IllegalArgumentException if the table name is not a plain SQL identifier
+     * @throws NullPointerException if {@code engine} is {@code null}
+     */
+    public static String schema(Engine engine, String table) {
+        Objects.requireNonNull(engine, "engine");
         requireTable(table);
-        try (InputStream in = JdbcSwitchSource.class.getResourceAsStream("schema-postgresql.sql")) {
+        String resource = engine == Engine.POSTGRESQL ? "schema-postgresql.sql" : "schema-mysql.sql";
+        try (InputStream in = JdbcSwitchSource.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema-postgresql.sql is missing from the dr-killswitch jar");
+                throw new IllegalStateException(resource + " is missing from the dr-killswitch jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${table}", table);
         } catch (IOException e) {
@@ -134,18 +193,40 @@ public final class JdbcSwitchSource implements SwitchSource {
     }
 
     /**
+     * The configured engine.
+     *
+     * @return the engine, or empty if it is recognised from each connection
+     */
+    public Optional<Engine> engine() {
+        return Optional.ofNullable(engine);
+    }
+
+    private Engine engineOf(Connection connection) throws SQLException {
+        return engine != null ? engine : Engine.of(connection);
+    }
+
+    /**
      * Reads the whole table.
      *
      * @return the reading
-     * @throws SQLException if the database cannot be reached or the query fails or times out
+     * @throws SQLException if the database cannot be reached, is not a supported one ({@link
+     *     SQLFeatureNotSupportedException}), or the query fails or times out
      * @throws MalformedSwitchPayloadException if a row has an invalid name, state or a duplicate name
      */
     @Override
     public SourceReading read() throws SQLException {
         Instant now = clock.instant();
         Map<String, SwitchSetting> settings = new LinkedHashMap<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(selectSql)) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean utcDateTimes = engineOf(connection) != Engine.POSTGRESQL;
+            readRows(connection, utcDateTimes, now, settings);
+        }
+        return new SourceReading(settings);
+    }
+
+    private void readRows(Connection connection, boolean utcDateTimes, Instant now, Map<String, SwitchSetting> settings)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(selectSql)) {
             select.setQueryTimeout(queryTimeoutSeconds);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -161,14 +242,22 @@ public final class JdbcSwitchSource implements SwitchSource {
                         throw new MalformedSwitchPayloadException(
                                 "table " + table + ", row '" + switchName + "': " + e.getMessage());
                     }
-                    Timestamp updatedAt = rows.getTimestamp(5);
-                    Timestamp expiresAt = rows.getTimestamp(6);
+                    Instant updatedAt;
+                    Optional<Instant> expiresAt;
+                    if (utcDateTimes) {
+                        updatedAt = utcInstant(rows, 5);
+                        expiresAt = Optional.ofNullable(utcInstant(rows, 6));
+                    } else {
+                        Timestamp updated = rows.getTimestamp(5);
+                        updatedAt = updated == null ? null : updated.toInstant();
+                        expiresAt = Optional.ofNullable(rows.getTimestamp(6)).map(Timestamp::toInstant);
+                    }
                     SwitchSetting setting = new SwitchSetting(
                             state,
                             Objects.requireNonNullElse(rows.getString(3), ""),
                             Objects.requireNonNullElse(rows.getString(4), ""),
-                            updatedAt == null ? now : updatedAt.toInstant(),
-                            Optional.ofNullable(expiresAt).map(Timestamp::toInstant));
+                            updatedAt == null ? now : updatedAt,
+                            expiresAt);
                     if (settings.put(switchName, setting) != null) {
                         throw new MalformedSwitchPayloadException(
                                 "table " + table + ": switch '" + switchName + "' appears in more than one row");
@@ -176,13 +265,18 @@ public final class JdbcSwitchSource implements SwitchSource {
                 }
             }
         }
-        return new SourceReading(settings);
+    }
+
+    /** A MySQL/MariaDB {@code DATETIME} holding UTC, read without any time-zone conversion. */
+    private static Instant utcInstant(ResultSet rows, int column) throws SQLException {
+        LocalDateTime utc = rows.getObject(column, LocalDateTime.class);
+        return utc == null ? null : utc.toInstant(ZoneOffset.UTC);
     }
 
     /**
      * Writes (inserts or replaces) the fleet-wide setting of a switch or profile, stamped with this
-     * source's clock; every instance applies it at its next poll. PostgreSQL syntax ({@code ON
-     * CONFLICT}).
+     * source's clock; every instance applies it at its next poll. One statement: {@code INSERT ... ON
+     * CONFLICT} on PostgreSQL, {@code INSERT ... ON DUPLICATE KEY UPDATE} on MySQL and MariaDB.
      *
      * @param switchName a switch or profile name
      * @param state the state
@@ -191,7 +285,8 @@ public final class JdbcSwitchSource implements SwitchSource {
      * @param expiresAt when the setting expires; empty for never
      * @throws IllegalArgumentException if the name is invalid or the actor or reason is missing or too long
      * @throws NullPointerException if {@code state} or {@code expiresAt} is {@code null}
-     * @throws SQLException if the write fails
+     * @throws SQLException if the write fails, or the database is not a supported one ({@link
+     *     SQLFeatureNotSupportedException})
      */
     public void publish(String switchName, SwitchState state, String actor, String reason, Optional<Instant> expiresAt)
             throws SQLException {
@@ -200,8 +295,24 @@ public final class JdbcSwitchSource implements SwitchSource {
         Objects.requireNonNull(expiresAt, "expiresAt");
         String who = requireText("actor", actor, MAX_ACTOR_LENGTH, switchName);
         String why = requireText("reason", reason, MAX_REASON_LENGTH, switchName);
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (engineOf(connection) == Engine.POSTGRESQL) {
+                publishPostgresql(connection, switchName, state, who, why, expiresAt);
+            } else {
+                publishMysql(connection, switchName, state, who, why, expiresAt);
+            }
+        }
+    }
+
+    private void publishPostgresql(
+            Connection connection,
+            String switchName,
+            SwitchState state,
+            String who,
+            String why,
+            Optional<Instant> expiresAt)
+            throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
             upsert.setQueryTimeout(queryTimeoutSeconds);
             upsert.setString(1, switchName);
             upsert.setString(2, state.externalName());
@@ -213,6 +324,35 @@ public final class JdbcSwitchSource implements SwitchSource {
                     expiresAt
                             .map(at -> OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                             .orElse(null));
+            upsert.executeUpdate();
+        }
+    }
+
+    /** UTC wall-clock times as {@link LocalDateTime}: both Connector/Js send those unconverted. */
+    private void publishMysql(
+            Connection connection,
+            String switchName,
+            SwitchState state,
+            String who,
+            String why,
+            Optional<Instant> expiresAt)
+            throws SQLException {
+        LocalDateTime updatedAt = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDateTime expires =
+                expiresAt.map(at -> LocalDateTime.ofInstant(at, ZoneOffset.UTC)).orElse(null);
+        try (PreparedStatement upsert = connection.prepareStatement(mySqlUpsertSql)) {
+            upsert.setQueryTimeout(queryTimeoutSeconds);
+            upsert.setString(1, switchName);
+            upsert.setString(2, state.externalName());
+            upsert.setString(3, why);
+            upsert.setString(4, who);
+            upsert.setObject(5, updatedAt);
+            upsert.setObject(6, expires);
+            upsert.setString(7, state.externalName());
+            upsert.setString(8, why);
+            upsert.setString(9, who);
+            upsert.setObject(10, updatedAt);
+            upsert.setObject(11, expires);
             upsert.executeUpdate();
         }
     }
@@ -249,6 +389,87 @@ public final class JdbcSwitchSource implements SwitchSource {
         return trimmed;
     }
 
+    /**
+     * The database engines the source speaks. The same set, with the same names, as {@code
+     * io.github.drkit.jdbc.idempotency.JdbcIdempotencyStore.Engine}.
+     */
+    public enum Engine {
+        /** PostgreSQL (and engines that answer as PostgreSQL, such as Aurora PostgreSQL). */
+        POSTGRESQL,
+        /** MySQL 8.0.16 or later (and engines that answer as MySQL, such as Aurora MySQL). */
+        MYSQL,
+        /** MariaDB 10.6 or later. */
+        MARIADB;
+
+        /**
+         * Recognises the engine of a connection from its metadata, without sending SQL: the database
+         * product name ({@code PostgreSQL}, {@code MySQL}, {@code MariaDB}), then — because MySQL
+         * Connector/J calls a MariaDB server {@code MySQL} — the product version ({@code
+         * 11.4.5-MariaDB}), and if the product name is none of them, the URL's subprotocol ({@code
+         * jdbc:postgresql:}, {@code jdbc:mysql:}, {@code jdbc:mariadb:}, also inside a wrapper's URL).
+         *
+         * @param connection the connection
+         * @return the engine
+         * @throws SQLFeatureNotSupportedException (SQLState {@code 0A000}) if the database is none of
+         *     them; the message names its product and version
+         * @throws SQLException if the metadata cannot be read
+         * @throws NullPointerException if {@code connection} is {@code null}
+         */
+        public static Engine of(Connection connection) throws SQLException {
+            Objects.requireNonNull(connection, "connection");
+            DatabaseMetaData metaData = connection.getMetaData();
+            String product = metaData.getDatabaseProductName();
+            String version = metaData.getDatabaseProductVersion();
+            Engine engine = recognise(product, version);
+            if (engine == null) {
+                engine = recogniseUrl(metaData.getURL());
+            }
+            if (engine == null) {
+                throw new SQLFeatureNotSupportedException(
+                        "JdbcSwitchSource supports PostgreSQL, MySQL and MariaDB, not '" + product + "' (version '"
+                                + version + "'); set JdbcSwitchSource.Builder.engine(...) only if this database"
+                                + " speaks one of their dialects",
+                        "0A000");
+            }
+            return engine;
+        }
+
+        /** The engine a product name and version name, or null. */
+        static Engine recognise(String product, String version) {
+            String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
+            if (name.contains("postgresql")) {
+                return POSTGRESQL;
+            }
+            if (name.contains("mariadb")) {
+                return MARIADB;
+            }
+            if (name.contains("mysql")) {
+                return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
+            }
+            return null;
+        }
+
+        /** The engine a JDBC URL's subprotocol names, or null. */
+        static Engine recogniseUrl(String url) {
+            String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
+            int query = u.indexOf('?');
+            String head = (query < 0 ? u : u.substring(0, query)) + "/";
+            if (!head.startsWith("jdbc:")) {
+                return null;
+            }
+            if (head.contains(":postgresql:")) {
+                return POSTGRESQL;
+            }
+            if (head.contains(":mariadb:")) {
+                return MARIADB;
+            }
+            if (head.contains(":mysql:")) {
+                return MYSQL;
+            }
+            return null;
+        }
+    }
+
     private static String requireTable(String table) {
         if (table == null || !TABLE.matcher(table).matches()) {
             throw new IllegalArgumentException("table must be an SQL identifier, optionally schema-qualified,"
@@ -266,9 +487,23 @@ public final class JdbcSwitchSource implements SwitchSource {
         private Duration pollInterval = Duration.ofSeconds(5);
         private Duration queryTimeout = Duration.ofSeconds(2);
         private Clock clock = Clock.systemUTC();
+        private Engine engine;
 
         private Builder(DataSource dataSource) {
             this.dataSource = dataSource;
+        }
+
+        /**
+         * The engine, instead of recognising it from each connection's metadata: for a data source
+         * whose metadata does not say (a proxy, a wrapper), or to skip the lookup. Default: recognised
+         * from each connection ({@link Engine#of}).
+         *
+         * @param engine the engine, or {@code null} to recognise it from each connection
+         * @return this builder
+         */
+        public Builder engine(Engine engine) {
+            this.engine = engine;
+            return this;
         }
 
         /**
