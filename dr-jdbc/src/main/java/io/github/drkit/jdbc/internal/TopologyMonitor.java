@@ -99,7 +99,7 @@ public final class TopologyMonitor implements AutoCloseable {
         this.loss = loss;
         this.metrics = metrics;
         this.listeners.addAll(initialListeners);
-        this.calculator = new TopologyCalculator(endpoints, settings);
+        this.calculator = new TopologyCalculator(endpoints, settings, dialect::needsWriterRecord);
         this.observations = new Observation[endpoints.size()];
         Arrays.fill(observations, Observation.NONE);
         this.attempted = new boolean[endpoints.size()];
@@ -295,6 +295,10 @@ public final class TopologyMonitor implements AutoCloseable {
         requestProbe();
     }
 
+    private synchronized void recordFailed(int index, String why) {
+        calculator.recordFailed(index, why);
+    }
+
     private void onSuccess(Prober p, Attempt a, DatabaseDialect.Probe probe) {
         synchronized (this) {
             if (p.current == a) {
@@ -386,6 +390,13 @@ public final class TopologyMonitor implements AutoCloseable {
         topology = next;
         notifyAll();
         metrics.topologyPublished(next);
+        int record = calculator.recordRequest();
+        if (record >= 0) {
+            Prober p = probers[record];
+            p.recordAbove = calculator.recordAbove();
+            p.requested.set(true);
+            LockSupport.unpark(p.thread);
+        }
         if (next.epoch() == previous.epoch()) {
             return;
         }
@@ -682,8 +693,10 @@ public final class TopologyMonitor implements AutoCloseable {
         volatile Attempt current;
         volatile long lastStartNanos; // when the latest attempt started
         volatile long lastRoundTripNanos = -1; // how long the latest successful probe query took
+        volatile long recordAbove = -1; // >= 0: record this node as writer above that timeline first
         private volatile Connection connection;
         private boolean lastUnexpected; // prober thread only
+        private String lastRecordFailure; // prober thread only
 
         Prober(int index, NodeConnector connector) {
             this.index = index;
@@ -779,6 +792,32 @@ public final class TopologyMonitor implements AutoCloseable {
                 if (closed) {
                     abortConnection();
                     throw new SQLException("monitor closed", "08003");
+                }
+            }
+            long above = recordAbove;
+            if (above >= 0) {
+                recordAbove = -1;
+                try {
+                    dialect.recordWriter(c, above);
+                    lastRecordFailure = null;
+                    LOG.info(
+                            "recorded endpoint {} as writer (fencing term above timeline {})",
+                            connector.endpoint().name(),
+                            above);
+                } catch (SQLException e) {
+                    if (!dialect.isConnectionFailure(e)) {
+                        String why = describe(e);
+                        if (!why.equals(lastRecordFailure)) {
+                            lastRecordFailure = why;
+                            LOG.warn(
+                                    "could not record endpoint {} as writer; it takes no writes until this succeeds: {}",
+                                    connector.endpoint().name(),
+                                    why);
+                        }
+                        recordFailed(index, why);
+                    } else {
+                        throw e;
+                    }
                 }
             }
             a.checkNanos = System.nanoTime();
