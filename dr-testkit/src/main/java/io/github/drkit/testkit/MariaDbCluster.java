@@ -82,6 +82,7 @@ public final class MariaDbCluster implements AutoCloseable {
     private final boolean semiSync;
     private final Map<String, String> settings;
     private final List<MariaDbNode> nodes = new ArrayList<>();
+    private final Set<Integer> usedPorts = new java.util.HashSet<>();
     private volatile boolean closed;
 
     private MariaDbCluster(Builder b, ServerUser serverUser, Path directory) {
@@ -505,6 +506,10 @@ public final class MariaDbCluster implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + nodeDir, e);
         }
         int port = freePort();
+        while (usedPorts.contains(port)) {
+            port = freePort();
+        }
+        usedPorts.add(port);
         Path socket = nodeDir.resolve("mariadbd.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             socket = Path.of("/tmp", "drkit-mariadb-" + ProcessHandle.current().pid() + "-" + port + ".sock");
@@ -548,7 +553,7 @@ public final class MariaDbCluster implements AutoCloseable {
         cmd.add("--extra-file=" + init);
         binaries.messagesDir().ifPresent(d -> cmd.add("--lc-messages-dir=" + d));
         cmd.addAll(storageOptions());
-        var r = OsProcesses.run(serverUser, cmd, startTimeout.plusSeconds(30));
+        var r = OsProcesses.run(serverUser, cmd, startTimeout.plusSeconds(30), directory);
         if (r.exitCode() != 0) {
             throw new IllegalStateException("mariadb-install-db failed for " + node.name() + " (binaries: "
                     + binaries.source() + ", OS user: " + serverUser.name() + "):\n" + r.output());

@@ -528,6 +528,7 @@ public final class MariaDbNode {
         deletePidFile();
         List<String> cmd = cluster.serverCommand(this, upstream != null);
         ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(nodeDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
