@@ -45,10 +45,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every node runs with {@code --log-bin --log-slave-updates --gtid-strict-mode=1
  * --binlog-format=ROW} and its own {@code server_id}; replicas run with {@code --read-only=1} and
- * replicate with {@code MASTER_USE_GTID = slave_pos}. The data directory is created once per cluster
- * by {@code mariadb-install-db} (with the database {@value MariaDbNode#DATABASE} and the users
- * described on {@link MariaDbNode}) and copied for each replica, so every node starts from the same
- * state with an empty GTID history. Servers start in parallel.
+ * replicate with {@code MASTER_USE_GTID = slave_pos}. Every node's data directory is a copy of one
+ * made by {@code mariadb-install-db} (with the database {@value MariaDbNode#DATABASE} and the users
+ * described on {@link MariaDbNode}), so every node starts from the same state with an empty GTID
+ * history; that installed directory is cached under {@code ${java.io.tmpdir}/drkit-testkit-<OS
+ * user>/templates} (about 33 MB per binaries and storage options) and reused by later clusters.
+ * Nodes are copied and started in parallel. The servers run without TLS ({@code --skip-ssl}:
+ * MariaDB 11.4 would otherwise generate a certificate at every start, which costs seconds of CPU).
  *
  * <p>Each node has its own directory under {@code ${java.io.tmpdir}/drkit-testkit-<OS
  * user>/cluster-*}. When the JVM runs as root, servers run as an unprivileged OS user (see {@link
@@ -402,8 +405,9 @@ public final class MariaDbCluster implements AutoCloseable {
         }
 
         /**
-         * Creates and starts the cluster: {@code mariadb-install-db} once, a copy of its data
-         * directory per replica, all servers started in parallel, then each replica connected to the
+         * Creates and starts the cluster: {@code mariadb-install-db} (only if no cached data
+         * directory fits), a copy of it per node, all servers started in parallel, then each replica
+         * connected to the
          * primary (and, with semi-sync, awaited as a semi-sync client). When the JVM runs as root the
          * servers run as the OS user named by the system property {@code drkit.testkit.postgres.user}
          * (or env {@code DRKIT_POSTGRES_USER}; shared with {@link PostgresCluster}), else {@code
