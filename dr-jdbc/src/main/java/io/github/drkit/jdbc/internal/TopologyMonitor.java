@@ -391,8 +391,13 @@ public final class TopologyMonitor implements AutoCloseable {
         notifyAll();
         metrics.topologyPublished(next);
         int record = calculator.recordRequest();
-        if (record >= 0) {
+        // once per record: not again until a probe that started after it answered
+        if (record >= 0
+                && !probers[record].recording
+                && (probers[record].recordedNanos == Long.MIN_VALUE
+                        || observations[record].probedAtNanos() - probers[record].recordedNanos > 0)) {
             Prober p = probers[record];
+            p.recording = true;
             p.recordAbove = calculator.recordAbove();
             p.requested.set(true);
             LockSupport.unpark(p.thread);
@@ -694,6 +699,8 @@ public final class TopologyMonitor implements AutoCloseable {
         volatile long lastStartNanos; // when the latest attempt started
         volatile long lastRoundTripNanos = -1; // how long the latest successful probe query took
         volatile long recordAbove = -1; // >= 0: record this node as writer above that timeline first
+        volatile long recordedNanos = Long.MIN_VALUE; // when the latest record attempt ended
+        volatile boolean recording; // a record was asked for and has not ended yet
         private volatile Connection connection;
         private boolean lastUnexpected; // prober thread only
         private String lastRecordFailure; // prober thread only
@@ -754,6 +761,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 abortConnection();
+                dropRecordRequest();
                 if (!closed) {
                     onFailure(this, a, describe(e), isDefinitive(e), false);
                 }
@@ -773,6 +781,7 @@ public final class TopologyMonitor implements AutoCloseable {
                             e);
                 }
                 lastUnexpected = true;
+                dropRecordRequest();
                 if (!closed) {
                     onFailure(this, a, "unexpected probe failure: " + describe(e), false, true);
                 }
@@ -799,12 +808,17 @@ public final class TopologyMonitor implements AutoCloseable {
                 recordAbove = -1;
                 try {
                     dialect.recordWriter(c, above);
+                    // after the commit: a check that started before it may still show no record
+                    recordedNanos = System.nanoTime();
+                    recording = false;
                     lastRecordFailure = null;
                     LOG.info(
                             "recorded endpoint {} as writer (fencing term above timeline {})",
                             connector.endpoint().name(),
                             above);
                 } catch (SQLException e) {
+                    recordedNanos = System.nanoTime();
+                    recording = false;
                     if (!dialect.isConnectionFailure(e)) {
                         String why = describe(e);
                         if (!why.equals(lastRecordFailure)) {
@@ -862,6 +876,15 @@ public final class TopologyMonitor implements AutoCloseable {
             for (long left = deadline - System.nanoTime(); left > 0 && !closed; left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(this, left);
             }
+        }
+
+        /**
+         * Forgets a pending record after a failed probe: what the node is when it answers again is
+         * unknown, and the calculator asks again if it still qualifies (with what is newest then).
+         */
+        private void dropRecordRequest() {
+            recordAbove = -1;
+            recording = false;
         }
 
         void abortConnection() {
