@@ -63,6 +63,8 @@ public final class FaultProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
+    private final String jdbcScheme;
+    private final String database;
     private final int port;
     private final ExecutorService threads;
     private final Object gate = new Object();
@@ -74,9 +76,11 @@ public final class FaultProxy implements AutoCloseable {
     private volatile ServerSocket listener;
     private volatile boolean closed;
 
-    private FaultProxy(String targetHost, int targetPort) {
+    private FaultProxy(String targetHost, int targetPort, String jdbcScheme, String database) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
+        this.jdbcScheme = jdbcScheme;
+        this.database = database;
         this.listener = bind(0);
         this.port = listener.getLocalPort();
         AtomicInteger n = new AtomicInteger();
@@ -103,7 +107,7 @@ public final class FaultProxy implements AutoCloseable {
         if (targetPort < 1 || targetPort > 65535) {
             throw new IllegalArgumentException("targetPort must be 1..65535 (was " + targetPort + ")");
         }
-        return new FaultProxy(targetHost, targetPort);
+        return new FaultProxy(targetHost, targetPort, "postgresql", "postgres");
     }
 
     /**
@@ -117,6 +121,16 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
+     * Starts a proxy in front of a MariaDB node; its {@link #jdbcUrl()} is a MariaDB URL.
+     *
+     * @param node the node
+     * @return the running proxy, in {@link Mode#PASS}
+     */
+    public static FaultProxy forNode(MariaDbNode node) {
+        return new FaultProxy("127.0.0.1", node.port(), "mariadb", MariaDbNode.DATABASE);
+    }
+
+    /**
      * The port clients connect to, on {@code 127.0.0.1}. Stable for the proxy's life, also across
      * {@link #refuse()}.
      *
@@ -127,12 +141,14 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * A PostgreSQL JDBC URL through this proxy, for the {@code postgres} database.
+     * A JDBC URL through this proxy: for a proxy made by {@link #forNode(MariaDbNode)} a MariaDB URL
+     * for the {@code drkit} database, otherwise a PostgreSQL URL for the {@code postgres} database.
      *
-     * @return e.g. {@code jdbc:postgresql://127.0.0.1:40999/postgres}
+     * @return e.g. {@code jdbc:postgresql://127.0.0.1:40999/postgres} or {@code
+     *     jdbc:mariadb://127.0.0.1:40999/drkit}
      */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        return "jdbc:" + jdbcScheme + "://127.0.0.1:" + port + "/" + database;
     }
 
     /**

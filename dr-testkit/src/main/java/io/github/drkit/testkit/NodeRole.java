@@ -1,9 +1,12 @@
 package io.github.drkit.testkit;
 
-/** The role a running PostgreSQL node reports through {@code pg_is_in_recovery()}. */
+/**
+ * The role a running database node reports: for PostgreSQL through {@code pg_is_in_recovery()}, for
+ * MariaDB through {@code @@read_only} and {@code SHOW SLAVE STATUS}.
+ */
 public enum NodeRole {
-    /** Not in recovery: accepts writes. */
+    /** Accepts writes: PostgreSQL not in recovery; MariaDB not read-only and not replicating. */
     PRIMARY,
-    /** In recovery (a streaming standby): read-only. */
+    /** Read-only: a PostgreSQL streaming standby; a MariaDB replica (or any read-only server). */
     STANDBY
 }

@@ -28,8 +28,23 @@ public final class OsProcesses {
      * @throws IllegalStateException if it cannot be started or does not end within the timeout
      */
     public static Result run(ServerUser user, List<String> command, Duration timeout) {
+        return run(user, command, timeout, null);
+    }
+
+    /**
+     * Runs a command to completion in a working directory and returns its exit code and combined
+     * output.
+     *
+     * @param workDir the working directory, or {@code null} for the JVM's (which the server user
+     *     may not be allowed to enter)
+     * @throws IllegalStateException if it cannot be started or does not end within the timeout
+     */
+    public static Result run(ServerUser user, List<String> command, Duration timeout, Path workDir) {
         List<String> full = user.wrap(command);
         ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         Path out;
         try {
             out = Files.createTempFile("drkit-testkit-cmd", ".log");
@@ -90,7 +105,11 @@ public final class OsProcesses {
 
     /** Reads the postmaster PID from {@code postmaster.pid}, if the file exists. */
     public static Optional<Long> postmasterPid(Path dataDir) {
-        Path pidFile = dataDir.resolve("postmaster.pid");
+        return pidFromFile(dataDir.resolve("postmaster.pid"));
+    }
+
+    /** Reads a PID from the first line of a PID file, if the file exists and holds one. */
+    public static Optional<Long> pidFromFile(Path pidFile) {
         try {
             List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
             if (lines.isEmpty() || lines.get(0).isBlank()) {

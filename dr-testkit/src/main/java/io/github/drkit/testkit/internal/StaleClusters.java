@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the testkit's base directory and removes clusters whose JVM died without closing them (a JVM
  * killed with SIGKILL runs no shutdown hook). A cluster directory is named {@code
- * cluster-<owner JVM pid>-<random>}; a cluster whose owner is gone has its postmasters killed and its
- * files deleted. Not API.
+ * cluster-<owner JVM pid>-<random>}; a cluster whose owner is gone has its servers killed (PostgreSQL
+ * postmasters found through {@code node*}/data/postmaster.pid, MariaDB servers through {@code
+ * node*}/mariadbd.pid) and its files deleted. Not API.
  */
 public final class StaleClusters {
 
@@ -62,21 +63,22 @@ public final class StaleClusters {
     private static void reapOne(Path dir) {
         try (DirectoryStream<Path> nodes = Files.newDirectoryStream(dir, "node*")) {
             for (Path node : nodes) {
-                OsProcesses.postmasterPid(node.resolve("data"))
-                        .flatMap(ProcessHandle::of)
-                        .filter(h -> h.info()
-                                .command()
-                                .map(c -> c.endsWith("postgres"))
-                                .orElse(false))
-                        .ifPresent(h -> {
-                            LOG.warn("killing postmaster {} left by a dead JVM in {}", h.pid(), node);
-                            OsProcesses.killTree(h.pid(), Duration.ofSeconds(20));
-                        });
+                killLeftover(OsProcesses.postmasterPid(node.resolve("data")), "postgres", node);
+                killLeftover(OsProcesses.pidFromFile(node.resolve("mariadbd.pid")), "mariadbd", node);
             }
             DataDirectories.deleteTree(dir);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not remove stale cluster {}: {}", dir, e.toString());
         }
+    }
+
+    private static void killLeftover(Optional<Long> pid, String program, Path node) {
+        pid.flatMap(ProcessHandle::of)
+                .filter(h -> h.info().command().map(c -> c.endsWith(program)).orElse(false))
+                .ifPresent(h -> {
+                    LOG.warn("killing {} {} left by a dead JVM in {}", program, h.pid(), node);
+                    OsProcesses.killTree(h.pid(), Duration.ofSeconds(20));
+                });
     }
 
     private static Optional<Long> ownerPid(String dirName) {
