@@ -180,7 +180,8 @@ public final class AuroraTopology {
      * instanceHostPattern}, the {@code ?} in it replaced by {@code instanceId}; user information,
      * port (unless the pattern ends in {@code :port}), database and parameters are kept.
      *
-     * @param clusterJdbcUrl a JDBC URL with one host, e.g. {@code jdbc:postgresql://c.cluster-x.rds.amazonaws.com:5432/db?ssl=true}
+     * @param clusterJdbcUrl a JDBC URL with one host, e.g. {@code
+     *     jdbc:postgresql://c.cluster-x.rds.amazonaws.com:5432/db?ssl=true}
      * @param instanceHostPattern a host with one {@code ?}, optionally followed by {@code :port}
      * @param instanceId the instance identifier
      * @return the instance's URL

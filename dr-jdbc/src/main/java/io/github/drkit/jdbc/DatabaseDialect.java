@@ -236,7 +236,8 @@ public interface DatabaseDialect {
      * aurora_replica_status()} names with {@code MASTER_SESSION_ID}, lag is Aurora's {@code
      * replica_lag_in_msec}, and there are no timelines (Aurora's storage fences an old writer). The
      * position it reports is a time in microseconds, so {@code maxReplicaLagBytes} bounds
-     * microseconds of lag with it (the default, 16 MiB, is 16.8 s). {@link AuroraTopology} finds the instances from the cluster endpoint.
+     * microseconds of lag with it (the default, 16 MiB, is 16.8 s). {@link AuroraTopology} finds the
+     * instances from the cluster endpoint.
      *
      * @return the shared instance
      */
@@ -250,8 +251,8 @@ public interface DatabaseDialect {
      * SERVER_ID = @@aurora_server_id}), readers have {@code @@innodb_read_only} on, lag is Aurora's
      * {@code REPLICA_LAG_IN_MILLISECONDS}; no timelines and no fencing term (Aurora's storage fences
      * an old writer). The position it reports is a time in microseconds, so {@code
-     * maxReplicaLagBytes} bounds microseconds of lag with it (the default, 16 MiB, is 16.8 s). {@link AuroraTopology} finds the instances from
-     * the cluster endpoint.
+     * maxReplicaLagBytes} bounds microseconds of lag with it (the default, 16 MiB, is 16.8 s). {@link
+     * AuroraTopology} finds the instances from the cluster endpoint.
      *
      * @return the shared instance
      */

@@ -99,16 +99,21 @@ public final class AuroraMySqlDialect implements DatabaseDialect {
         this.topologyRelation = topologyRelation;
         // 1 reader flag, 2 read_only, 3 own id, 4 own row named writer, 5 own rows, 6 own lag, 7 the
         // instances named writer, 8 clock in microseconds, 9 server start second. One scan of the status.
-        this.probe = "SELECT " + readerFlagExpression + ", @@global.read_only, MAX(me.id),"
+        // Every system variable and clock is read in the derived table: MariaDB 11.4 returns 0 for
+        // @@read_only in the select list of an aggregate query on a server where it is 1.
+        this.probe = "SELECT MAX(me.reader), MAX(me.ro), MAX(me.id),"
                 + " SUM(t.SERVER_ID = me.id AND t.SESSION_ID = '" + AuroraPostgresDialect.MASTER_SESSION_ID + "'),"
                 + " SUM(t.SERVER_ID = me.id),"
                 + " MAX(CASE WHEN t.SERVER_ID = me.id THEN t.REPLICA_LAG_IN_MILLISECONDS END),"
                 + " GROUP_CONCAT(CASE WHEN t.SESSION_ID = '" + AuroraPostgresDialect.MASTER_SESSION_ID
                 + "' THEN t.SERVER_ID END ORDER BY t.SERVER_ID SEPARATOR ','),"
-                + " UNIX_TIMESTAMP() * 1000000 + MICROSECOND(NOW(6)),"
-                + " UNIX_TIMESTAMP() - (SELECT VARIABLE_VALUE FROM " + globalStatusRelation
-                + "   WHERE VARIABLE_NAME = 'Uptime')"
-                + " FROM (SELECT " + serverIdExpression + " AS id) me LEFT JOIN " + topologyRelation + " t ON 1 = 1";
+                + " MAX(me.now_us), MAX(me.started)"
+                + " FROM (SELECT " + readerFlagExpression + " AS reader, @@global.read_only AS ro,"
+                + "   " + serverIdExpression + " AS id,"
+                + "   UNIX_TIMESTAMP() * 1000000 + MICROSECOND(NOW(6)) AS now_us,"
+                + "   UNIX_TIMESTAMP() - (SELECT VARIABLE_VALUE FROM " + globalStatusRelation
+                + "     WHERE VARIABLE_NAME = 'Uptime') AS started) me"
+                + " LEFT JOIN " + topologyRelation + " t ON 1 = 1";
         this.instances = "SELECT SERVER_ID, SESSION_ID = '" + AuroraPostgresDialect.MASTER_SESSION_ID + "' AS w"
                 + " FROM " + topologyRelation
                 + " WHERE SESSION_ID = '" + AuroraPostgresDialect.MASTER_SESSION_ID + "'"

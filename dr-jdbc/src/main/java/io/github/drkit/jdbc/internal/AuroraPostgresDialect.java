@@ -45,8 +45,8 @@ import java.util.List;
  *   <li>A new writer is {@code CONFIRMING} until every other endpoint was probed after it became
  *       writable, as on PostgreSQL; the old writer answers (as a reader, or not in recovery but not
  *       named, or refused while it restarts), so confirmation takes one probe round.
- *   <li>Incarnation: {@code pg_postmaster_start_time()}; Aurora restarts an instance when it changes
- *       role, so a writer that comes back is confirmed again.
+ *   <li>Incarnation: {@code pg_postmaster_start_time()}: a writer that restarted (Aurora restarts an
+ *       old writer as a reader after a failover) is confirmed again before it takes writes.
  *   <li>Cluster identity: empty. Aurora documents no cluster-wide identifier readable from SQL, so
  *       mixing endpoints of two clusters is not caught by the router; {@link
  *       io.github.drkit.jdbc.AuroraTopology} builds the endpoint list from one cluster's own status.
@@ -98,8 +98,9 @@ public final class AuroraPostgresDialect implements DatabaseDialect {
 
     /*
      * One round trip, one scan of aurora_replica_status(): 1 in recovery, 2 own instance id, 3 own row
-     * carries MASTER_SESSION_ID, 4 own rows, 5 own replica_lag_in_msec, 6 the instances the status names
-     * writer, 7 the clock in microseconds, 8 the postmaster's start in microseconds, 9/10 the read-only settings.
+     * carries MASTER_SESSION_ID, 4 own rows, 5 own replica_lag_in_msec, 6 the instances the status
+     * names writer, 7 the clock in microseconds, 8 the postmaster's start in microseconds, 9/10 the
+     * read-only settings.
      */
     private static final String PROBE = "WITH me AS (SELECT aurora_db_instance_identifier()::text AS id),"
             + " st AS (SELECT server_id::text AS server_id, session_id::text AS session_id,"

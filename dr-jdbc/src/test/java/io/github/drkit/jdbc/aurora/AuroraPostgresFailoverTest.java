@@ -33,8 +33,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the cluster endpoint moves to it. Then the old writer comes back writable as far as PostgreSQL is
  * concerned (a trap Aurora's storage would never set: a write routed there would be acknowledged
  * and lost), first with its stale status naming itself, then with the cluster's status naming 12;
- * finally it rejoins as a reader of the new writer, as Aurora restarts an old writer. Synchronous replication stands for Aurora's shared storage: an
- * acknowledged commit is on the reader. Counted the Jepsen way from what the application saw.
+ * finally it rejoins as a reader of the new writer, as Aurora restarts an old writer. Synchronous
+ * replication stands for Aurora's shared storage: an acknowledged commit is on the reader. Counted
+ * the Jepsen way from what the application saw.
  */
 class AuroraPostgresFailoverTest {
 

@@ -118,12 +118,12 @@ final class AuroraPostgresStandIn {
      */
     static void nameWriter(PostgresNode on, String writerId) {
         // a local commit: the node may be a primary whose synchronous standby is gone
-        on.execute(
-                "SET synchronous_commit = local; UPDATE aurora_standin.instances SET session_id = CASE WHEN server_id = '"
-                        + writerId + "' THEN '"
-                        + MASTER + "' ELSE md5(server_id) END,"
-                        + " replica_lag_in_msec = CASE WHEN server_id = '" + writerId + "' THEN NULL ELSE 0 END,"
-                        + " last_update_timestamp = now()");
+        on.execute("SET synchronous_commit = local;"
+                + " UPDATE aurora_standin.instances SET"
+                + " session_id = CASE WHEN server_id = '" + writerId + "' THEN '" + MASTER
+                + "' ELSE md5(server_id) END,"
+                + " replica_lag_in_msec = CASE WHEN server_id = '" + writerId + "' THEN NULL ELSE 0 END,"
+                + " last_update_timestamp = now()");
     }
 
     /** Sets the {@code replica_lag_in_msec} Aurora would report for one instance ({@code null}: unknown). */
