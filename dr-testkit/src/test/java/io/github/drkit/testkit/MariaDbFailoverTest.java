@@ -130,6 +130,24 @@ class MariaDbFailoverTest {
 
     @Test
     @Order(6)
+    void aCrashedReplicaRestartsAndCatchesUp() {
+        MariaDbCluster db = DB.cluster();
+        MariaDbNode primary = db.primary();
+        MariaDbNode replica = db.replica(0);
+        primary.execute("INSERT INTO orders VALUES (9)");
+
+        replica.crash();
+        primary.execute("INSERT INTO orders VALUES (10)");
+        replica.start();
+
+        assertThat(replica.role()).isEqualTo(NodeRole.STANDBY);
+        db.awaitReplicated(primary, Duration.ofSeconds(20));
+        assertThat(replica.queryLong("SELECT count(*) FROM orders")).isEqualTo(10);
+        assertThat(replica.replicaStatus()).containsEntry("Last_SQL_Error", "");
+    }
+
+    @Test
+    @Order(7)
     void anOldPrimaryWithUnreplicatedCommitsCannotRejoin() {
         try (MariaDbCluster db = MariaDbCluster.builder().replicas(1).start()) {
             MariaDbNode oldPrimary = db.primary();
