@@ -229,4 +229,34 @@ public interface DatabaseDialect {
                         "unsupported database dialect '" + name + "': use one of postgresql, mysql, mariadb");
         };
     }
+
+    /**
+     * The Aurora PostgreSQL dialect (Aurora PostgreSQL 13.7, 12.11, 11.16, 10.21 or newer, which have
+     * {@code aurora_db_instance_identifier()}): the writer is the instance {@code
+     * aurora_replica_status()} names with {@code MASTER_SESSION_ID}, lag is Aurora's {@code
+     * replica_lag_in_msec}, and there are no timelines (Aurora's storage fences an old writer). The
+     * position it reports is a time in microseconds, so {@code maxReplicaLagBytes} bounds
+     * microseconds of lag with it (the default, 16 MiB, is 16.8 s). {@link AuroraTopology} finds the
+     * instances from the cluster endpoint.
+     *
+     * @return the shared instance
+     */
+    static DatabaseDialect auroraPostgresql() {
+        return io.github.drkit.jdbc.internal.AuroraPostgresDialect.INSTANCE;
+    }
+
+    /**
+     * The Aurora MySQL dialect (version 3, MySQL 8.0 compatible): the writer is the instance {@code
+     * information_schema.replica_host_status} names with {@code MASTER_SESSION_ID} ({@code
+     * SERVER_ID = @@aurora_server_id}), readers have {@code @@innodb_read_only} on, lag is Aurora's
+     * {@code REPLICA_LAG_IN_MILLISECONDS}; no timelines and no fencing term (Aurora's storage fences
+     * an old writer). The position it reports is a time in microseconds, so {@code
+     * maxReplicaLagBytes} bounds microseconds of lag with it (the default, 16 MiB, is 16.8 s). {@link
+     * AuroraTopology} finds the instances from the cluster endpoint.
+     *
+     * @return the shared instance
+     */
+    static DatabaseDialect auroraMysql() {
+        return io.github.drkit.jdbc.internal.AuroraMySqlDialect.AURORA;
+    }
 }
