@@ -213,7 +213,7 @@ public interface DatabaseDialect {
 
     /**
      * The dialect for a configuration value: {@code postgresql}, {@code mysql} or {@code mariadb}
-     * (case-insensitive).
+     * (the same dialect), {@code aurora-postgresql} or {@code aurora-mysql} (case-insensitive).
      *
      * @param name the value
      * @return the dialect
@@ -224,9 +224,11 @@ public interface DatabaseDialect {
         return switch (n) {
             case "postgresql", "postgres" -> postgresql();
             case "mysql", "mariadb" -> mysql();
+            case "aurora-postgresql" -> auroraPostgresql();
+            case "aurora-mysql" -> auroraMysql();
             default ->
-                throw new IllegalArgumentException(
-                        "unsupported database dialect '" + name + "': use one of postgresql, mysql, mariadb");
+                throw new IllegalArgumentException("unsupported database dialect '" + name
+                        + "': use one of postgresql, mysql, mariadb, aurora-postgresql, aurora-mysql");
         };
     }
 

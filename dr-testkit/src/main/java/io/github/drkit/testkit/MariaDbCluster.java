@@ -220,6 +220,8 @@ public final class MariaDbCluster implements AutoCloseable {
         cmd.add("--bind-address=127.0.0.1");
         cmd.add("--socket=" + node.socketFile());
         cmd.add("--pid-file=" + node.pidFile());
+        // its own temporary directory: a shared /tmp let concurrent servers trip over each other's files
+        cmd.add("--tmpdir=" + node.nodeDirectory());
         cmd.add("--server-id=" + node.serverId());
         cmd.add("--log-bin=mysql-bin");
         cmd.add("--relay-log=relay-bin");
@@ -584,6 +586,7 @@ public final class MariaDbCluster implements AutoCloseable {
         cmd.add("--skip-test-db");
         cmd.add("--skip-name-resolve");
         cmd.add("--extra-file=" + init);
+        cmd.add("--tmpdir=" + work);
         binaries.messagesDir().ifPresent(d -> cmd.add("--lc-messages-dir=" + d));
         cmd.addAll(storage);
         var r = OsProcesses.run(serverUser, cmd, startTimeout.plusSeconds(30), work);

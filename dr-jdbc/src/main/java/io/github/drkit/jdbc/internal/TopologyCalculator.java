@@ -453,7 +453,9 @@ public final class TopologyCalculator {
             int slot = (historyStart + k) % HISTORY;
             if (historyPosition[slot] > reader.position()) {
                 long lag = readerProbedAt - historyNanos[slot];
-                return lag <= 0 ? Duration.ZERO : Duration.ofNanos(lag);
+                Duration measured = lag <= 0 ? Duration.ZERO : Duration.ofNanos(lag);
+                // behind even the oldest sample: at least that old, and as old as it says it is
+                return k == 0 && reader.replayDelay().compareTo(measured) > 0 ? reader.replayDelay() : measured;
             }
         }
         return Duration.ZERO;
