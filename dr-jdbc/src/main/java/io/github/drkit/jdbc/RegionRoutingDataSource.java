@@ -566,7 +566,8 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         private boolean crossRegionReads = true;
         private boolean readsFromWriter = true;
         private List<String> writerTieBreak = List.of();
-        private DatabaseDialect dialect = DatabaseDialect.postgresql();
+        private DatabaseDialect dialect;
+        private boolean dialectSet;
         private WriteGate writeGate = WriteGate.OPEN;
         private MeterRegistry meterRegistry;
         private Clock clock = Clock.systemUTC();
@@ -781,13 +782,17 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         }
 
         /**
-         * The database dialect (default {@link DatabaseDialect#postgresql()}).
+         * The database dialect. By default it follows the endpoints' JDBC URLs ({@link
+         * DatabaseDialect#forUrl}: {@code jdbc:postgresql:} or {@code jdbc:mysql:}/{@code
+         * jdbc:mariadb:}; all endpoints must agree), and is {@link DatabaseDialect#postgresql()} when
+         * every endpoint is given as a data source. Aurora needs its dialect set here.
          *
          * @param dialect the dialect
          * @return this builder
          */
         public Builder dialect(DatabaseDialect dialect) {
             this.dialect = dialect;
+            this.dialectSet = true;
             return this;
         }
 
@@ -913,8 +918,11 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
                             + names.stream().sorted().toList() + ")");
                 }
             }
-            if (dialect == null) {
+            if (dialectSet && dialect == null) {
                 throw new IllegalArgumentException("dialect must not be null");
+            }
+            if (!dialectSet) {
+                dialect = dialectFromUrls(endpoints);
             }
             if (writeGate == null) {
                 throw new IllegalArgumentException("writeGate must not be null (use WriteGate.OPEN)");
@@ -936,6 +944,33 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
                     failureThreshold,
                     socketTimeout);
             return new RegionRoutingDataSource(this, s);
+        }
+
+        /** The dialect all endpoint URLs agree on; PostgreSQL when no endpoint has a URL. */
+        private static DatabaseDialect dialectFromUrls(List<Endpoint> endpoints) {
+            DatabaseDialect found = null;
+            Endpoint first = null;
+            for (Endpoint e : endpoints) {
+                if (e.jdbcUrl() == null) {
+                    continue;
+                }
+                DatabaseDialect d;
+                try {
+                    d = DatabaseDialect.forUrl(e.jdbcUrl());
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException("endpoint " + e.name() + ": " + ex.getMessage()
+                            + "; set a dialect explicitly if drkit supports the engine behind this driver");
+                }
+                if (found == null) {
+                    found = d;
+                    first = e;
+                } else if (!found.name().equals(d.name())) {
+                    throw new IllegalArgumentException("endpoints disagree on the database engine: "
+                            + first.name() + " is " + found.name() + ", " + e.name() + " is " + d.name()
+                            + " (one router routes one replicated cluster)");
+                }
+            }
+            return found == null ? DatabaseDialect.postgresql() : found;
         }
 
         private static void positive(String field, Duration d) {

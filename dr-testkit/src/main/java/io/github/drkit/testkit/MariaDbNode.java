@@ -528,6 +528,7 @@ public final class MariaDbNode {
         deletePidFile();
         List<String> cmd = cluster.serverCommand(this, upstream != null);
         ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(nodeDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -540,19 +541,28 @@ public final class MariaDbNode {
         process = p;
         paused = false;
         Duration timeout = cluster.startTimeout();
-        Polling.await(
-                timeout,
-                name + " to accept connections on port " + port,
-                () -> {
-                    if (!p.isAlive()) {
-                        String log = logTail(30);
-                        String hint = log.contains("Address already in use") ? " (port " + port + " is in use)" : "";
-                        throw new IllegalStateException(name + " failed to start on port " + port + hint
-                                + " (exit code " + p.exitValue() + ")\n--- tail of " + logFile + " ---\n" + log);
-                    }
-                    return accepts();
-                },
-                () -> "\n" + logTail(30));
+        try {
+            Polling.await(
+                    timeout,
+                    name + " to accept connections on port " + port,
+                    () -> {
+                        if (!p.isAlive()) {
+                            String log = logTail(30);
+                            String hint =
+                                    log.contains("Address already in use") ? " (port " + port + " is in use)" : "";
+                            throw new IllegalStateException(name + " failed to start on port " + port + hint
+                                    + " (exit code " + p.exitValue() + ")\n--- tail of " + logFile + " ---\n" + log);
+                        }
+                        return accepts();
+                    },
+                    () -> "\n" + logTail(30));
+        } catch (RuntimeException e) {
+            // a server that never became ready is not left behind
+            OsProcesses.killTree(p.pid(), Duration.ofSeconds(20));
+            reap(p);
+            deletePidFile();
+            throw e;
+        }
     }
 
     private boolean accepts() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.drkit.testkit.internal.OsProcesses;
+import io.github.drkit.testkit.internal.StaleClusters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,5 +50,26 @@ class MariaDbClusterCloseTest {
                 .hasMessage("setting name must be a MariaDB option name (was bad name)");
         assertThatThrownBy(() -> MariaDbCluster.builder().setting("max_connections", "1 0"))
                 .hasMessage("setting max_connections value must be non-empty without whitespace (was 1 0)");
+    }
+
+    @Test
+    void aClusterLeftByADeadJvmIsReapedByTheNextStart() throws Exception {
+        MariaDbCluster db = MariaDbCluster.builder().start();
+        try {
+            List<ProcessHandle> processes = db.primary().processes();
+            assertThat(processes).isNotEmpty();
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            // what a JVM killed with SIGKILL leaves: a cluster directory naming a dead owner, servers running
+            Path orphan = db.directory().resolveSibling("cluster-" + gone.pid() + "-orphan" + System.nanoTime());
+            Files.move(db.directory(), orphan);
+
+            StaleClusters.reap(StaleClusters.baseDirectory());
+
+            assertThat(processes).noneMatch(OsProcesses::isRunning);
+            assertThat(Files.exists(orphan)).isFalse();
+        } finally {
+            db.close();
+        }
     }
 }

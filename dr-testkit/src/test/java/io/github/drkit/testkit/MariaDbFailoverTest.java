@@ -127,4 +127,44 @@ class MariaDbFailoverTest {
         assertThat(replica.queryLong("SELECT count(*) FROM orders")).isEqualTo(8);
         assertThatThrownBy(replica::start).hasMessage("node2 is already running");
     }
+
+    @Test
+    @Order(6)
+    void aCrashedReplicaRestartsAndCatchesUp() {
+        MariaDbCluster db = DB.cluster();
+        MariaDbNode primary = db.primary();
+        MariaDbNode replica = db.replica(0);
+        primary.execute("INSERT INTO orders VALUES (9)");
+
+        replica.crash();
+        primary.execute("INSERT INTO orders VALUES (10)");
+        replica.start();
+
+        assertThat(replica.role()).isEqualTo(NodeRole.STANDBY);
+        db.awaitReplicated(primary, Duration.ofSeconds(20));
+        assertThat(replica.queryLong("SELECT count(*) FROM orders")).isEqualTo(10);
+        assertThat(replica.replicaStatus()).containsEntry("Last_SQL_Error", "");
+    }
+
+    @Test
+    @Order(7)
+    void anOldPrimaryWithUnreplicatedCommitsCannotRejoin() {
+        try (MariaDbCluster db = MariaDbCluster.builder().replicas(1).start()) {
+            MariaDbNode oldPrimary = db.primary();
+            MariaDbNode replica = db.replica(0);
+            oldPrimary.execute("CREATE TABLE t (id INT PRIMARY KEY)");
+            db.awaitReplicated(oldPrimary, Duration.ofSeconds(20));
+            replica.executeAsRoot("STOP SLAVE IO_THREAD");
+            oldPrimary.execute("INSERT INTO t VALUES (1)"); // never reaches the replica
+            oldPrimary.crash();
+            replica.promote();
+            replica.execute("INSERT INTO t VALUES (2)");
+
+            assertThatThrownBy(() -> oldPrimary.rejoinAsReplicaOf(replica))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("node0: replication from node1 failed")
+                    .hasMessageContaining("diverged");
+            assertThat(oldPrimary.queryLong("SELECT @@read_only")).isEqualTo(1);
+        }
+    }
 }

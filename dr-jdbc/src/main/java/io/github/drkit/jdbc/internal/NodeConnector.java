@@ -26,7 +26,7 @@ public final class NodeConnector {
 
     /**
      * Opens a connection whose connect and login are bounded by {@code timeout} (whole seconds for
-     * the PostgreSQL driver, at least one; unless the URL sets its own {@code connectTimeout} or
+     * the PostgreSQL driver, at least one; milliseconds for the MySQL and MariaDB drivers; unless the URL sets its own {@code connectTimeout} or
      * {@code socketTimeout}, which the monitor's watchdog bounds anyway), then sets its network
      * timeout to {@code readTimeout} ({@link Duration#ZERO} for none). With {@code force} the network
      * timeout is set even when the URL carries its own {@code socketTimeout} (probes); without it such
@@ -50,15 +50,18 @@ public final class NodeConnector {
             if (endpoint.password() != null) {
                 p.setProperty("password", endpoint.password());
             }
-            String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
             String url = endpoint.jdbcUrl();
+            // pgjdbc counts these in seconds, the MySQL and MariaDB drivers in milliseconds
+            String bound = millisecondTimeouts(url)
+                    ? Long.toString(Math.max(1, timeout.toMillis()))
+                    : Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
             urlHasSocketTimeout = url.contains("socketTimeout=");
             if (!url.contains("connectTimeout=")) {
-                p.setProperty("connectTimeout", seconds);
+                p.setProperty("connectTimeout", bound);
             }
             if (!urlHasSocketTimeout) {
                 // bounds the login exchange too (a black-holed node accepts TCP and then says nothing)
-                p.setProperty("socketTimeout", seconds);
+                p.setProperty("socketTimeout", bound);
             }
             c = DriverManager.getConnection(url, p);
         }
@@ -71,6 +74,11 @@ public final class NodeConnector {
             }
         }
         return c;
+    }
+
+    /** Whether the URL's driver takes {@code connectTimeout} and {@code socketTimeout} in milliseconds. */
+    static boolean millisecondTimeouts(String url) {
+        return url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:");
     }
 
     /** The endpoint. */

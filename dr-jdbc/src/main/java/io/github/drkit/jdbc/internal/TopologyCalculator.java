@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Turns what the monitor believes about every endpoint into a {@link Topology}. Deterministic: the
@@ -34,6 +35,10 @@ import java.util.List;
  *       timeline (a primary cannot reach a newer timeline without a restart, which its probe would
  *       see). A node that never answered and is not declared down blocks confirmation: a writer the
  *       rules could not order is never published.
+ *   <li>A candidate whose dialect keeps its own fencing order ({@link
+ *       io.github.drkit.jdbc.DatabaseDialect#needsWriterRecord}, the MySQL family) stays CONFIRMING
+ *       after that until the monitor recorded it as writer ({@link #recordRequest()}); its next probe
+ *       then shows a timeline above every one seen.
  *   <li>A node that failed fewer probes in a row than the threshold keeps its status (one slow probe
  *       is not a dead node); a reader in that state is not fresh.
  *   <li>A reader is fresh when it is on the newest timeline, answered its latest probe, and its lag
@@ -58,6 +63,13 @@ public final class TopologyCalculator {
     private String clusterId;
     private boolean clusterReset;
     private long acceptedTimeline = -1;
+    private final Predicate<Probe> needsRecord;
+    private int recordRequest = -1;
+    private long recordAbove = -1;
+    // per endpoint: the timeline its requested record will give it, or -1 when none is pending
+    private final long[] recordExpected;
+    private final long[] recordRequestedAbove;
+    private final String[] recordFailure;
 
     // The writer's position history: a ring of (probe start, position).
     private final long[] historyNanos = new long[HISTORY];
@@ -66,8 +78,21 @@ public final class TopologyCalculator {
     private int historySize;
     private int historyOwner = -1;
 
-    /** Creates a calculator for a fixed endpoint list. */
+    /** Creates a calculator for a fixed endpoint list, for a dialect that records no writer. */
     public TopologyCalculator(List<Endpoint> endpoints, RoutingSettings settings) {
+        this(endpoints, settings, p -> false);
+    }
+
+    /**
+     * Creates a calculator for a fixed endpoint list; {@code needsRecord} says which writable probes
+     * must be recorded as writer before the node takes writes.
+     */
+    public TopologyCalculator(List<Endpoint> endpoints, RoutingSettings settings, Predicate<Probe> needsRecord) {
+        this.needsRecord = needsRecord;
+        this.recordFailure = new String[endpoints.size()];
+        this.recordExpected = new long[endpoints.size()];
+        Arrays.fill(recordExpected, -1);
+        this.recordRequestedAbove = new long[endpoints.size()];
         this.endpoints = List.copyOf(endpoints);
         this.settings = settings;
         this.n = endpoints.size();
@@ -100,6 +125,24 @@ public final class TopologyCalculator {
         historyOwner = -1;
     }
 
+    /**
+     * The endpoint that passed confirmation but must be recorded as writer before it takes writes
+     * (as of the latest {@link #compute}), or -1.
+     */
+    public int recordRequest() {
+        return recordRequest;
+    }
+
+    /** The newest timeline the record of {@link #recordRequest()} must rise above. */
+    public long recordAbove() {
+        return recordAbove;
+    }
+
+    /** Notes why recording endpoint {@code index} as writer failed; shown in its reason until it succeeds. */
+    public void recordFailed(int index, String why) {
+        recordFailure[index] = why;
+    }
+
     /** The cluster identity routed to, {@code null} until a writer was confirmed. */
     public String clusterId() {
         return clusterId;
@@ -107,6 +150,13 @@ public final class TopologyCalculator {
 
     /** Computes the next snapshot. */
     public Topology compute(Topology previous, Observation[] observations, Instant now) {
+        recordRequest = -1;
+        for (int i = 0; i < n; i++) {
+            Observation o = observations[i];
+            if (recordExpected[i] >= 0 && (!o.reached() || !o.probe().writable() || !needsRecord.test(o.probe()))) {
+                recordExpected[i] = -1; // recorded (or no longer a writable candidate)
+            }
+        }
         trackWritability(observations);
         boolean[] foreign = new boolean[n];
         long newest = clusterReset ? acceptedTimeline : previous.newestTimeline();
@@ -147,6 +197,14 @@ public final class TopologyCalculator {
                 if (!o.probe().note().isEmpty()) {
                     reason[i] = "not in recovery but read-only (" + o.probe().note() + ")";
                 }
+            } else if (o.probe().timeline() < newest && recordExpected[i] >= 0 && newest <= recordExpected[i]) {
+                // Its record is under way: the newer timeline seen elsewhere may be its own term,
+                // already replicated. It takes no writes until its own probe shows the term.
+                status[i] = NodeStatus.CONFIRMING;
+                reason[i] = "a fencing term is being recorded on it (timeline " + recordExpected[i] + " expected)"
+                        + (recordFailure[i] == null ? "" : "; the last attempt failed: " + recordFailure[i]);
+                recordRequest = i;
+                recordAbove = recordRequestedAbove[i];
             } else if (o.probe().timeline() < newest) {
                 status[i] = NodeStatus.FENCED;
                 reason[i] = "writable on timeline " + o.probe().timeline() + ", older than the newest seen (" + newest
@@ -166,7 +224,20 @@ public final class TopologyCalculator {
         int writer = chooseWriter(candidates, status, reason);
         if (writer >= 0 && writer != confirmedWriter) {
             String waitingFor = unconfirmedBy(writer, observations, foreign);
-            if (waitingFor.isEmpty()) {
+            if (waitingFor.isEmpty() && needsRecord.test(observations[writer].probe())) {
+                recordRequest = writer;
+                recordAbove = newest;
+                recordRequestedAbove[writer] = newest;
+                recordExpected[writer] = 2 * (newest / 2 + 1);
+                status[writer] = NodeStatus.CONFIRMING;
+                reason[writer] = "writable and vouched for by every other endpoint; recording a fencing term above"
+                        + " timeline " + newest + " on it before it takes writes"
+                        + (recordFailure[writer] == null
+                                ? ""
+                                : " (the last attempt failed: " + recordFailure[writer] + ")");
+                writer = -1;
+            } else if (waitingFor.isEmpty()) {
+                recordFailure[writer] = null;
                 confirmedWriter = writer;
                 if (clusterId == null
                         && !observations[writer].probe().clusterId().isEmpty()) {
@@ -382,7 +453,9 @@ public final class TopologyCalculator {
             int slot = (historyStart + k) % HISTORY;
             if (historyPosition[slot] > reader.position()) {
                 long lag = readerProbedAt - historyNanos[slot];
-                return lag <= 0 ? Duration.ZERO : Duration.ofNanos(lag);
+                Duration measured = lag <= 0 ? Duration.ZERO : Duration.ofNanos(lag);
+                // behind even the oldest sample: at least that old, and as old as it says it is
+                return k == 0 && reader.replayDelay().compareTo(measured) > 0 ? reader.replayDelay() : measured;
             }
         }
         return Duration.ZERO;

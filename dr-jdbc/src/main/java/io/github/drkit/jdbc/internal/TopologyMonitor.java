@@ -99,7 +99,7 @@ public final class TopologyMonitor implements AutoCloseable {
         this.loss = loss;
         this.metrics = metrics;
         this.listeners.addAll(initialListeners);
-        this.calculator = new TopologyCalculator(endpoints, settings);
+        this.calculator = new TopologyCalculator(endpoints, settings, dialect::needsWriterRecord);
         this.observations = new Observation[endpoints.size()];
         Arrays.fill(observations, Observation.NONE);
         this.attempted = new boolean[endpoints.size()];
@@ -295,6 +295,10 @@ public final class TopologyMonitor implements AutoCloseable {
         requestProbe();
     }
 
+    private synchronized void recordFailed(int index, String why) {
+        calculator.recordFailed(index, why);
+    }
+
     private void onSuccess(Prober p, Attempt a, DatabaseDialect.Probe probe) {
         synchronized (this) {
             if (p.current == a) {
@@ -386,6 +390,18 @@ public final class TopologyMonitor implements AutoCloseable {
         topology = next;
         notifyAll();
         metrics.topologyPublished(next);
+        int record = calculator.recordRequest();
+        // once per record: not again until a probe that started after it answered
+        if (record >= 0
+                && !probers[record].recording
+                && (probers[record].recordedNanos == Long.MIN_VALUE
+                        || observations[record].probedAtNanos() - probers[record].recordedNanos > 0)) {
+            Prober p = probers[record];
+            p.recording = true;
+            p.recordAbove = calculator.recordAbove();
+            p.requested.set(true);
+            LockSupport.unpark(p.thread);
+        }
         if (next.epoch() == previous.epoch()) {
             return;
         }
@@ -682,8 +698,12 @@ public final class TopologyMonitor implements AutoCloseable {
         volatile Attempt current;
         volatile long lastStartNanos; // when the latest attempt started
         volatile long lastRoundTripNanos = -1; // how long the latest successful probe query took
+        volatile long recordAbove = -1; // >= 0: record this node as writer above that timeline first
+        volatile long recordedNanos = Long.MIN_VALUE; // when the latest record attempt ended
+        volatile boolean recording; // a record was asked for and has not ended yet
         private volatile Connection connection;
         private boolean lastUnexpected; // prober thread only
+        private String lastRecordFailure; // prober thread only
 
         Prober(int index, NodeConnector connector) {
             this.index = index;
@@ -741,6 +761,7 @@ public final class TopologyMonitor implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 abortConnection();
+                dropRecordRequest();
                 if (!closed) {
                     onFailure(this, a, describe(e), isDefinitive(e), false);
                 }
@@ -760,6 +781,7 @@ public final class TopologyMonitor implements AutoCloseable {
                             e);
                 }
                 lastUnexpected = true;
+                dropRecordRequest();
                 if (!closed) {
                     onFailure(this, a, "unexpected probe failure: " + describe(e), false, true);
                 }
@@ -779,6 +801,37 @@ public final class TopologyMonitor implements AutoCloseable {
                 if (closed) {
                     abortConnection();
                     throw new SQLException("monitor closed", "08003");
+                }
+            }
+            long above = recordAbove;
+            if (above >= 0) {
+                recordAbove = -1;
+                try {
+                    dialect.recordWriter(c, above);
+                    // after the commit: a check that started before it may still show no record
+                    recordedNanos = System.nanoTime();
+                    recording = false;
+                    lastRecordFailure = null;
+                    LOG.info(
+                            "recorded endpoint {} as writer (fencing term above timeline {})",
+                            connector.endpoint().name(),
+                            above);
+                } catch (SQLException e) {
+                    recordedNanos = System.nanoTime();
+                    recording = false;
+                    if (!dialect.isConnectionFailure(e)) {
+                        String why = describe(e);
+                        if (!why.equals(lastRecordFailure)) {
+                            lastRecordFailure = why;
+                            LOG.warn(
+                                    "could not record endpoint {} as writer; it takes no writes until this succeeds: {}",
+                                    connector.endpoint().name(),
+                                    why);
+                        }
+                        recordFailed(index, why);
+                    } else {
+                        throw e;
+                    }
                 }
             }
             a.checkNanos = System.nanoTime();
@@ -823,6 +876,15 @@ public final class TopologyMonitor implements AutoCloseable {
             for (long left = deadline - System.nanoTime(); left > 0 && !closed; left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(this, left);
             }
+        }
+
+        /**
+         * Forgets a pending record after a failed probe: what the node is when it answers again is
+         * unknown, and the calculator asks again if it still qualifies (with what is newest then).
+         */
+        private void dropRecordRequest() {
+            recordAbove = -1;
+            recording = false;
         }
 
         void abortConnection() {

@@ -1,6 +1,7 @@
 package io.github.drkit.spring.autoconfigure;
 
 import io.github.drkit.core.WriteGate;
+import io.github.drkit.jdbc.DatabaseDialect;
 import io.github.drkit.jdbc.Endpoint;
 import io.github.drkit.jdbc.RegionRoutingDataSource;
 import io.github.drkit.spring.internal.DeferredWriteGate;
@@ -81,6 +82,9 @@ public final class DrDataSourceAutoConfiguration {
                 .writerTieBreak(d.getWriterTieBreak())
                 .writeGate(writeGate)
                 .clock(clock.getIfAvailable(Clock::systemUTC));
+        if (!"auto".equalsIgnoreCase(d.getDialect())) {
+            b.dialect(DatabaseDialect.named(d.getDialect()));
+        }
         MeterRegistry registry = meters.getIfUnique();
         if (registry != null) {
             b.meterRegistry(registry);

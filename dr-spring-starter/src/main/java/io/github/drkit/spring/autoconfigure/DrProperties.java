@@ -1,6 +1,7 @@
 package io.github.drkit.spring.autoconfigure;
 
 import io.github.drkit.core.RecoveryObjective;
+import io.github.drkit.jdbc.DatabaseDialect;
 import io.github.drkit.spring.ServingRole;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -221,6 +222,28 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         if (!localEndpoint) {
             throw bad("dr.region", region, "must be the region of at least one of dr.datasource.endpoints");
         }
+        if (datasource.dialect == null || datasource.dialect.isBlank()) {
+            throw bad("dr.datasource.dialect", datasource.dialect, "must be auto or a dialect name");
+        }
+        if (datasource.dialect.equalsIgnoreCase("auto")) {
+            for (int i = 0; i < datasource.endpoints.size(); i++) {
+                try {
+                    DatabaseDialect.forUrl(datasource.endpoints.get(i).url);
+                } catch (IllegalArgumentException e) {
+                    throw bad(
+                            "dr.datasource.endpoints[" + i + "].url",
+                            redact(datasource.endpoints.get(i).url),
+                            "names an engine drkit has no dialect for; set dr.datasource.dialect if it is one of "
+                                    + "postgresql, mysql, mariadb, aurora-postgresql, aurora-mysql");
+                }
+            }
+        } else {
+            try {
+                DatabaseDialect.named(datasource.dialect);
+            } catch (IllegalArgumentException e) {
+                throw bad("dr.datasource.dialect", datasource.dialect, e.getMessage());
+            }
+        }
         Pool pool = datasource.pool;
         if (pool.maximumSize < 1) {
             throw bad("dr.datasource.pool.maximum-size", pool.maximumSize, "must be >= 1");
@@ -437,6 +460,12 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** The database nodes, in every region; at least one must be in dr.region. */
         private final List<Endpoint> endpoints = new ArrayList<>();
 
+        /**
+         * The database dialect: auto (from the endpoint URLs: jdbc:postgresql, jdbc:mysql,
+         * jdbc:mariadb), postgresql, mysql (also for MariaDB), aurora-postgresql or aurora-mysql.
+         */
+        private String dialect = "auto";
+
         /** Connection pools (one per endpoint). */
         private final Pool pool = new Pool();
 
@@ -507,6 +536,24 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
          */
         public List<Endpoint> getEndpoints() {
             return endpoints;
+        }
+
+        /**
+         * The dialect.
+         *
+         * @return auto or a dialect name
+         */
+        public String getDialect() {
+            return dialect;
+        }
+
+        /**
+         * Sets the dialect.
+         *
+         * @param dialect auto or a dialect name
+         */
+        public void setDialect(String dialect) {
+            this.dialect = dialect;
         }
 
         /**

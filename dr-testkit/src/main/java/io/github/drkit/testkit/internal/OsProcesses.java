@@ -28,8 +28,23 @@ public final class OsProcesses {
      * @throws IllegalStateException if it cannot be started or does not end within the timeout
      */
     public static Result run(ServerUser user, List<String> command, Duration timeout) {
+        return run(user, command, timeout, null);
+    }
+
+    /**
+     * Runs a command to completion in a working directory and returns its exit code and combined
+     * output.
+     *
+     * @param workDir the working directory, or {@code null} for the JVM's (which the server user
+     *     may not be allowed to enter)
+     * @throws IllegalStateException if it cannot be started or does not end within the timeout
+     */
+    public static Result run(ServerUser user, List<String> command, Duration timeout, Path workDir) {
         List<String> full = user.wrap(command);
         ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         Path out;
         try {
             out = Files.createTempFile("drkit-testkit-cmd", ".log");
