@@ -73,8 +73,9 @@ import java.util.regex.Pattern;
  *       {@code INSERT IGNORE}, which would turn a truncation or any other error into a warning). The
  *       primary key decides between concurrent inserts, so there is no check-then-insert race: an
  *       insert that finds the key taken (error 1062) reads the record that took it. A record that may
- *       be taken over is replaced by the same compare-and-set {@code UPDATE} on the claim token. Two
- *       or three round trips; on MySQL two more per waiting statement (below).
+ *       be taken over is replaced by the same compare-and-set {@code UPDATE} on the claim token. One
+ *       round trip for a key that has a record, two for a new key (three if another claim of it
+ *       commits in between); on MySQL two more around each statement that may wait (below).
  *   <li><b>Concurrent claims</b>: InnoDB makes a second insert of a key wait for the transaction
  *       holding an uncommitted claim of it. The store bounds that wait with {@code
  *       innodb_lock_wait_timeout}, which counts <em>whole seconds</em>: the request's wait rounded up;
