@@ -92,11 +92,12 @@ public final class JdbcIdempotencySupport {
                 Statement s = c.createStatement()) {
             s.execute("SELECT 1 FROM " + table + " WHERE 1 = 0");
         } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
+            // PostgreSQL 42P01; MySQL and MariaDB 42S02 (error 1146)
+            if ("42P01".equals(e.getSQLState()) || "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146) {
                 throw new InvalidConfigurationPropertyValueException(
                         "dr.idempotency.jdbc.table",
                         table,
-                        "the table does not exist: create it (JdbcIdempotencyStore#ddl) or set"
+                        "the table does not exist: create it (JdbcIdempotencyStore#ddl(Engine) gives the DDL per engine) or set"
                                 + " dr.idempotency.jdbc.create-table=true");
             }
             LOG.warn("could not check that idempotency table {} exists (no node answered): {}", table, e.getMessage());

@@ -8,13 +8,21 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class RoutingProbe {
 
-    private static final String WHO = "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END"
-            + " || ':' || current_setting('port')";
+    private static final String WHO_POSTGRESQL =
+            "SELECT CASE WHEN pg_is_in_recovery() THEN 'standby' ELSE 'primary' END"
+                    + " || ':' || current_setting('port')";
+    private static final String WHO_MYSQL = "SELECT CONCAT(IF(@@global.read_only, 'standby', 'primary'), ':', @@port)";
 
     private final JdbcTemplate jdbc;
 
     RoutingProbe(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /** The engine's "who am I" query; the product name comes from the driver, without a round trip. */
+    private String who() {
+        String product = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName());
+        return "PostgreSQL".equals(product) ? WHO_POSTGRESQL : WHO_MYSQL;
     }
 
     /**
@@ -24,7 +32,7 @@ public class RoutingProbe {
      */
     @Transactional(readOnly = true)
     public String readOnlyTransaction() {
-        return jdbc.queryForObject(WHO, String.class);
+        return jdbc.queryForObject(who(), String.class);
     }
 
     /**
@@ -35,7 +43,7 @@ public class RoutingProbe {
     @Transactional
     public String readWriteTransaction() {
         jdbc.update("INSERT INTO orders (item) VALUES ('routing probe')");
-        return jdbc.queryForObject(WHO, String.class);
+        return jdbc.queryForObject(who(), String.class);
     }
 
     /**
@@ -44,6 +52,6 @@ public class RoutingProbe {
      * @return {@code standby:<port>} or {@code primary:<port>}
      */
     public String noTransaction() {
-        return jdbc.queryForObject(WHO, String.class);
+        return jdbc.queryForObject(who(), String.class);
     }
 }
