@@ -9,9 +9,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
 /**
- * The {@code orders} table (see {@code schema.sql}). Plain JDBC through Spring's {@link JdbcTemplate}
- * on the application's data source — drkit's routing data source — so each statement runs on the
- * node that the surrounding transaction's intent selects. Thread-safe.
+ * The {@code orders} table (see {@code schema-postgresql.sql} and {@code schema-mariadb.sql}). Plain
+ * JDBC through Spring's {@link JdbcTemplate} on the application's data source — drkit's routing data
+ * source — so each statement runs on the node that the surrounding transaction's intent selects.
+ * The SQL runs on PostgreSQL and on MariaDB (10.5+ for {@code INSERT ... RETURNING}). Thread-safe.
  */
 @Repository
 public class OrderRepository {

@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
 /**
- * The orders service: a small order API whose data lives in a PostgreSQL pair spread over two
+ * The orders service: a small order API whose data lives in a PostgreSQL (or MariaDB) pair spread over two
  * regions (primary in Seoul {@code ap-northeast-2}, DR standby in Tokyo {@code ap-northeast-1}, the
  * pilot-light layout of the LG CNS project), run through drkit's Spring Boot starter.
  *
@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  *
  * <p>Without {@code dr.datasource.endpoints} (the default profile) the service starts an embedded
  * primary/standby pair first ({@link EmbeddedClusterLauncher}) and stops it on shutdown; the profile
- * {@code external} reads the endpoints from the environment instead.
+ * {@code external} reads the endpoints from the environment instead. The schema script follows the
+ * endpoints' engine ({@link SchemaPlatform}); every statement of {@link OrderRepository} runs on both.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(OrdersProperties.class)

@@ -1,4 +1,5 @@
--- The orders table. Run at startup on the writer (spring.sql.init.mode=always); safe to re-run.
+-- The orders table on PostgreSQL (spring.sql.init.platform=postgresql, chosen by SchemaPlatform from the
+-- endpoint URLs). Run at startup on the writer (spring.sql.init.mode=always); safe to re-run.
 CREATE TABLE IF NOT EXISTS orders (
     id         bigserial PRIMARY KEY,
     customer   text        NOT NULL,
