@@ -277,13 +277,21 @@ public final class Route53Failover implements AutoCloseable {
         }
     }
 
-    /** Stops checking. Idempotent. */
+    /**
+     * Stops checking. Idempotent. A round in progress finishes first (its checks time out after 2
+     * s): the HTTP client completes them on its executor, so that is stopped only after the poller,
+     * or the round would wait forever for answers nobody delivers.
+     */
     @Override
     public void close() {
         poller.shutdownNow();
-        httpThreads.shutdownNow();
         try {
             poller.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        httpThreads.shutdownNow();
+        try {
             httpThreads.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
