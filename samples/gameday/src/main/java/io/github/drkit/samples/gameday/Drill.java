@@ -96,7 +96,8 @@ public final class Drill {
     public DrillReport run(String evidence) throws Exception {
         Scenario scenario = options.scenario();
         timeline.add(
-                Timeline.Kind.INFO, "game day " + runId + ": " + scenario.cliName() + " — " + scenario.description());
+                Timeline.Kind.INFO,
+                "game day " + runId + ": " + scenario.cliName() + " — " + scenario.description(options.engine()));
         try (DrillDatabase db = openDatabase()) {
             timeline.add(Timeline.Kind.INFO, db.describe());
             Map<String, String> extra = new LinkedHashMap<>();
@@ -109,7 +110,11 @@ public final class Drill {
                         "orders-service up: seoul " + seoul.base() + " (" + Regions.SEOUL + "), tokyo " + tokyo.base()
                                 + " (" + Regions.TOKYO + ")");
                 List<DrillReport.Objective> objectives = declaredObjectives(seoul);
-                return drive(db, seoul, tokyo, evidence, objectives);
+                try {
+                    return drive(db, seoul, tokyo, evidence, objectives);
+                } finally {
+                    db.releaseHeldConnections();
+                }
             }
         }
     }
@@ -119,7 +124,10 @@ public final class Drill {
             return ExternalDatabase.open(
                     options.seoulUrl(), options.tokyoUrl(), options.dbUser(), options.dbPassword());
         }
-        return EmbeddedDatabase.start(options.replication(), options.applyDelay());
+        return switch (options.engine()) {
+            case POSTGRESQL -> EmbeddedDatabase.start(options.replication(), options.applyDelay());
+            case MARIADB -> EmbeddedMariaDb.start(options.replication(), options.applyDelay());
+        };
     }
 
     /** The objectives as the running service declares them (its dr endpoint), overrides included. */
@@ -195,6 +203,7 @@ public final class Drill {
             time.sleepUntil(loadStart + options.faultAt().toMillis());
             Optional<ReplicationLag> lagAtFault = db.lag(time.nowMs());
             lagAtFault.ifPresent(this::addLag);
+            db.replicationStatus().ifPresent(status -> timeline.add(Timeline.Kind.INFO, status));
             Long routerLag = routerLag(tokyo);
             String servingBefore = route53.answeredTarget().name();
             Injection injection = inject(db, seoul, tokyo, route53, load);
@@ -203,6 +212,8 @@ public final class Drill {
             timeline.add(Timeline.Kind.INFO, "load stops; writes in progress get " + DrillOptions.show(STOP_GRACE));
             List<WriteRecord> writes = load.stop(STOP_GRACE);
             long loadEnd = time.nowMs();
+            String seoulWriter = writerSeenBy(seoul);
+            long seoulWriterAtMs = time.nowMs();
             samplers.shutdownNow();
             route53.close();
 
@@ -224,6 +235,7 @@ public final class Drill {
             return new ReportBuilder(options, runId, time, evidence)
                     .objectives(objectives)
                     .database(db.describe())
+                    .promotion(injection.promotion)
                     .load(loadStart, loadEnd, writes, load.errors(), load.readFailures(), throughput)
                     .fault(injection.faultMs, injection.fault, injection.promotionMs, injection.promotedAtMs)
                     .drainedAt(injection.drainedAtMs)
@@ -231,6 +243,7 @@ public final class Drill {
                     .route53(servingBefore, route53.answerChanges(), route53.dnsChanges(), route53.describe())
                     .consistency(consistency)
                     .fenced(fenced)
+                    .writerSeenBySeoul(seoulWriter, seoulWriterAtMs)
                     .timeline(timeline.events())
                     .build();
         } finally {
@@ -248,6 +261,7 @@ public final class Drill {
         Long promotionMs;
         Long promotedAtMs;
         Long drainedAtMs;
+        String promotion;
         long[] fencedBaseline;
     }
 
@@ -257,7 +271,7 @@ public final class Drill {
         Injection i = new Injection();
         switch (options.scenario()) {
             case PRIMARY_CRASH, LAG -> {
-                i.fault = "kill -9 of seoul-1 (the postmaster and every backend)";
+                i.fault = crash(db);
                 i.faultMs = action(i.fault, db::crashSeoul);
                 promoteLater(db, i);
             }
@@ -267,7 +281,7 @@ public final class Drill {
                 promoteLater(db, i);
             }
             case SPLIT_BRAIN -> {
-                i.fault = "kill -9 of seoul-1 (the postmaster and every backend)";
+                i.fault = crash(db);
                 i.faultMs = action(i.fault, db::crashSeoul);
                 promoteLater(db, i);
                 long deadline = i.faultMs
@@ -277,20 +291,21 @@ public final class Drill {
                     timeline.add(Timeline.Kind.INFO, "no write acknowledged yet; the old primary comes back anyway");
                 }
                 action("seoul-1 restarted, still cut off from the services", db::restartSeoulIsolated);
+                Engine engine = db.engine();
                 try (Connection c = db.connectSeoul()) {
-                    boolean writable = !Jdbc.queryBoolean(c, "SELECT pg_is_in_recovery()");
-                    long timelineId = Jdbc.queryLong(
-                            c, "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::bigint");
+                    boolean writable = engine.writable(c);
                     i.fencedBaseline = new long[] {
                         writable ? 1 : 0,
-                        timelineId,
+                        engine.fencingPosition(c),
                         Jdbc.queryLong(c, "SELECT count(*) FROM orders"),
-                        Jdbc.queryLong(c, "SELECT count(*) FROM drkit_idempotency")
+                        Jdbc.queryLong(c, "SELECT count(*) FROM drkit_idempotency"),
+                        engine == Engine.MARIADB ? fencingTerms(c) : -1
                     };
                 }
                 action(
-                        "seoul-1 reachable again: a writable primary on timeline " + i.fencedBaseline[1]
-                                + " (split brain); it must be fenced",
+                        "seoul-1 reachable again: a writable primary "
+                                + (engine == Engine.POSTGRESQL ? "on timeline " : "with fencing term ")
+                                + i.fencedBaseline[1] + " (split brain); it must be fenced",
                         db::reconnectSeoul);
             }
             case SWITCHOVER -> {
@@ -323,12 +338,23 @@ public final class Drill {
         return i;
     }
 
+    private static String crash(DrillDatabase db) {
+        return switch (db.engine()) {
+            case POSTGRESQL -> "kill -9 of seoul-1 (the postmaster and every backend)";
+            case MARIADB -> "kill -9 of seoul-1 (mariadbd, the server's one process)";
+        };
+    }
+
+    private static long fencingTerms(Connection c) throws SQLException {
+        return Jdbc.queryLong(c, "SELECT count(*) FROM " + Engine.FENCING_TERM_TABLE);
+    }
+
     /** Reads must not start before the standby has the table (an apply delay holds it back too). */
     private void awaitSchemaOnTokyo(DrillDatabase db) throws InterruptedException {
         long deadline = time.nowMs() + 30_000;
         boolean replayed = awaitUntil(deadline, () -> {
             try (Connection c = db.connectTokyo()) {
-                return Jdbc.queryBoolean(c, "SELECT to_regclass('orders') IS NOT NULL");
+                return db.engine().hasTable(c, "orders");
             } catch (SQLException e) {
                 return false;
             }
@@ -345,12 +371,15 @@ public final class Drill {
 
     private void promoteNow(DrillDatabase db, Injection i) {
         long start = time.nowMs();
-        db.promoteTokyo();
+        String what = db.promoteTokyo();
         long end = time.nowMs();
         i.promotionMs = end - start;
         i.promotedAtMs = end;
+        i.promotion = what;
         timeline.addAt(
-                end, Timeline.Kind.ACTION, "tokyo-1 promoted (pg_promote, " + (end - start) + " ms): it takes writes");
+                end,
+                Timeline.Kind.ACTION,
+                "tokyo-1 promoted (" + what + ", " + (end - start) + " ms): it takes writes");
     }
 
     /**
@@ -410,6 +439,7 @@ public final class Drill {
             timeline.add(Timeline.Kind.INFO, "tokyo's dr endpoint did not answer: " + e.getMessage());
         }
         try (Connection c = db.connectSeoul()) {
+            boolean terms = db.engine() == Engine.MARIADB;
             DrillReport.FencedNode n = new DrillReport.FencedNode(
                     baseline[0] == 1,
                     baseline[1],
@@ -417,6 +447,8 @@ public final class Drill {
                     Jdbc.queryLong(c, "SELECT count(*) FROM orders"),
                     baseline[3],
                     Jdbc.queryLong(c, "SELECT count(*) FROM drkit_idempotency"),
+                    terms ? baseline[4] : null,
+                    terms ? fencingTerms(c) : null,
                     fencedByTokyo);
             timeline.add(
                     Timeline.Kind.INFO,
@@ -473,6 +505,6 @@ public final class Drill {
     static String replicationName(DrillOptions options) {
         return options.external()
                 ? "external"
-                : options.replication() == ReplicationMode.SYNCHRONOUS ? "synchronous" : "asynchronous";
+                : options.engine().replicationName(options.replication() == ReplicationMode.SYNCHRONOUS);
     }
 }

@@ -6,10 +6,18 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The Seoul primary and the Tokyo standby the drill works on, and the faults it can inject. The
- * services reach both nodes through TCP fault proxies; the drill's own checks connect directly.
+ * The Seoul primary and the Tokyo standby (or replica) the drill works on, and the faults it can
+ * inject. The services reach both nodes through TCP fault proxies; the drill's own checks connect
+ * directly, as the services' database user.
  */
 public interface DrillDatabase extends AutoCloseable {
+
+    /**
+     * The engine, for the engine-specific checks and the reports' vocabulary.
+     *
+     * @return the engine
+     */
+    Engine engine();
 
     /**
      * What this is, for the report.
@@ -47,12 +55,22 @@ public interface DrillDatabase extends AutoCloseable {
     String password();
 
     /**
-     * Measures the standby's lag on the primary.
+     * Measures the standby's lag.
      *
      * @param atMs the drill time to stamp it with
      * @return the lag, or empty if the primary cannot be asked or no standby streams
      */
     Optional<ReplicationLag> lag(long atMs);
+
+    /**
+     * What the replication had done by now, when the engine reports more than the lag (MariaDB's
+     * semi-synchronous commits acknowledged by the replica or not); asked once, at the fault.
+     *
+     * @return one sentence for the timeline, or empty
+     */
+    default Optional<String> replicationStatus() {
+        return Optional.empty();
+    }
 
     /**
      * kill -9 of the Seoul primary.
@@ -64,12 +82,16 @@ public interface DrillDatabase extends AutoCloseable {
     /** Cuts Seoul off from the services: its proxy holds every byte, without RST. */
     void blackHoleSeoul();
 
-    /** Promotes the Tokyo standby and returns once it accepts writes. */
-    void promoteTokyo();
+    /**
+     * Promotes the Tokyo standby and returns once it accepts writes.
+     *
+     * @return what ran, for the timeline, e.g. {@code pg_promote}
+     */
+    String promoteTokyo();
 
     /**
      * Takes Seoul out as a writer for a planned switchover, without losing a committed write: all its
-     * WAL reaches Tokyo before this returns.
+     * WAL (binlog) reaches Tokyo before this returns.
      *
      * @param timeout how long Tokyo may take to catch up
      * @return what was done, for the timeline
@@ -77,8 +99,8 @@ public interface DrillDatabase extends AutoCloseable {
     String demoteSeoulForSwitchover(Duration timeout);
 
     /**
-     * Starts the crashed Seoul primary again as the writable primary it was (its old timeline), while
-     * its proxy still refuses the services.
+     * Starts the crashed Seoul primary again as the writable primary it was (its old timeline or
+     * fencing term), while its proxy still refuses the services.
      *
      * @throws UnsupportedOperationException if this database does not allow it
      */
@@ -86,6 +108,13 @@ public interface DrillDatabase extends AutoCloseable {
 
     /** Lets the services reach Seoul again (the proxy passes bytes). */
     void reconnectSeoul();
+
+    /**
+     * Called once the drill has measured everything, before the services stop: connections a black
+     * hole still holds are reset, so no service thread waits on them for its socket timeout. A no-op
+     * where the services do not leave threads reading a black-holed connection.
+     */
+    default void releaseHeldConnections() {}
 
     /**
      * A direct connection to Seoul (not through its proxy).

@@ -14,13 +14,16 @@ import org.springframework.boot.convert.DurationStyle;
  * UsageException} naming the option, its value and what is allowed.
  *
  * @param scenario what happens to the Seoul primary
- * @param replication how Tokyo replicates (embedded cluster only)
+ * @param engine the database engine of the embedded pair (external mode: PostgreSQL)
+ * @param replication how Tokyo replicates (embedded cluster only; {@code SYNCHRONOUS} is
+ *     semi-synchronous on MariaDB)
  * @param clients concurrent HTTP clients
  * @param duration how long the load runs in total
  * @param faultAt when the fault is injected, from the start of the load
  * @param promoteAfter how long after the fault Tokyo is promoted (time to detect and decide)
  * @param rpoOverride a drill-level RPO for the {@code orders} data class, if any
- * @param applyDelay a replay delay on the Tokyo standby, if any (embedded only)
+ * @param applyDelay a replay delay on the Tokyo standby, if any (embedded only; whole seconds on
+ *     MariaDB, where it is {@code MASTER_DELAY})
  * @param route53Interval how often the simulated Route 53 health checker polls each region
  * @param route53Threshold consecutive results before the simulated checker changes its mind
  * @param requestTimeout the clients' per-request timeout
@@ -34,6 +37,7 @@ import org.springframework.boot.convert.DurationStyle;
  */
 public record DrillOptions(
         Scenario scenario,
+        Engine engine,
         ReplicationMode replication,
         int clients,
         Duration duration,
@@ -58,14 +62,17 @@ public record DrillOptions(
             against its RTO/RPO objectives; evidence in <evidence-dir>/<timestamp>-<scenario>/.
 
               --scenario NAME          primary-crash (default), partition, split-brain, switchover, lag
-              --replication MODE       sync (default) or async; lag defaults to async   [embedded only]
+              --engine NAME            postgresql (default) or mariadb: the embedded pair's engine
+              --replication MODE       sync (default; semi-synchronous on MariaDB) or async; lag defaults
+                                       to async   [embedded only]
               --clients N              concurrent HTTP clients, 1-256 (default 8)
               --duration D             load duration in total (default 20s)
               --fault-at D             when the fault hits, from the start of the load (default 6s;
                                        lag: at least apply delay + 3s)
               --promote-after D        fault -> promotion of Tokyo, the time to detect and decide (default 1s)
               --rpo D                  drill-level RPO for the orders data class (lag: default 1s)
-              --apply-delay D          replay delay on the Tokyo standby (lag: default 3s)   [embedded only]
+              --apply-delay D          replay delay on the Tokyo standby (lag: default 3s; MariaDB:
+                                       MASTER_DELAY, whole seconds)   [embedded only]
               --route53-interval D     simulated Route 53 health check interval (default 1s; real: 10s or 30s)
               --route53-threshold N    simulated failure threshold, 1-10 (default 3, as Route 53)
               --request-timeout D      per HTTP request (default 5s)
@@ -74,7 +81,8 @@ public record DrillOptions(
               --evidence-dir DIR       default evidence/dr
               --seoul-url JDBC-URL     external mode: an existing primary ...
               --tokyo-url JDBC-URL     ... and its streaming standby (partition and switchover only;
-                                       the drill promotes the standby: use a staging pair)
+                                       the drill promotes the standby: use a staging pair; PostgreSQL
+                                       only)
               --db-user U, --db-password P   external mode credentials (default postgres, empty)
               --help
 
@@ -137,6 +145,7 @@ public record DrillOptions(
 
     private static final java.util.Set<String> KNOWN = java.util.Set.of(
             "scenario",
+            "engine",
             "replication",
             "clients",
             "duration",
@@ -158,6 +167,7 @@ public record DrillOptions(
     private static DrillOptions from(Map<String, String> o) {
         Scenario scenario = o.containsKey("scenario") ? Scenario.parse(o.get("scenario")) : Scenario.PRIMARY_CRASH;
         boolean lag = scenario == Scenario.LAG;
+        Engine engine = o.containsKey("engine") ? Engine.parse(o.get("engine")) : Engine.POSTGRESQL;
         String seoulUrl = o.get("seoul-url");
         String tokyoUrl = o.get("tokyo-url");
         if ((seoulUrl == null) != (tokyoUrl == null)) {
@@ -166,6 +176,10 @@ public record DrillOptions(
         }
         boolean external = seoulUrl != null;
         if (external) {
+            if (engine != Engine.POSTGRESQL) {
+                throw new UsageException("--engine " + engine.cliName() + " runs on the embedded pair only; external"
+                        + " mode (--seoul-url/--tokyo-url) drills a PostgreSQL pair");
+            }
             jdbcUrl("--seoul-url", seoulUrl);
             jdbcUrl("--tokyo-url", tokyoUrl);
             if (scenario.needsProcessControl()) {
@@ -186,6 +200,13 @@ public record DrillOptions(
         if (o.containsKey("replication")) {
             replication = switch (o.get("replication").trim().toLowerCase(Locale.ROOT)) {
                 case "sync", "synchronous" -> ReplicationMode.SYNCHRONOUS;
+                case "semi-sync", "semisync", "semi-synchronous" -> {
+                    if (engine != Engine.MARIADB) {
+                        throw new UsageException("--replication " + o.get("replication")
+                                + " is MariaDB's; PostgreSQL replicates sync or async");
+                    }
+                    yield ReplicationMode.SYNCHRONOUS;
+                }
                 case "async", "asynchronous" -> ReplicationMode.ASYNCHRONOUS;
                 default ->
                     throw new UsageException(
@@ -197,6 +218,12 @@ public record DrillOptions(
         Optional<Duration> applyDelay = optionalPositive(o, "apply-delay");
         if (lag && applyDelay.isEmpty()) {
             applyDelay = Optional.of(Duration.ofSeconds(3));
+        }
+        if (engine == Engine.MARIADB
+                && applyDelay.isPresent()
+                && applyDelay.get().toMillis() % 1000 != 0) {
+            throw new UsageException("--apply-delay must be whole seconds with --engine mariadb (MASTER_DELAY counts"
+                    + " seconds) (was " + o.get("apply-delay") + ")");
         }
         Duration defaultFaultAt = Duration.ofSeconds(6);
         if (applyDelay.isPresent() && defaultFaultAt.compareTo(applyDelay.get().plusSeconds(3)) < 0) {
@@ -237,6 +264,7 @@ public record DrillOptions(
         }
         return new DrillOptions(
                 scenario,
+                engine,
                 replication,
                 clients,
                 duration,
@@ -257,6 +285,10 @@ public record DrillOptions(
     }
 
     private static void jdbcUrl(String option, String url) {
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+            throw new UsageException(option + " is a MySQL-family URL, but external mode drills a PostgreSQL pair only;"
+                    + " drill MariaDB on the embedded pair with --engine mariadb (was '" + url + "')");
+        }
         if (!url.startsWith("jdbc:postgresql://")) {
             throw new UsageException(option + " must be a PostgreSQL JDBC URL such as"
                     + " jdbc:postgresql://db.example:5432/orders (was '" + url + "')");

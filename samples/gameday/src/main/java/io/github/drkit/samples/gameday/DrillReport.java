@@ -1,5 +1,6 @@
 package io.github.drkit.samples.gameday;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -49,8 +50,10 @@ public record DrillReport(
      * @param scenario the scenario's name
      * @param description what the scenario does
      * @param mode {@code embedded} or {@code external}
+     * @param engine {@code postgresql} or {@code mariadb}
      * @param database the database, described
-     * @param replication {@code synchronous}, {@code asynchronous} or {@code external}
+     * @param replication {@code synchronous}, {@code semi-synchronous} (MariaDB), {@code
+     *     asynchronous} or {@code external}
      * @param clients concurrent clients
      * @param startedAt wall-clock start, ISO-8601
      * @param loadStartMs when the load started
@@ -66,6 +69,7 @@ public record DrillReport(
             String scenario,
             String description,
             String mode,
+            String engine,
             String database,
             String replication,
             int clients,
@@ -100,8 +104,10 @@ public record DrillReport(
      * @param promotionMs how long the promotion itself took
      * @param lostAcknowledged acknowledged writes missing after the drill
      * @param dataLossWindowMs how far before the fault lost writes go back
-     * @param lagAtFaultMs the standby's replay lag at the fault (pg_stat_replication), if measured
-     * @param lagBytesAtFault the WAL not yet replayed at the fault, if measured
+     * @param lagAtFaultMs the standby's replay lag at the fault (PostgreSQL: {@code replay_lag} of
+     *     {@code pg_stat_replication}; MariaDB: {@code Seconds_Behind_Master}, whole seconds), if
+     *     measured
+     * @param lagBytesAtFault the WAL (MariaDB: binary log) not yet replayed at the fault, if measured
      * @param routerLagAtFaultMs the Tokyo service's router's view of its local reader's lag, if known
      * @param duplicates references stored more than once
      * @param unexpected stored references no client attempted
@@ -159,11 +165,14 @@ public record DrillReport(
      * The old primary after a split brain.
      *
      * @param writableWhenBack whether it came back as a writable primary
-     * @param timelineWhenBack its timeline then
+     * @param timelineWhenBack its timeline then (MariaDB: the newest fencing term it held)
      * @param ordersWhenBack its order rows when it came back
      * @param ordersAfter its order rows after the drill
      * @param keysWhenBack its idempotency records when it came back
      * @param keysAfter its idempotency records after the drill
+     * @param termsWhenBack MariaDB: its fencing-term rows when it came back ({@code null} for
+     *     PostgreSQL); a term recorded on it would mean a router confirmed it as the writer
+     * @param termsAfter MariaDB: its fencing-term rows after the drill ({@code null} for PostgreSQL)
      * @param fencedByTokyo whether the Tokyo service's router listed it as fenced
      */
     public record FencedNode(
@@ -173,15 +182,19 @@ public record DrillReport(
             long ordersAfter,
             long keysWhenBack,
             long keysAfter,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long termsWhenBack,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long termsAfter,
             boolean fencedByTokyo) {
 
         /**
-         * Rows written to it after it came back.
+         * Rows written to it after it came back: orders, idempotency records and (MariaDB) fencing
+         * terms.
          *
          * @return the count
          */
         public long writes() {
-            return (ordersAfter - ordersWhenBack) + (keysAfter - keysWhenBack);
+            long terms = termsWhenBack == null || termsAfter == null ? 0 : termsAfter - termsWhenBack;
+            return (ordersAfter - ordersWhenBack) + (keysAfter - keysWhenBack) + terms;
         }
     }
 

@@ -72,6 +72,11 @@ public final class EmbeddedDatabase implements DrillDatabase {
     }
 
     @Override
+    public Engine engine() {
+        return Engine.POSTGRESQL;
+    }
+
+    @Override
     public String describe() {
         return description;
     }
@@ -113,8 +118,9 @@ public final class EmbeddedDatabase implements DrillDatabase {
     }
 
     @Override
-    public void promoteTokyo() {
+    public String promoteTokyo() {
         tokyo().promote();
+        return Engine.POSTGRESQL.promotion();
     }
 
     @Override

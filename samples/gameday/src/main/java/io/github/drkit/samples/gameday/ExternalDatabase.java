@@ -106,6 +106,11 @@ public final class ExternalDatabase implements DrillDatabase {
     }
 
     @Override
+    public Engine engine() {
+        return Engine.POSTGRESQL;
+    }
+
+    @Override
     public String describe() {
         return "external PostgreSQL pair: seoul " + seoul.host() + ":" + seoul.port() + ", tokyo " + tokyo.host() + ":"
                 + tokyo.port() + "; the services reach each node through a TCP fault proxy on loopback";
@@ -147,7 +152,7 @@ public final class ExternalDatabase implements DrillDatabase {
     }
 
     @Override
-    public void promoteTokyo() {
+    public String promoteTokyo() {
         try (Connection c = connectTokyo()) {
             if (!Jdbc.queryBoolean(c, "SELECT pg_promote(true, 60)")) {
                 throw new IllegalStateException("pg_promote() on " + tokyo.url() + " did not finish within 60 s");
@@ -155,6 +160,7 @@ public final class ExternalDatabase implements DrillDatabase {
         } catch (SQLException e) {
             throw new IllegalStateException("promoting " + tokyo.url() + " failed: " + e.getMessage(), e);
         }
+        return Engine.POSTGRESQL.promotion();
     }
 
     @Override

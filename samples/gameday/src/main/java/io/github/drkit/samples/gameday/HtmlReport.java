@@ -155,7 +155,8 @@ public final class HtmlReport {
             kv(
                     h,
                     "old primary when back",
-                    (n.writableWhenBack() ? "writable" : "read-only") + ", timeline "
+                    (n.writableWhenBack() ? "writable" : "read-only")
+                            + (MarkdownReport.isMariaDb(d) ? ", fencing term " : ", timeline ")
                             + n.timelineWhenBack() + ", rows written after: " + n.writes()
                             + (n.fencedByTokyo() ? ", fenced by tokyo's router" : ""));
         }
@@ -208,6 +209,10 @@ public final class HtmlReport {
                 .append(esc(d.evidence()))
                 .append("</code> · report.md, report.json, gameday.log</footer>\n</main></body></html>\n");
         return h.toString();
+    }
+
+    private static String lagLabel(DrillReport r) {
+        return MarkdownReport.isMariaDb(r.drill()) ? "apply lag" : "replay lag";
     }
 
     private static boolean lagKept(DrillReport r) {
@@ -269,7 +274,7 @@ public final class HtmlReport {
         }
         g.append(text(LEFT - 8, PLOT_TOP - 12, "writes/s", "end", "#5b6470", 11));
         if (!s.lag().isEmpty()) {
-            g.append(text(LEFT + plotW + 8, PLOT_TOP - 12, "replay lag", "start", LAG, 11));
+            g.append(text(LEFT + plotW + 8, PLOT_TOP - 12, lagLabel(r), "start", LAG, 11));
         }
         // bars
         double bw = plotW * s.bucketMs() / (double) (end - start);
@@ -346,7 +351,7 @@ public final class HtmlReport {
         lx = legend(g, lx, "writes acknowledged/s", OK);
         lx = legend(g, lx, "failed attempts/s", ERR);
         if (!s.lag().isEmpty()) {
-            lx = legend(g, lx, "replay lag", LAG);
+            lx = legend(g, lx, lagLabel(r), LAG);
         }
         lx = legend(g, lx, "health 200", OK);
         lx = legend(g, lx, "health 503", ERR);

@@ -24,10 +24,17 @@ final class Jdbc {
         p.setProperty("user", user);
         p.setProperty("password", password == null ? "" : password);
         long seconds = Math.max(1, timeout.toSeconds());
-        p.setProperty("connectTimeout", Long.toString(seconds));
-        p.setProperty("loginTimeout", Long.toString(seconds));
-        p.setProperty("socketTimeout", Long.toString(Math.max(5, seconds * 2)));
-        p.setProperty("ApplicationName", "drkit-gameday");
+        if (url.startsWith("jdbc:mariadb:")) {
+            // MariaDB Connector/J counts its timeouts in milliseconds
+            p.setProperty("connectTimeout", Long.toString(seconds * 1000));
+            p.setProperty("socketTimeout", Long.toString(Math.max(5, seconds * 2) * 1000));
+            p.setProperty("connectionAttributes", "program_name:drkit-gameday");
+        } else {
+            p.setProperty("connectTimeout", Long.toString(seconds));
+            p.setProperty("loginTimeout", Long.toString(seconds));
+            p.setProperty("socketTimeout", Long.toString(Math.max(5, seconds * 2)));
+            p.setProperty("ApplicationName", "drkit-gameday");
+        }
         return DriverManager.getConnection(url, p);
     }
 
@@ -72,6 +79,19 @@ final class Jdbc {
         }
     }
 
+    /** A query on a connection that may fail. */
+    @FunctionalInterface
+    interface SqlQuery<T> {
+        /**
+         * Runs the query.
+         *
+         * @param c the connection
+         * @return the answer
+         * @throws SQLException if it fails
+         */
+        T run(Connection c) throws SQLException;
+    }
+
     /** A connection kept for repeated cheap queries, reopened after a failure. Thread-safe. */
     static final class Kept implements AutoCloseable {
         private final String url;
@@ -86,11 +106,22 @@ final class Jdbc {
         }
 
         synchronized Optional<ReplicationLag> lag(long atMs) {
+            return query(c -> Jdbc.lag(c, atMs)).flatMap(l -> l);
+        }
+
+        /**
+         * Runs a query on the kept connection, opening it first if needed.
+         *
+         * @param query the query
+         * @return its answer, or empty if the server cannot be reached or the query fails (the
+         *     connection is then closed, to be reopened next time)
+         */
+        synchronized <T> Optional<T> query(SqlQuery<T> query) {
             try {
                 if (connection == null) {
                     connection = connect(url, user, password, Duration.ofSeconds(1));
                 }
-                return Jdbc.lag(connection, atMs);
+                return Optional.ofNullable(query.run(connection));
             } catch (SQLException e) {
                 close();
                 return Optional.empty();

@@ -97,7 +97,10 @@ public final class MarkdownReport {
                 "replication lag at the fault",
                 m.lagAtFaultMs() == null
                         ? "not measured"
-                        : ReportBuilder.show(m.lagAtFaultMs()) + " replay lag, " + m.lagBytesAtFault() + " bytes"
+                        : ReportBuilder.show(m.lagAtFaultMs())
+                                + lagWords(d)[0]
+                                + m.lagBytesAtFault()
+                                + lagWords(d)[1]
                                 + (m.routerLagAtFaultMs() == null
                                         ? ""
                                         : " (tokyo's router saw " + ReportBuilder.show(m.routerLagAtFaultMs()) + ")"));
@@ -111,7 +114,8 @@ public final class MarkdownReport {
             row(
                     s,
                     "old primary after it came back",
-                    (n.writableWhenBack() ? "writable" : "read-only") + " on timeline "
+                    (n.writableWhenBack() ? "writable" : "read-only")
+                            + (isMariaDb(d) ? " with fencing term " : " on timeline ")
                             + n.timelineWhenBack() + "; rows written to it: " + n.writes()
                             + (n.fencedByTokyo() ? "; fenced by tokyo's router" : ""));
         }
@@ -182,6 +186,17 @@ public final class MarkdownReport {
                 .append(d.evidence())
                 .append("`.\n");
         return s.toString();
+    }
+
+    static boolean isMariaDb(DrillReport.Drill d) {
+        return Engine.MARIADB.cliName().equals(d.engine());
+    }
+
+    /** The words around the lag at the fault: after the time, after the bytes. */
+    private static String[] lagWords(DrillReport.Drill d) {
+        return isMariaDb(d)
+                ? new String[] {" behind (Seconds_Behind_Master), ", " bytes of binlog not applied"}
+                : new String[] {" replay lag, ", " bytes"};
     }
 
     private static void row(StringBuilder s, String k, String v) {

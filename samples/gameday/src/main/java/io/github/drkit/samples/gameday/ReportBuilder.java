@@ -17,6 +17,7 @@ final class ReportBuilder {
     private final String evidence;
     private List<DrillReport.Objective> objectives;
     private String database;
+    private String promotion;
     private long loadStart;
     private long loadEnd;
     private List<WriteRecord> writes;
@@ -37,6 +38,8 @@ final class ReportBuilder {
     private String route53;
     private ConsistencyCheck.Result consistency;
     private DrillReport.FencedNode fenced;
+    private String seoulWriter;
+    private long seoulWriterAtMs;
     private List<Timeline.Event> events;
 
     ReportBuilder(DrillOptions options, String runId, DrillTime time, String evidence) {
@@ -53,6 +56,11 @@ final class ReportBuilder {
 
     ReportBuilder database(String d) {
         this.database = d;
+        return this;
+    }
+
+    ReportBuilder promotion(String what) {
+        this.promotion = what;
         return this;
     }
 
@@ -108,6 +116,12 @@ final class ReportBuilder {
 
     ReportBuilder fenced(DrillReport.FencedNode f) {
         this.fenced = f;
+        return this;
+    }
+
+    ReportBuilder writerSeenBySeoul(String writer, long atMs) {
+        this.seoulWriter = writer;
+        this.seoulWriterAtMs = atMs;
         return this;
     }
 
@@ -208,8 +222,9 @@ final class ReportBuilder {
                 new DrillReport.Drill(
                         runId,
                         options.scenario().cliName(),
-                        options.scenario().description(),
+                        options.scenario().description(options.engine()),
                         options.external() ? "external" : "embedded",
+                        options.engine().cliName(),
                         database,
                         Drill.replicationName(options),
                         options.clients(),
@@ -281,7 +296,7 @@ final class ReportBuilder {
                 m.unexpected() == 0 && consistency.idMismatches() == 0));
         if (!options.external() && options.replication() == ReplicationMode.SYNCHRONOUS) {
             out.add(new DrillReport.Verdict(
-                    "synchronous replication keeps every acknowledged write",
+                    options.engine().replicationName(true) + " replication keeps every acknowledged write",
                     "0 lost",
                     m.lostAcknowledged() + " lost",
                     m.lostAcknowledged() == 0));
@@ -291,14 +306,18 @@ final class ReportBuilder {
                     "split brain: the old primary came back writable",
                     "writable primary",
                     fenced.writableWhenBack()
-                            ? "writable, timeline " + fenced.timelineWhenBack()
+                            ? "writable, " + options.engine().fencingPositionName() + " " + fenced.timelineWhenBack()
                             : "it came back read-only",
                     fenced.writableWhenBack()));
             out.add(new DrillReport.Verdict(
                     "split brain: nothing written to the fenced old primary",
                     "0 rows",
                     fenced.writes() + " rows (orders " + fenced.ordersWhenBack() + " -> " + fenced.ordersAfter()
-                            + ", idempotency records " + fenced.keysWhenBack() + " -> " + fenced.keysAfter() + ")",
+                            + ", idempotency records " + fenced.keysWhenBack() + " -> " + fenced.keysAfter()
+                            + (fenced.termsWhenBack() == null
+                                    ? ""
+                                    : ", fencing terms " + fenced.termsWhenBack() + " -> " + fenced.termsAfter())
+                            + ")",
                     fenced.writes() == 0));
         }
         if (drainedAtMs != null) {
@@ -348,11 +367,23 @@ final class ReportBuilder {
                     + (options.scenario() == Scenario.SWITCHOVER
                             ? ""
                             : " (--promote-after: the time to detect and decide)")
-                    + " and pg_promote() returned after " + show(promotionMs) + "; writes were back "
+                    + promotionReturned() + show(promotionMs) + "; writes were back "
                     + (afterPromotion >= 0
                             ? show(afterPromotion) + " after that."
-                            : "before it returned (it polls for the end of recovery every 100 ms).")
+                            : "before it returned ("
+                                    + (options.engine() == Engine.POSTGRESQL
+                                            ? "it polls for the end of recovery every 100 ms"
+                                            : "read_only = 0 was set before its last step")
+                                    + ").")
                     + " Nothing was redeployed or reconfigured: the services followed the new writer by themselves.");
+        }
+        if (promotedAtMs != null && !"tokyo-1".equals(seoulWriter)) {
+            out.add("When the load stopped, the Seoul service's router "
+                    + (seoulWriter == null ? "had no writer" : "still had " + seoulWriter + " as its writer")
+                    + " (its dr endpoint): it had not followed the promotion of tokyo-1 "
+                    + show(seoulWriterAtMs - promotedAtMs) + " earlier, so writes that reached the Seoul service"
+                    + " failed or hung; the clients recovered through DNS, each after its --request-timeout ("
+                    + DrillOptions.show(options.requestTimeout()) + ") on an attempt that hung.");
         }
         LoadGenerator.ErrorCount store = errors.get("503 idempotency:store-unavailable");
         if (store != null) {
@@ -366,15 +397,42 @@ final class ReportBuilder {
                     + " of them are stored. Either is correct: the client was never told.");
         }
         if (m.lagAtFaultMs() != null && m.lostAcknowledged() == 0 && m.lagAtFaultMs() > 1000) {
-            out.add("The standby was " + show(m.lagAtFaultMs()) + " behind in replay at the fault, yet no acknowledged"
-                    + " write was lost: the WAL had reached it and the promotion replayed it. The lag was exposure, not"
-                    + " loss; had the WAL not arrived (a real regional outage), it would have been loss.");
+            if (options.engine() == Engine.POSTGRESQL) {
+                out.add("The standby was " + show(m.lagAtFaultMs()) + " behind in replay at the fault, yet no"
+                        + " acknowledged write was lost: the WAL had reached it and the promotion replayed it. The lag"
+                        + " was exposure, not loss; had the WAL not arrived (a real regional outage), it would have"
+                        + " been loss.");
+            } else {
+                out.add("The replica was " + show(m.lagAtFaultMs()) + " behind in applying at the fault"
+                        + " (Seconds_Behind_Master), yet no acknowledged write was lost: the binlog events had reached"
+                        + " its relay log and the promotion applied them before it set read_only = 0. The lag was"
+                        + " exposure, not loss; had the events not arrived (a real regional outage), it would have"
+                        + " been loss.");
+            }
         }
         if (m.routerLagAtFaultMs() != null) {
             out.add("Tokyo's router saw its local reader " + show(m.routerLagAtFaultMs()) + " behind at the fault.");
         }
         if (fenced != null && fenced.fencedByTokyo()) {
-            out.add("After the drill, tokyo's router lists seoul-1 as fenced (an older timeline than the writer's).");
+            out.add(
+                    options.engine() == Engine.POSTGRESQL
+                            ? "After the drill, tokyo's router lists seoul-1 as fenced (an older timeline than the writer's)."
+                            : "After the drill, tokyo's router lists seoul-1 as fenced (an older fencing term than the"
+                                    + " writer's: drkit recorded a newer term in " + Engine.FENCING_TERM_TABLE
+                                    + " on tokyo-1 when it confirmed it as the writer).");
+        }
+        if (options.engine() == Engine.MARIADB) {
+            out.add("Replication lag is MariaDB's own measure: Seconds_Behind_Master from SHOW SLAVE STATUS on tokyo-1"
+                    + " (whole seconds: how old, by seoul-1's clock, the event its SQL thread applies is; 0 when it"
+                    + " has applied everything it received) and the bytes of seoul-1's binary log (SHOW BINARY LOGS)"
+                    + " after the position tokyo-1 has applied (Exec_Master_Log_Pos), sampled every "
+                    + show(throughput.bucketMs()) + ".");
+            options.applyDelay()
+                    .ifPresent(d -> out.add("The apply delay is MASTER_DELAY = " + d.toSeconds() + " on tokyo-1: its"
+                            + " SQL thread applies each transaction that long after seoul-1 committed it (binlog"
+                            + " timestamps are whole seconds). The promotion stops the I/O thread and waits until"
+                            + " the SQL thread has applied the relay log, still delayed, so it took "
+                            + show(promotionMs) + "."));
         }
         if (options.external()) {
             out.add("External mode: the standby was promoted; the old primary is left "
@@ -382,6 +440,14 @@ final class ReportBuilder {
                     + ". Rebuild it as a standby of the new primary (pg_rewind) before the next drill.");
         }
         return out;
+    }
+
+    private String promotionReturned() {
+        if (options.engine() == Engine.POSTGRESQL) {
+            return " and pg_promote() returned after ";
+        }
+        return " and the promotion (" + (promotion == null ? options.engine().promotion() : promotion)
+                + ") returned after ";
     }
 
     private static long[] slice(long[] all, long from, long to) {

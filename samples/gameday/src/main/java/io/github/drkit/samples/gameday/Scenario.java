@@ -52,12 +52,39 @@ public enum Scenario {
     }
 
     /**
-     * What the scenario does, in one sentence.
+     * What the scenario does, in one sentence, in PostgreSQL's terms.
      *
      * @return the description
      */
     public String description() {
         return description;
+    }
+
+    /**
+     * What the scenario does, in one sentence, in the engine's terms (MariaDB has a replica, an apply
+     * delay by {@code MASTER_DELAY}, and fencing terms instead of timelines).
+     *
+     * @param engine the engine the drill runs on
+     * @return the description
+     */
+    public String description(Engine engine) {
+        if (engine == Engine.POSTGRESQL) {
+            return description;
+        }
+        return switch (this) {
+            case PRIMARY_CRASH -> "kill -9 of the Seoul primary, then promotion of the Tokyo replica";
+            case PARTITION ->
+                "network partition: the Seoul primary is black-holed (no RST), then the Tokyo replica is promoted";
+            case SPLIT_BRAIN ->
+                "the Seoul primary crashes, Tokyo is promoted, then the old primary comes back writable"
+                        + " (read_only = 0) with its old fencing term: it must be fenced";
+            case SWITCHOVER ->
+                "planned switchover: drain Seoul (health 503), writes off, old primary read-only and stopped, Tokyo"
+                        + " promoted, writes on (Tokyo health 200)";
+            case LAG ->
+                "replication lag above the RPO bound (MASTER_DELAY on the Tokyo replica), then the Seoul primary"
+                        + " crashes and the lagging replica is promoted";
+        };
     }
 
     /**

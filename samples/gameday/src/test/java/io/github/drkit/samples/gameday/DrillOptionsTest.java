@@ -36,6 +36,77 @@ class DrillOptionsTest {
     }
 
     @Test
+    void theEngineIsPostgresqlUnlessMariadbIsAsked() {
+        assertThat(DrillOptions.parse().engine()).isEqualTo(Engine.POSTGRESQL);
+        DrillOptions m = DrillOptions.parse("--engine", "mariadb");
+        assertThat(m.engine()).isEqualTo(Engine.MARIADB);
+        assertThat(m.replication()).isEqualTo(ReplicationMode.SYNCHRONOUS);
+        assertThat(Drill.replicationName(m)).isEqualTo("semi-synchronous");
+        assertThat(Drill.replicationName(DrillOptions.parse("--engine", "MariaDB", "--replication", "async")))
+                .isEqualTo("asynchronous");
+        assertThat(DrillOptions.parse("--engine", "mariadb", "--replication", "semi-sync")
+                        .replication())
+                .isEqualTo(ReplicationMode.SYNCHRONOUS);
+        assertThat(Drill.replicationName(DrillOptions.parse())).isEqualTo("synchronous");
+        DrillOptions lag = DrillOptions.parse("--engine", "mariadb", "--scenario", "lag");
+        assertThat(lag.replication()).isEqualTo(ReplicationMode.ASYNCHRONOUS);
+        assertThat(lag.applyDelay()).contains(Duration.ofSeconds(3));
+        assertThat(Scenario.SPLIT_BRAIN.description(Engine.MARIADB))
+                .contains("fencing term")
+                .doesNotContain("timeline");
+        assertThat(Scenario.SPLIT_BRAIN.description(Engine.POSTGRESQL)).isEqualTo(Scenario.SPLIT_BRAIN.description());
+    }
+
+    @Test
+    void mariadbOptionsThatCannotWorkAreNamed() {
+        assertThatThrownBy(() -> DrillOptions.parse("--engine", "oracle"))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--engine must be postgresql or mariadb (was 'oracle')");
+        assertThatThrownBy(() -> DrillOptions.parse("--replication", "semi-sync"))
+                .hasMessage("--replication semi-sync is MariaDB's; PostgreSQL replicates sync or async");
+        assertThatThrownBy(
+                        () -> DrillOptions.parse("--engine", "mariadb", "--scenario", "lag", "--apply-delay", "2500ms"))
+                .hasMessage("--apply-delay must be whole seconds with --engine mariadb (MASTER_DELAY counts seconds)"
+                        + " (was 2500ms)");
+        assertThat(DrillOptions.parse("--scenario", "lag", "--apply-delay", "2500ms")
+                        .applyDelay())
+                .contains(Duration.ofMillis(2500));
+        String seoul = "jdbc:postgresql://db-seoul:5432/orders";
+        String tokyo = "jdbc:postgresql://db-tokyo:5432/orders";
+        assertThatThrownBy(() -> DrillOptions.parse(
+                        "--engine", "mariadb", "--seoul-url", seoul, "--tokyo-url", tokyo, "--scenario", "partition"))
+                .hasMessage("--engine mariadb runs on the embedded pair only; external mode (--seoul-url/--tokyo-url)"
+                        + " drills a PostgreSQL pair");
+        assertThatThrownBy(() -> DrillOptions.parse(
+                        "--seoul-url",
+                        "jdbc:mariadb://db-seoul:3306/orders",
+                        "--tokyo-url",
+                        tokyo,
+                        "--scenario",
+                        "partition"))
+                .isInstanceOf(UsageException.class)
+                .hasMessage(
+                        "--seoul-url is a MySQL-family URL, but external mode drills a PostgreSQL pair only; drill"
+                                + " MariaDB on the embedded pair with --engine mariadb (was 'jdbc:mariadb://db-seoul:3306/orders')");
+
+        Output o = new Output();
+        int code = GameDay.run(
+                new String[] {
+                    "--seoul-url",
+                    seoul,
+                    "--tokyo-url",
+                    "jdbc:mariadb://db-tokyo:3306/orders",
+                    "--scenario",
+                    "switchover"
+                },
+                o.out,
+                o.err,
+                Clock.systemUTC());
+        assertThat(code).isEqualTo(GameDay.USAGE);
+        assertThat(o.err()).contains("gameday: --tokyo-url is a MySQL-family URL");
+    }
+
+    @Test
     void lagDefaultsToAsyncWithAnApplyDelayAboveAOneSecondRpo() {
         DrillOptions o = DrillOptions.parse("--scenario", "lag");
         assertThat(o.replication()).isEqualTo(ReplicationMode.ASYNCHRONOUS);
@@ -126,7 +197,10 @@ class DrillOptionsTest {
         Output help = new Output();
         assertThat(GameDay.run(new String[] {"--help"}, help.out, help.err, Clock.systemUTC()))
                 .isEqualTo(GameDay.PASSED);
-        assertThat(help.out()).contains("--scenario NAME").contains("Exit code");
+        assertThat(help.out())
+                .contains("--scenario NAME")
+                .contains("--engine NAME")
+                .contains("Exit code");
     }
 
     @Test

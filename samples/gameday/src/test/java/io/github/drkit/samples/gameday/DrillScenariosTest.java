@@ -1,19 +1,16 @@
 package io.github.drkit.samples.gameday;
 
+import static io.github.drkit.samples.gameday.Drills.assertRecovered;
+import static io.github.drkit.samples.gameday.Drills.events;
+import static io.github.drkit.samples.gameday.Drills.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.drkit.testkit.PostgresCluster;
 import io.github.drkit.testkit.ReplicationMode;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DrillScenariosTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path evidence;
 
@@ -35,8 +30,7 @@ class DrillScenariosTest {
 
     @AfterEach
     void everyThreadTheDrillStartedIsGone() {
-        await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(drillThreads()).isEmpty());
+        Drills.assertNoDrillThreadLeft();
     }
 
     @Test
@@ -157,110 +151,7 @@ class DrillScenariosTest {
         }
     }
 
-    /** Runs a short drill and returns its parsed report.json, after checking the other files. */
     private JsonNode drill(int expectedExit, String... scenarioArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of(
-                "--clients", "3",
-                "--duration", "7s",
-                "--fault-at", "3s",
-                "--promote-after", "500ms",
-                "--route53-interval", "250ms",
-                "--route53-threshold", "2",
-                "--evidence-dir", evidence.toString()));
-        for (int i = 0; i < scenarioArgs.length; i += 2) {
-            int existing = args.indexOf(scenarioArgs[i]);
-            if (existing >= 0) {
-                args.set(existing + 1, scenarioArgs[i + 1]);
-            } else {
-                args.add(scenarioArgs[i]);
-                args.add(scenarioArgs[i + 1]);
-            }
-        }
-        int code = GameDay.run(args.toArray(String[]::new), output.out, output.err, Clock.systemUTC());
-        assertThat(code)
-                .as("exit code; stdout:\n" + output.out() + "\nstderr:\n" + output.err())
-                .isEqualTo(expectedExit);
-        Path dir;
-        try (Stream<Path> dirs = Files.list(evidence)) {
-            dir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
-        }
-        assertThat(dir.getFileName().toString()).matches("\\d{8}T\\d{6}Z-[a-z-]+");
-        JsonNode report = JSON.readTree(dir.resolve(Evidence.JSON).toFile());
-        String markdown = Files.readString(dir.resolve(Evidence.MARKDOWN));
-        String html = Files.readString(dir.resolve(Evidence.HTML));
-        String verdict = report.get("passed").asBoolean() ? "PASS" : "FAIL";
-        assertThat(markdown)
-                .startsWith("# DR game day: " + report.at("/drill/scenario").asText() + " — " + verdict);
-        assertThat(markdown)
-                .contains("## Objectives")
-                .contains("## Consistency check")
-                .contains("## Timeline");
-        assertThat(html)
-                .startsWith("<!DOCTYPE html>")
-                .contains("<svg class=\"chart\"")
-                .contains("seoul health")
-                .doesNotContain("http://cdn")
-                .doesNotContain("<script");
-        assertThat(report.at("/writes/acknowledged").asLong()).isPositive();
-        assertThat(report.at("/consistency/acknowledged").asLong())
-                .isEqualTo(report.at("/writes/acknowledged").asLong());
-        assertThat(report.at("/series/writesOk").size()).isPositive();
-        assertThat(output.out()).contains("evidence: " + dir.toAbsolutePath());
-        return report;
-    }
-
-    private static void assertRecovered(JsonNode r) {
-        JsonNode m = r.get("measured");
-        assertThat(m.get("writeRecoveryMs").isNumber())
-                .as("writes recovered: " + m)
-                .isTrue();
-        assertThat(m.get("writeRecoveryMs").asLong()).isPositive();
-        assertThat(m.get("healthRecoveryMs").isNumber())
-                .as("health recovered: " + m)
-                .isTrue();
-        long faultMs = r.at("/drill/faultMs").asLong();
-        long loadStart = r.at("/drill/loadStartMs").asLong();
-        long bucket = r.at("/series/bucketMs").asLong();
-        long before = 0;
-        long after = 0;
-        JsonNode ok = r.at("/series/writesOk");
-        for (int i = 0; i < ok.size(); i++) {
-            long start = r.at("/series/startMs").asLong() + i * bucket;
-            if (start + bucket <= faultMs && start >= loadStart) {
-                before += ok.get(i).asLong();
-            } else if (start > faultMs + m.get("writeRecoveryMs").asLong()) {
-                after += ok.get(i).asLong();
-            }
-        }
-        assertThat(before).as("writes before the fault").isPositive();
-        assertThat(after).as("writes after the recovery").isPositive();
-        assertThat(r.get("verdicts")).allSatisfy(v -> {
-            if (v.get("check").asText().endsWith("RTO")) {
-                assertThat(v.get("pass").asBoolean()).as(v.toString()).isTrue();
-            }
-        });
-    }
-
-    private static JsonNode verdict(JsonNode r, String check) {
-        for (JsonNode v : r.get("verdicts")) {
-            if (v.get("check").asText().equals(check)) {
-                return v;
-            }
-        }
-        throw new AssertionError("no verdict '" + check + "' in " + r.get("verdicts"));
-    }
-
-    private static List<String> events(JsonNode r) {
-        List<String> out = new ArrayList<>();
-        r.get("timeline").forEach(e -> out.add(e.get("what").asText()));
-        return out;
-    }
-
-    private static List<String> drillThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive)
-                .map(Thread::getName)
-                .filter(n -> n.startsWith("gameday-") || n.startsWith("drkit-"))
-                .toList();
+        return Drills.run(evidence, output, expectedExit, scenarioArgs);
     }
 }
