@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -81,6 +82,37 @@ class MariaDbRoutingTest {
                 }
                 // what the old primary acknowledged: only what it had before the crash
                 assertThat(a.queryLong("SELECT count(*) FROM t")).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void theFencingTableNeedsADatabaseAndMayBeQualified() throws Exception {
+        try (MariaDbCluster db = MariaDbCluster.builder().replicas(0).start()) {
+            MariaDbNode a = db.primary();
+            String noDatabase = a.jdbcUrl().substring(0, a.jdbcUrl().lastIndexOf('/') + 1);
+            Endpoint endpoint = Endpoint.builder(a.name(), Routers.SEOUL)
+                    .jdbcUrl(noDatabase)
+                    .credentials(a.username(), a.password())
+                    .build();
+            try (RegionRoutingDataSource ds = RegionRoutingDataSource.builder()
+                    .name("no-database")
+                    .localRegion(Routers.SEOUL)
+                    .endpoint(endpoint)
+                    .build()) {
+                await().atMost(AWAIT)
+                        .until(() -> ds.topology().node(a.name()).reason(), r -> r.contains("name a database"));
+                assertThat(ds.topology().writer()).isEmpty();
+            }
+            try (RegionRoutingDataSource ds = RegionRoutingDataSource.builder()
+                    .name("qualified")
+                    .localRegion(Routers.SEOUL)
+                    .endpoint(endpoint)
+                    .dialect(DatabaseDialect.mysql("drkit.terms"))
+                    .build()) {
+                assertThat(ds.topology().writer().map(NodeView::endpoint)).contains(a.name());
+                assertThat(a.queryLong("SELECT server_id FROM drkit.terms WHERE term = 1"))
+                        .isEqualTo(a.serverId());
             }
         }
     }

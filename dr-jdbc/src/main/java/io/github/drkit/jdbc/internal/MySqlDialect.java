@@ -71,8 +71,10 @@ public final class MySqlDialect implements DatabaseDialect {
     /** The default name of the fencing-term table. */
     public static final String DEFAULT_TABLE = "drkit_fencing_term";
 
-    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,63}");
+    private static final Pattern TABLE_NAME =
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_$]{0,63}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}");
     private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_NO_DB_ERROR = 1046;
 
     private final String table;
     private final String mariaProbe;
@@ -83,14 +85,14 @@ public final class MySqlDialect implements DatabaseDialect {
     /**
      * A dialect that keeps its fencing terms in {@code table}.
      *
-     * @param table an unqualified table name in the endpoint's database
-     * @throws IllegalArgumentException if the name is not a plain identifier
+     * @param table a table name, unqualified (in the database of each endpoint's URL) or {@code
+     *     schema.table}
+     * @throws IllegalArgumentException if the name is not one or two plain identifiers
      */
     public MySqlDialect(String table) {
         if (table == null || !TABLE_NAME.matcher(table).matches()) {
-            throw new IllegalArgumentException(
-                    "fencing table name must be a plain identifier ([A-Za-z_][A-Za-z0-9_$]*, at most 64 characters),"
-                            + " was: " + table);
+            throw new IllegalArgumentException("fencing table name must be a plain identifier or schema.identifier"
+                    + " ([A-Za-z_][A-Za-z0-9_$]*, at most 64 characters each), was: " + table);
         }
         this.table = table;
         String term = "(SELECT term FROM " + table + " ORDER BY term DESC LIMIT 1)," + " (SELECT server_id FROM "
@@ -147,6 +149,15 @@ public final class MySqlDialect implements DatabaseDialect {
         try {
             return probe(connection, maria ? mariaProbe : mysqlProbe, maria);
         } catch (SQLException e) {
+            if (e.getErrorCode() == ER_NO_DB_ERROR) {
+                throw new SQLException(
+                        "drkit keeps its fencing terms in table " + table + " of the endpoint's database, but the"
+                                + " connection has none: name a database in the endpoint's JDBC URL or use"
+                                + " DatabaseDialect.mysql(\"schema.table\") (" + e.getMessage() + ")",
+                        e.getSQLState(),
+                        e.getErrorCode(),
+                        e);
+            }
             if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
                 throw e;
             }
