@@ -231,7 +231,7 @@ public final class RoutedConnection implements Connection {
         Connection d = delegate;
         delegate = null;
         if (d != null) {
-            d.abort(executor);
+            Aborts.now(d, executor);
         }
     }
 

@@ -892,7 +892,7 @@ public final class TopologyMonitor implements AutoCloseable {
             connection = null;
             if (c != null) {
                 try {
-                    c.abort(NodeConnector.DIRECT);
+                    Aborts.now(c, NodeConnector.DIRECT);
                 } catch (SQLException | RuntimeException ignored) {
                     // it is being discarded
                 }
