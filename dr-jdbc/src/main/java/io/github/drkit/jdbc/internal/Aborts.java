@@ -11,10 +11,12 @@ import java.util.concurrent.Executor;
  * by opening a <em>new</em> connection to the same server to send {@code KILL}, and closes the socket
  * only after that: against a frozen or partitioned server the new connection hangs for its connect
  * timeout, and a commit already sent can be acknowledged when the server comes back, after drkit
- * declared the node lost (the MariaDB nemesis saw exactly that). Its {@code close()} does not wait for
- * the running statement: it closes the socket at once, so nothing sent before can be acknowledged
- * afterwards. For that driver drkit therefore closes instead of aborting; every other driver
- * (pgjdbc, MySQL Connector/J) closes its socket on {@code abort} and gets {@code abort}.
+ * declared the node lost (the MariaDB nemesis saw exactly that). Its {@code close()} sends no
+ * KILL, but it drains the socket first, which waits for the running statement's own read. For that
+ * driver drkit therefore closes the socket itself (see {@link TrackedSockets}; connections drkit
+ * opened from a {@code jdbc:mariadb:} URL without a {@code socketFactory} of its own), then closes the
+ * connection; every other driver (pgjdbc, MySQL Connector/J) closes its socket on {@code abort} and
+ * gets {@code abort}.
  */
 public final class Aborts {
 
@@ -29,6 +31,7 @@ public final class Aborts {
      */
     public static void now(Connection c, Executor executor) throws SQLException {
         if (c.getClass().getName().startsWith("org.mariadb.jdbc.")) {
+            TrackedSockets.closeSocket(c);
             c.close();
         } else {
             c.abort(executor);
