@@ -225,24 +225,65 @@ public final class MySqlDialect implements DatabaseDialect {
      */
     @Override
     public void recordWriter(Connection connection, long newestTimeline) throws SQLException {
-        String insert = "INSERT INTO " + table + " (term, server_id, recorded_by)"
-                + " SELECT GREATEST(COALESCE(MAX(term), 0) + 1, ?), @@global.server_id, ? FROM " + table;
         boolean autoCommit = connection.getAutoCommit();
         try {
-            if (!autoCommit) {
+            try {
+                recordOnce(connection, newestTimeline / 2 + 1);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
+                    throw e;
+                }
                 connection.setAutoCommit(true);
-            }
-            try (Statement s = connection.createStatement()) {
-                s.execute(createTableSql(table));
-            }
-            try (PreparedStatement ps = connection.prepareStatement(insert)) {
-                ps.setLong(1, newestTimeline / 2 + 1);
-                ps.setString(2, recorder());
-                ps.executeUpdate();
+                try (Statement s = connection.createStatement()) {
+                    s.execute(createTableSql(table));
+                }
+                recordOnce(connection, newestTimeline / 2 + 1);
             }
         } finally {
-            if (!autoCommit) {
-                connection.setAutoCommit(false);
+            if (connection.getAutoCommit() != autoCommit) {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /**
+     * One transaction: the table locked, nothing written if this server already holds a term at least
+     * {@code minimum} (an earlier attempt that committed late, e.g. while a semi-synchronous writer
+     * waited for a replica), else a term above both {@code minimum - 1} and every term in the table.
+     */
+    private void recordOnce(Connection connection, long minimum) throws SQLException {
+        connection.setAutoCommit(false);
+        boolean done = false;
+        try {
+            long max;
+            long mine;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(MAX(term), 0),"
+                    + " COALESCE(SUM(CASE WHEN server_id = @@global.server_id AND term >= ? THEN 1 ELSE 0 END), 0)"
+                    + " FROM " + table + " FOR UPDATE")) {
+                ps.setLong(1, minimum);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    max = rs.getLong(1);
+                    mine = rs.getLong(2);
+                }
+            }
+            if (mine == 0) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "INSERT INTO " + table + " (term, server_id, recorded_by) VALUES (?, @@global.server_id, ?)")) {
+                    ps.setLong(1, Math.max(max + 1, minimum));
+                    ps.setString(2, recorder());
+                    ps.executeUpdate();
+                }
+            }
+            connection.commit();
+            done = true;
+        } finally {
+            if (!done) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the original failure is what matters
+                }
             }
         }
     }
