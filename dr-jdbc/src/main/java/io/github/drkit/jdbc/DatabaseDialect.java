@@ -10,8 +10,9 @@ import java.time.Duration;
 /**
  * What the routing layer needs to know about one database engine: how to ask a node for its role,
  * timeline and replication position, and which errors mean "the node is gone or changed role".
- * Built in: PostgreSQL ({@link #postgresql()}) and the MySQL family, MariaDB and MySQL ({@link
- * #mysql()}). {@link #forUrl} picks one from a JDBC URL and {@link #named} from a configuration
+ * Built in: PostgreSQL ({@link #postgresql()}), the MySQL family, MariaDB and MySQL ({@link
+ * #mysql()}), Aurora PostgreSQL ({@link #auroraPostgresql()}) and Aurora MySQL ({@link
+ * #auroraMysql()}). {@link #forUrl} picks one from a JDBC URL and {@link #named} from a configuration
  * value. Implementations must be thread-safe and stateless.
  */
 public interface DatabaseDialect {
@@ -167,9 +168,10 @@ public interface DatabaseDialect {
     /**
      * The MySQL-family dialect with its fencing terms in {@code table}.
      *
-     * @param table an unqualified table name in each endpoint's database
+     * @param table a table name, unqualified (in the database of each endpoint's URL) or {@code
+     *     schema.table}
      * @return the dialect
-     * @throws IllegalArgumentException if the name is not a plain identifier
+     * @throws IllegalArgumentException if the name is not one or two plain identifiers
      */
     static DatabaseDialect mysql(String table) {
         return new MySqlDialect(table);

@@ -610,6 +610,21 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         }
 
         /**
+         * Adds endpoints, e.g. what {@link AuroraTopology#discover()} found, in order.
+         *
+         * @param endpoints the endpoints
+         * @return this builder
+         * @throws IllegalArgumentException if the list is null
+         */
+        public Builder endpoints(List<Endpoint> endpoints) {
+            if (endpoints == null) {
+                throw new IllegalArgumentException("endpoints must not be null");
+            }
+            this.endpoints.addAll(endpoints);
+            return this;
+        }
+
+        /**
          * Maximum connections per endpoint pool (default 10).
          *
          * @param size at least 1

@@ -12,6 +12,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -81,6 +85,76 @@ class MariaDbRoutingTest {
                 }
                 // what the old primary acknowledged: only what it had before the crash
                 assertThat(a.queryLong("SELECT count(*) FROM t")).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mariadb", "mysql"})
+    void aStatementOnAFrozenWriterEndsWhenDrkitLosesTheNodeNotWhenItComesBack(String driver) throws Exception {
+        try (MariaDbCluster db = MariaDbCluster.builder().replicas(1).start()) {
+            MariaDbNode a = db.primary();
+            try (RegionRoutingDataSource ds = router(db, driver, "frozen")) {
+                assertThat(ds.topology().writer().map(NodeView::endpoint)).contains(a.name());
+                CompletableFuture<Throwable> running = new CompletableFuture<>();
+                CountDownLatch started = new CountDownLatch(1);
+                Thread t = new Thread(() -> {
+                    try (Connection c = ds.getConnection();
+                            Statement s = c.createStatement()) {
+                        port(c); // bound to the writer
+                        started.countDown();
+                        s.execute("SELECT SLEEP(20)");
+                        running.complete(null);
+                    } catch (Throwable e) {
+                        running.complete(e);
+                    }
+                });
+                t.start();
+                assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+                a.pause();
+                try {
+                    // drkit declares it down after its detection budget and ends its connections:
+                    // the statement fails while the node is still frozen
+                    await().atMost(AWAIT).until(() -> Routers.status(ds, a.name()) == NodeStatus.DOWN);
+                    assertThat(running.get(AWAIT.toSeconds(), TimeUnit.SECONDS))
+                            .as("the statement on the frozen writer")
+                            .isInstanceOf(SQLException.class);
+                    assertThat(a.isPaused()).isTrue();
+                } finally {
+                    a.resume();
+                    t.join(30_000);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theFencingTableNeedsADatabaseAndMayBeQualified() throws Exception {
+        try (MariaDbCluster db = MariaDbCluster.builder().replicas(0).start()) {
+            MariaDbNode a = db.primary();
+            String noDatabase = a.jdbcUrl().substring(0, a.jdbcUrl().lastIndexOf('/') + 1);
+            Endpoint endpoint = Endpoint.builder(a.name(), Routers.SEOUL)
+                    .jdbcUrl(noDatabase)
+                    .credentials(a.username(), a.password())
+                    .build();
+            try (RegionRoutingDataSource ds = RegionRoutingDataSource.builder()
+                    .name("no-database")
+                    .localRegion(Routers.SEOUL)
+                    .endpoint(endpoint)
+                    .build()) {
+                await().atMost(AWAIT)
+                        .until(() -> ds.topology().node(a.name()).reason(), r -> r.contains("name a database"));
+                assertThat(ds.topology().writer()).isEmpty();
+            }
+            try (RegionRoutingDataSource ds = RegionRoutingDataSource.builder()
+                    .name("qualified")
+                    .localRegion(Routers.SEOUL)
+                    .endpoint(endpoint)
+                    .dialect(DatabaseDialect.mysql("drkit.terms"))
+                    .build()) {
+                assertThat(ds.topology().writer().map(NodeView::endpoint)).contains(a.name());
+                assertThat(a.queryLong("SELECT server_id FROM drkit.terms WHERE term = 1"))
+                        .isEqualTo(a.serverId());
             }
         }
     }

@@ -11,18 +11,25 @@ import io.github.drkit.spring.app.TestHttp;
 import io.github.drkit.testkit.MariaDbCluster;
 import io.github.drkit.testkit.MariaDbClusterExtension;
 import io.github.drkit.testkit.MariaDbNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 
 /**
- * The starter on a real MariaDB primary (Seoul) and replica (Tokyo), configured with nothing but
- * {@code jdbc:mariadb:} URLs: the dialect follows the URLs, the Route 53 path, routing of read-only
+ * The starter on a real MariaDB primary (Seoul) and replica (Tokyo), started with the MySQL/MariaDB
+ * configuration shown in README.md ({@code jdbc:mariadb:} URLs and nothing engine-specific besides): the dialect follows the URLs, the Route 53 path, routing of read-only
  * and read-write transactions, {@code Idempotency-Key} with the JDBC store created on MariaDB, the
  * fleet switch table read from MariaDB, and a failover to Tokyo (kill -9 + promotion) that moves
  * writes and keeps the idempotency records.
@@ -41,28 +48,33 @@ class MariaDbStarterTest {
         db.awaitReplicated(db.primary(), Duration.ofSeconds(20));
     }
 
+    /** The MySQL/MariaDB configuration shown in README.md's routing section. */
+    static String readmeYaml() throws Exception {
+        String text = Files.readString(Path.of("../README.md"));
+        int section = text.indexOf("#### MySQL, MariaDB and Aurora");
+        if (section < 0) {
+            throw new IllegalStateException("README.md has no MySQL, MariaDB and Aurora section");
+        }
+        int start = text.indexOf("```yaml\n", section) + "```yaml\n".length();
+        return text.substring(start, text.indexOf("```", start));
+    }
+
     @Test
-    void theStarterServesRoutesDeduplicatesAndFailsOverOnMariaDb() throws Exception {
+    void theReadmeConfigurationServesRoutesDeduplicatesAndFailsOverOnMariaDb() throws Exception {
         MariaDbNode seoul = DB.cluster().primary();
         MariaDbNode tokyo = DB.cluster().replica(0);
+        List<PropertySource<?>> yaml = new YamlPropertySourceLoader()
+                .load("README.md", new ByteArrayResource(readmeYaml().getBytes(StandardCharsets.UTF_8)));
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApp.class)
+                .initializers(c -> yaml.forEach(c.getEnvironment().getPropertySources()::addFirst))
                 .properties(
                         TestApp.WITHOUT_SECURITY,
                         "server.port=0",
-                        "dr.region=ap-northeast-2",
-                        "dr.datasource.endpoints[0].name=seoul-1",
-                        "dr.datasource.endpoints[0].region=ap-northeast-2",
-                        "dr.datasource.endpoints[0].url=" + seoul.jdbcUrl(),
-                        "dr.datasource.endpoints[0].username=" + seoul.username(),
-                        "dr.datasource.endpoints[0].password=" + seoul.password(),
-                        "dr.datasource.endpoints[1].name=tokyo-1",
-                        "dr.datasource.endpoints[1].region=ap-northeast-1",
-                        "dr.datasource.endpoints[1].url=" + tokyo.jdbcUrl(),
-                        "dr.datasource.endpoints[1].username=" + tokyo.username(),
-                        "dr.datasource.endpoints[1].password=" + tokyo.password(),
+                        "SEOUL_DB_URL=" + seoul.jdbcUrl(),
+                        "TOKYO_DB_URL=" + tokyo.jdbcUrl(),
+                        "DB_USER=" + seoul.username(),
+                        "DB_PASSWORD=" + seoul.password(),
                         "dr.datasource.monitor.probe-interval=200ms",
-                        "dr.idempotency.jdbc.create-table=true",
-                        "dr.killswitch.jdbc.enabled=true",
                         "dr.killswitch.jdbc.poll-interval=200ms",
                         "dr.killswitch.switches.exports.description=CSV exports",
                         "management.endpoints.web.exposure.include=health,dr,killswitches")

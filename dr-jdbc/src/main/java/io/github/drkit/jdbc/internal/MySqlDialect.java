@@ -71,8 +71,10 @@ public final class MySqlDialect implements DatabaseDialect {
     /** The default name of the fencing-term table. */
     public static final String DEFAULT_TABLE = "drkit_fencing_term";
 
-    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,63}");
+    private static final Pattern TABLE_NAME =
+            Pattern.compile("([A-Za-z_][A-Za-z0-9_$]{0,63}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}");
     private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_NO_DB_ERROR = 1046;
 
     private final String table;
     private final String mariaProbe;
@@ -83,14 +85,14 @@ public final class MySqlDialect implements DatabaseDialect {
     /**
      * A dialect that keeps its fencing terms in {@code table}.
      *
-     * @param table an unqualified table name in the endpoint's database
-     * @throws IllegalArgumentException if the name is not a plain identifier
+     * @param table a table name, unqualified (in the database of each endpoint's URL) or {@code
+     *     schema.table}
+     * @throws IllegalArgumentException if the name is not one or two plain identifiers
      */
     public MySqlDialect(String table) {
         if (table == null || !TABLE_NAME.matcher(table).matches()) {
-            throw new IllegalArgumentException(
-                    "fencing table name must be a plain identifier ([A-Za-z_][A-Za-z0-9_$]*, at most 64 characters),"
-                            + " was: " + table);
+            throw new IllegalArgumentException("fencing table name must be a plain identifier or schema.identifier"
+                    + " ([A-Za-z_][A-Za-z0-9_$]*, at most 64 characters each), was: " + table);
         }
         this.table = table;
         String term = "(SELECT term FROM " + table + " ORDER BY term DESC LIMIT 1)," + " (SELECT server_id FROM "
@@ -147,6 +149,15 @@ public final class MySqlDialect implements DatabaseDialect {
         try {
             return probe(connection, maria ? mariaProbe : mysqlProbe, maria);
         } catch (SQLException e) {
+            if (e.getErrorCode() == ER_NO_DB_ERROR) {
+                throw new SQLException(
+                        "drkit keeps its fencing terms in table " + table + " of the endpoint's database, but the"
+                                + " connection has none: name a database in the endpoint's JDBC URL or use"
+                                + " DatabaseDialect.mysql(\"schema.table\") (" + e.getMessage() + ")",
+                        e.getSQLState(),
+                        e.getErrorCode(),
+                        e);
+            }
             if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
                 throw e;
             }
@@ -214,24 +225,65 @@ public final class MySqlDialect implements DatabaseDialect {
      */
     @Override
     public void recordWriter(Connection connection, long newestTimeline) throws SQLException {
-        String insert = "INSERT INTO " + table + " (term, server_id, recorded_by)"
-                + " SELECT GREATEST(COALESCE(MAX(term), 0) + 1, ?), @@global.server_id, ? FROM " + table;
         boolean autoCommit = connection.getAutoCommit();
         try {
-            if (!autoCommit) {
+            try {
+                recordOnce(connection, newestTimeline / 2 + 1);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
+                    throw e;
+                }
                 connection.setAutoCommit(true);
-            }
-            try (Statement s = connection.createStatement()) {
-                s.execute(createTableSql(table));
-            }
-            try (PreparedStatement ps = connection.prepareStatement(insert)) {
-                ps.setLong(1, newestTimeline / 2 + 1);
-                ps.setString(2, recorder());
-                ps.executeUpdate();
+                try (Statement s = connection.createStatement()) {
+                    s.execute(createTableSql(table));
+                }
+                recordOnce(connection, newestTimeline / 2 + 1);
             }
         } finally {
-            if (!autoCommit) {
-                connection.setAutoCommit(false);
+            if (connection.getAutoCommit() != autoCommit) {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /**
+     * One transaction: the table locked, nothing written if this server already holds a term at least
+     * {@code minimum} (an earlier attempt that committed late, e.g. while a semi-synchronous writer
+     * waited for a replica), else a term above both {@code minimum - 1} and every term in the table.
+     */
+    private void recordOnce(Connection connection, long minimum) throws SQLException {
+        connection.setAutoCommit(false);
+        boolean done = false;
+        try {
+            long max;
+            long mine;
+            try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(MAX(term), 0),"
+                    + " COALESCE(SUM(CASE WHEN server_id = @@global.server_id AND term >= ? THEN 1 ELSE 0 END), 0)"
+                    + " FROM " + table + " FOR UPDATE")) {
+                ps.setLong(1, minimum);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    max = rs.getLong(1);
+                    mine = rs.getLong(2);
+                }
+            }
+            if (mine == 0) {
+                try (PreparedStatement ps = connection.prepareStatement(
+                        "INSERT INTO " + table + " (term, server_id, recorded_by) VALUES (?, @@global.server_id, ?)")) {
+                    ps.setLong(1, Math.max(max + 1, minimum));
+                    ps.setString(2, recorder());
+                    ps.executeUpdate();
+                }
+            }
+            connection.commit();
+            done = true;
+        } finally {
+            if (!done) {
+                try {
+                    connection.rollback();
+                } catch (SQLException ignored) {
+                    // the original failure is what matters
+                }
             }
         }
     }

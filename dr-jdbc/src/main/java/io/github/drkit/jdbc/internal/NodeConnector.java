@@ -63,7 +63,13 @@ public final class NodeConnector {
                 // bounds the login exchange too (a black-holed node accepts TCP and then says nothing)
                 p.setProperty("socketTimeout", bound);
             }
-            c = DriverManager.getConnection(url, p);
+            if (url.startsWith("jdbc:mariadb:") && !url.contains("socketFactory=")) {
+                // lets drkit close the socket of a connection whose statement still runs (TrackedSockets)
+                p.setProperty("socketFactory", TrackedSockets.class.getName());
+                c = TrackedSockets.open(() -> DriverManager.getConnection(url, p));
+            } else {
+                c = DriverManager.getConnection(url, p);
+            }
         }
         if (force || !urlHasSocketTimeout) {
             try {

@@ -137,7 +137,7 @@ public final class PhysicalConnections extends DataSourceBase {
 
     private static void abort(Connection c) {
         try {
-            c.abort(NodeConnector.DIRECT);
+            Aborts.now(c, NodeConnector.DIRECT);
         } catch (SQLException | RuntimeException ignored) {
             // it is being discarded
         }
@@ -156,7 +156,7 @@ public final class PhysicalConnections extends DataSourceBase {
             try {
                 if (!c.isClosed()) {
                     n++;
-                    c.abort(NodeConnector.DIRECT);
+                    Aborts.now(c, NodeConnector.DIRECT);
                 }
             } catch (SQLException | RuntimeException ignored) {
                 // already broken: that is the point

@@ -216,7 +216,17 @@ public final class RoutedConnection implements Connection {
         Connection d = delegate;
         delegate = null;
         if (d != null) {
-            d.close();
+            try {
+                d.close();
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                if (state != null && state.startsWith("08")) {
+                    // the physical connection is gone already (drkit ended it when its node was lost,
+                    // or the node did): there is nothing left to close, and the pool discards it
+                    return;
+                }
+                throw router.translate(e, endpoint, boundForRead, false, false);
+            }
         }
     }
 
@@ -231,7 +241,7 @@ public final class RoutedConnection implements Connection {
         Connection d = delegate;
         delegate = null;
         if (d != null) {
-            d.abort(executor);
+            Aborts.now(d, executor);
         }
     }
 

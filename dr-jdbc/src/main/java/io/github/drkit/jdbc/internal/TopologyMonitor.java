@@ -737,6 +737,11 @@ public final class TopologyMonitor implements AutoCloseable {
         }
 
         private void probeOnce() {
+            long above = recordAbove;
+            if (above >= 0) {
+                recordAbove = -1;
+                record(above);
+            }
             Attempt a = new Attempt(System.nanoTime());
             current = a;
             lastStartNanos = a.startNanos;
@@ -792,6 +797,46 @@ public final class TopologyMonitor implements AutoCloseable {
             onSuccess(this, a, result);
         }
 
+        /**
+         * Records this node as writer ({@link DatabaseDialect#recordWriter}) before the next probe,
+         * outside the watched attempt: the write can wait for replication (a semi-synchronous writer
+         * without a replica yet) and is bounded by the connection's network timeout, not counted as a
+         * failed probe. A failure leaves the node unconfirmed; the calculator asks again after the next
+         * probe if it still qualifies.
+         */
+        private void record(long above) {
+            try {
+                Connection c = connection;
+                if (c == null) {
+                    c = connector.open(settings.probeTimeout(), settings.probeTimeout(), true);
+                    connection = c;
+                }
+                dialect.recordWriter(c, above);
+                lastRecordFailure = null;
+                LOG.info(
+                        "recorded endpoint {} as writer (fencing term above timeline {})",
+                        connector.endpoint().name(),
+                        above);
+            } catch (SQLException | RuntimeException e) {
+                String why = describe(e);
+                if (e instanceof SQLException && dialect.isConnectionFailure((SQLException) e)) {
+                    abortConnection(); // the probe reconnects, and says what the node is
+                }
+                if (!why.equals(lastRecordFailure)) {
+                    lastRecordFailure = why;
+                    LOG.warn(
+                            "could not record endpoint {} as writer; it takes no writes until this succeeds: {}",
+                            connector.endpoint().name(),
+                            why);
+                }
+                recordFailed(index, why);
+            } finally {
+                // after the commit (or the failure): a check that started before it may still show no record
+                recordedNanos = System.nanoTime();
+                recording = false;
+            }
+        }
+
         /** Connects if needed and runs the dialect's probe; records when the check itself started. */
         private DatabaseDialect.Probe probe(Attempt a) throws SQLException {
             Connection c = connection;
@@ -801,37 +846,6 @@ public final class TopologyMonitor implements AutoCloseable {
                 if (closed) {
                     abortConnection();
                     throw new SQLException("monitor closed", "08003");
-                }
-            }
-            long above = recordAbove;
-            if (above >= 0) {
-                recordAbove = -1;
-                try {
-                    dialect.recordWriter(c, above);
-                    // after the commit: a check that started before it may still show no record
-                    recordedNanos = System.nanoTime();
-                    recording = false;
-                    lastRecordFailure = null;
-                    LOG.info(
-                            "recorded endpoint {} as writer (fencing term above timeline {})",
-                            connector.endpoint().name(),
-                            above);
-                } catch (SQLException e) {
-                    recordedNanos = System.nanoTime();
-                    recording = false;
-                    if (!dialect.isConnectionFailure(e)) {
-                        String why = describe(e);
-                        if (!why.equals(lastRecordFailure)) {
-                            lastRecordFailure = why;
-                            LOG.warn(
-                                    "could not record endpoint {} as writer; it takes no writes until this succeeds: {}",
-                                    connector.endpoint().name(),
-                                    why);
-                        }
-                        recordFailed(index, why);
-                    } else {
-                        throw e;
-                    }
                 }
             }
             a.checkNanos = System.nanoTime();
@@ -892,7 +906,7 @@ public final class TopologyMonitor implements AutoCloseable {
             connection = null;
             if (c != null) {
                 try {
-                    c.abort(NodeConnector.DIRECT);
+                    Aborts.now(c, NodeConnector.DIRECT);
                 } catch (SQLException | RuntimeException ignored) {
                     // it is being discarded
                 }

@@ -36,7 +36,7 @@ class ReadmeSnippetTest {
             DataSource dataSource, MeterRegistry meterRegistry, String clientId, String idempotencyKey, String body)
             throws SQLException {
         // snippet:start
-        // Once per application: the table (or ship postgresql.sql in your migrations) and the runner.
+        // Once per application: the table (or ship postgresql.sql / mysql.sql in your migrations) and the runner.
         JdbcIdempotencyStore records = JdbcIdempotencyStore.builder().build();
         try (Connection c = dataSource.getConnection()) {
             records.createTableIfNotExists(c);

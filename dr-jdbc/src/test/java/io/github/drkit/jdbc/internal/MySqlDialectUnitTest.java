@@ -51,6 +51,8 @@ class MySqlDialectUnitTest {
         assertThat(DatabaseDialect.named("MariaDB").name()).isEqualTo("mysql");
         assertThatThrownBy(() -> DatabaseDialect.named("db2")).hasMessageContaining("'db2'");
         assertThatThrownBy(() -> DatabaseDialect.mysql("drop table x;")).hasMessageContaining("drop table x;");
+        assertThatThrownBy(() -> DatabaseDialect.mysql("a.b.c")).hasMessageContaining("a.b.c");
+        assertThat(((MySqlDialect) DatabaseDialect.mysql("ops.terms")).table()).isEqualTo("ops.terms");
         assertThat(DatabaseDialect.mysqlFencingTableDdl("my_terms")).startsWith("CREATE TABLE IF NOT EXISTS my_terms");
     }
 

@@ -23,11 +23,12 @@ import java.util.stream.Collectors;
  * From the nemesis's actions, each node gets its <em>writer intervals</em>: from the start of the
  * run (the first primary) or the start of its promotion, until the start of a fault on it or the
  * start of another node's promotion, whichever comes first. The start of a promotion and not its
- * end: a standby cannot take a write before the promotion took effect, and {@code pg_promote(true)}
- * returns up to 100 ms after it did, so a write on the promoted node inside the promotion's window is
- * a write on the writer. Symmetrically, a fault takes effect at an unknown moment between the start
- * and the end of its action (kill -9 of a process tree, SIGSTOP of each process, a proxy switching
- * mode, a fast shutdown): until it did, the node was still the only writer. That action's window is
+ * end: a replica cannot take a write before the promotion took effect, and the promotion returns
+ * some time after it did ({@code pg_promote(true)} polls every 100 ms; MariaDB's ends with {@code SET
+ * GLOBAL read_only = 0}), so a write on the promoted node inside the promotion's window is a write
+ * on the writer. Symmetrically, a fault takes effect at an unknown moment between the start and the
+ * end of its action (kill -9 of a process tree, SIGSTOP of each process, a proxy switching mode, a
+ * clean shutdown): until it did, the node was still the only writer. That action's window is
  * its <em>fault window</em>; a write on it there is allowed. Nothing else is: a promotion always
  * starts after the fault action ended, so an old writer that acknowledges a write after its fault
  * window is acknowledging a write while it is not the writer, or after the orchestrator gave its
@@ -41,7 +42,9 @@ import java.util.stream.Collectors;
  *   <li>an acknowledged write whose server time is outside the client's call (a broken clock or a
  *       broken history: the rest of the check would mean nothing);
  *   <li>an acknowledged write missing from the final writer's table (lost; the cluster replicates
- *       synchronously and the orchestrator promotes a standby that received the most WAL);
+ *       so that an acknowledged commit is on a replica — PostgreSQL synchronously, MariaDB
+ *       semi-synchronously without fallback, which the run verifies on every writer — and the
+ *       orchestrator promotes a replica that received the most: see {@link NemesisCluster});
  *   <li>a ({@code writer}, {@code seq}) pair present twice in the final table (duplicate), a row no
  *       client sent (unexpected), or a stored row that differs from what its acknowledgement said;
  *   <li>an exception other than drkit's five documented types, from a write or a read;
@@ -336,6 +339,7 @@ final class NemesisChecker {
 
         long readsFailed = h.readFailures().size();
         return new NemesisReport(
+                h.engine(),
                 h.seed(),
                 h.cycles(),
                 h.writes().size(),

@@ -69,7 +69,17 @@ class NemesisCheckerTest {
     private NemesisReport check() {
         return new NemesisChecker()
                 .check(new NemesisHistory(
-                        42, 1, PORTS, EVENTS, writes, 10, readFailures, "node1", finalRows, snapshots));
+                        NemesisEngine.POSTGRESQL,
+                        42,
+                        1,
+                        PORTS,
+                        EVENTS,
+                        writes,
+                        10,
+                        readFailures,
+                        "node1",
+                        finalRows,
+                        snapshots));
     }
 
     private void cleanTraffic() {
@@ -127,7 +137,7 @@ class NemesisCheckerTest {
         assertThat(r.violations().get(0).detail())
                 .contains("node0", "+12.700s", "when the writer was node1")
                 .contains("node0 was last the writer in [+0.000s, +10.000s), fault window [+10.000s, +10.020s]");
-        assertThat(r.toString()).contains("reproduce with -Ddrkit.nemesis.seed=42");
+        assertThat(r.toString()).contains("reproduce with", "-Ddrkit.nemesis.seed=42");
     }
 
     @Test

@@ -16,27 +16,27 @@ record NemesisEvent(Kind kind, String node, long startMicros, long endMicros, St
     enum Kind {
         /** The first primary; its writer interval starts here. */
         INITIAL_WRITER(false),
-        /** kill -9 of the writer's postmaster and every backend. */
+        /** kill -9 of the writer's server processes (PostgreSQL's postmaster and backends, {@code mariadbd}). */
         CRASH(true),
-        /** SIGSTOP of the writer's processes. */
+        /** SIGSTOP of the writer's processes (every thread stopped). */
         FREEZE(true),
         /** The writer's proxy holds every byte, without RST (a partition between drkit and it). */
         BLACK_HOLE(true),
-        /** Planned switchover: the writer is stopped cleanly ({@code pg_ctl stop -m fast}). */
+        /** Planned switchover: the writer is stopped cleanly ({@code pg_ctl stop -m fast}, SIGTERM). */
         SWITCHOVER(true),
-        /** {@code pg_promote()} of a standby: from its start the other writer is no longer the writer. */
+        /** Promotion of a replica: from its start the other writer is no longer the writer. */
         PROMOTE(false),
-        /** The old writer is started again (after a crash or a switchover): writable, old timeline. */
+        /** The old writer is started again (after a crash or a switchover): writable, old timeline or term. */
         RESTART(false),
-        /** SIGCONT of the old writer: writable, old timeline. */
+        /** SIGCONT of the old writer: writable, old timeline or term. */
         RESUME(false),
-        /** The old writer's proxy forwards again (held bytes flow): writable, old timeline. */
+        /** The old writer's proxy forwards again (held bytes flow): writable, old timeline or term. */
         PASS(false),
         /** Rows of the old writer read directly, before it is rejoined. */
         SNAPSHOT(false),
-        /** A standby is pointed at the new writer. */
+        /** A replica is pointed at the new writer, keeping its data. */
         FOLLOW(false),
-        /** A node is made a standby of the new writer from a fresh base backup. */
+        /** A node is rebuilt as a replica of the new writer (a base backup, or a logical clone on MariaDB). */
         REJOIN(false);
 
         private final boolean fault;

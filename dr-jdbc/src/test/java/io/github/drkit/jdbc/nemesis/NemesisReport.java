@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 /**
  * What {@link NemesisChecker} found in one run.
  *
+ * @param engine the database engine
  * @param seed the schedule's seed
  * @param cycles fault cycles run to the end
  * @param writesAttempted write calls
@@ -26,6 +27,7 @@ import java.util.stream.Collectors;
  * @param intervals each node's writer intervals and fault windows
  */
 record NemesisReport(
+        NemesisEngine engine,
         long seed,
         int cycles,
         long writesAttempted,
@@ -51,7 +53,7 @@ record NemesisReport(
 
     /** How to run this schedule again. */
     String reproduce() {
-        return "reproduce with -Ddrkit.nemesis.seed=" + seed;
+        return engine.reproduce(seed);
     }
 
     Map<NemesisChecker.ViolationType, Long> violationsByType() {
@@ -62,7 +64,9 @@ record NemesisReport(
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append("nemesis seed ")
+        sb.append("nemesis on ")
+                .append(engine.displayName())
+                .append(", seed ")
                 .append(seed)
                 .append(": ")
                 .append(cycles)

@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 import io.github.drkit.jdbc.Endpoint;
 import io.github.drkit.jdbc.NodeView;
 import io.github.drkit.jdbc.RegionRoutingDataSource;
+import io.github.drkit.jdbc.nemesis.NemesisCluster.Node;
 import io.github.drkit.testkit.FaultProxy;
-import io.github.drkit.testkit.PostgresCluster;
-import io.github.drkit.testkit.PostgresNode;
-import io.github.drkit.testkit.ReplicationMode;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One bounded nemesis run: a synchronous primary + 2 standbys, each reached by drkit through its own
+ * One bounded nemesis run: a primary + 2 replicas of one {@link NemesisEngine engine} that keep every
+ * acknowledged commit on a replica ({@link NemesisCluster}), each reached by drkit through its own
  * {@link FaultProxy}; one {@link RegionRoutingDataSource} for the whole run with 16 writers and 2
  * readers; the {@link Nemesis} running seeded cycles until the duration or the cycle count is
  * reached; then the final writer's table. Everything it starts is closed when it returns or throws.
@@ -50,6 +49,7 @@ final class NemesisRun {
     /**
      * How a run is bounded and loaded.
      *
+     * @param engine the database engine
      * @param seed the schedule's seed
      * @param duration no new cycle starts after this much time of load
      * @param maxCycles no more cycles than this
@@ -59,6 +59,7 @@ final class NemesisRun {
      * @param out where progress goes
      */
     record Settings(
+            NemesisEngine engine,
             long seed,
             Duration duration,
             int maxCycles,
@@ -67,8 +68,17 @@ final class NemesisRun {
             Duration writePace,
             PrintStream out) {
 
+        /** A PostgreSQL run. */
         static Settings of(long seed, Duration duration, int maxCycles, PrintStream out) {
-            return new Settings(seed, duration, maxCycles, 16, 2, Duration.ofMillis(2), out);
+            return of(NemesisEngine.POSTGRESQL, seed, duration, maxCycles, out);
+        }
+
+        static Settings of(NemesisEngine engine, long seed, Duration duration, int maxCycles, PrintStream out) {
+            return new Settings(engine, seed, duration, maxCycles, 16, 2, Duration.ofMillis(2), out);
+        }
+
+        String reproduce() {
+            return engine.reproduce(seed);
         }
     }
 
@@ -78,17 +88,18 @@ final class NemesisRun {
         long originMillis = System.currentTimeMillis();
         PrintStream out = s.out();
         out.printf(
-                "nemesis: seed %d (reproduce with -Ddrkit.nemesis.seed=%d), duration %s, at most %d cycles,"
-                        + " detection budget %d ms%n",
-                s.seed(), s.seed(), s.duration(), s.maxCycles(), DETECTION_BUDGET.toMillis());
+                "nemesis on %s: seed %d (%s), duration %s, at most %d cycles, detection budget %d ms%n",
+                s.engine().displayName(),
+                s.seed(),
+                s.reproduce(),
+                s.duration(),
+                s.maxCycles(),
+                DETECTION_BUDGET.toMillis());
         NemesisSchedule schedule = new NemesisSchedule(s.seed(), DETECTION_BUDGET);
         List<AutoCloseable> proxies = new ArrayList<>();
-        try (PostgresCluster pg = PostgresCluster.builder()
-                .standbys(2)
-                .replication(ReplicationMode.SYNCHRONOUS)
-                .start()) {
+        try (NemesisCluster cluster = s.engine().start()) {
             try {
-                return run(s, pg, proxies, schedule, originMillis);
+                return run(s, cluster, proxies, schedule, originMillis);
             } finally {
                 closeAll(proxies);
             }
@@ -96,21 +107,23 @@ final class NemesisRun {
     }
 
     private static NemesisHistory run(
-            Settings s, PostgresCluster pg, List<AutoCloseable> proxies, NemesisSchedule schedule, long originMillis)
+            Settings s,
+            NemesisCluster cluster,
+            List<AutoCloseable> proxies,
+            NemesisSchedule schedule,
+            long originMillis)
             throws Exception {
         PrintStream out = s.out();
         Map<String, FaultProxy> proxyOf = new LinkedHashMap<>();
         Map<String, Integer> ports = new LinkedHashMap<>();
-        for (PostgresNode n : pg.nodes()) {
-            FaultProxy p = FaultProxy.forNode(n);
+        for (Node n : cluster.nodes()) {
+            FaultProxy p = n.startProxy();
             proxies.add(p);
             proxyOf.put(n.name(), p);
             ports.put(n.name(), n.port());
         }
-        Nemesis nemesis = new Nemesis(pg, proxyOf, out, originMillis);
-        nemesis.requireSynchronousStandbyEverywhere();
-        pg.primary().execute(NemesisWorkload.CREATE_TABLE);
-        pg.awaitReplayed(pg.primary(), Duration.ofSeconds(30));
+        Nemesis nemesis = new Nemesis(cluster, proxyOf, out, originMillis);
+        cluster.prepare();
 
         RegionRoutingDataSource.Builder b = RegionRoutingDataSource.builder()
                 .name("nemesis")
@@ -121,18 +134,20 @@ final class NemesisRun {
                 .connectionTimeout(Duration.ofSeconds(1))
                 .writerWaitTimeout(Duration.ofSeconds(1))
                 .poolMaximumSize(s.writers() + s.readers() + 2);
-        for (PostgresNode n : pg.nodes()) {
+        for (Node n : cluster.nodes()) {
             b.endpoint(Endpoint.builder(n.name(), REGION)
-                    .jdbcUrl(proxyOf.get(n.name()).jdbcUrl())
-                    .credentials(n.username(), null)
+                    .jdbcUrl(n.jdbcUrlThrough(proxyOf.get(n.name())))
+                    .credentials(n.username(), n.password())
                     .build());
         }
         nemesis.start();
         int cycles = 0;
         try (RegionRoutingDataSource ds = b.build();
-                NemesisWorkload load = new NemesisWorkload(ds, s.writers(), s.readers(), s.writePace())) {
+                NemesisWorkload load = new NemesisWorkload(
+                        ds, cluster.insertSql(), cluster.readSql(), s.writers(), s.readers(), s.writePace())) {
+            String first = cluster.firstWriter().name();
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> ds.topology().writer().map(NodeView::endpoint).orElse(""), w -> w.equals("node0"));
+                    .until(() -> ds.topology().writer().map(NodeView::endpoint).orElse(""), w -> w.equals(first));
             load.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> load.acknowledged() >= 100);
             long loadStart = System.nanoTime();
@@ -149,24 +164,25 @@ final class NemesisRun {
             List<String> stuck = load.stop(Duration.ofSeconds(60));
             if (!stuck.isEmpty()) {
                 throw new IllegalStateException("load threads still blocked 60 s after the end of the run: " + stuck
-                        + " (reproduce with -Ddrkit.nemesis.seed=" + s.seed() + ")");
+                        + " (" + s.reproduce() + ")");
             }
+            nemesis.checkReplicationGuarantee();
             if (!load.crashed().isEmpty()) {
-                IllegalStateException e = new IllegalStateException(
-                        "load threads died (reproduce with" + " -Ddrkit.nemesis.seed=" + s.seed() + ")");
+                IllegalStateException e = new IllegalStateException("load threads died (" + s.reproduce() + ")");
                 load.crashed().forEach(e::addSuppressed);
                 throw e;
             }
-            PostgresNode last = nemesis.writer();
+            Node last = nemesis.writer();
             List<StoredRow> finalRows = new ArrayList<>();
             try (Connection c = last.connect();
                     Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery(NemesisWorkload.SELECT_OWN_ROWS)) {
+                    ResultSet rs = st.executeQuery(cluster.selectRowsSql())) {
                 while (rs.next()) {
                     finalRows.add(new StoredRow(rs.getInt(1), rs.getLong(2), rs.getInt(3), rs.getLong(4)));
                 }
             }
             return new NemesisHistory(
+                    s.engine(),
                     s.seed(),
                     cycles,
                     ports,

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * dr-jdbc's test-jar).
  *
  * <pre>
- * NemesisRunner [--schedules=200] [--seed=N] [--cycles=5] [--duration=PT60S]
+ * NemesisRunner [--engine=postgresql|mariadb] [--schedules=200] [--seed=N] [--cycles=5] [--duration=PT60S]
  * </pre>
  *
  * From a clone, without installing anything into {@code ~/.m2}:
@@ -27,10 +27,12 @@ import java.util.SplittableRandom;
  * Each schedule starts its own cluster (about 5 s) and runs until {@code --cycles} or {@code
  * --duration}, whichever comes first (a cycle takes 4 to 8 s here).
  *
- * The first schedule uses {@code --seed} itself (so {@code --schedules=1 --seed=N} replays what
- * {@code -Ddrkit.nemesis.seed=N} ran in the test, given the same cycles); the next ones use seeds
- * drawn from it, each printed. Exit code 0 when no schedule found a violation, 1 when one did, 2 for
- * bad arguments, 3 when a run itself failed.
+ * The engine is PostgreSQL unless {@code --engine=mariadb}. The first schedule uses {@code --seed}
+ * itself (so {@code --schedules=1 --seed=N} replays what {@code -Ddrkit.nemesis.seed=N} ran in
+ * {@link NemesisTest}, or {@code --engine=mariadb --schedules=1 --seed=N} what {@code
+ * -Ddrkit.nemesis.mariadb.seed=N} ran in {@link MariaDbNemesisTest}, given the same cycles); the
+ * next ones use seeds drawn from it, each printed. Exit code 0 when no schedule found a violation, 1
+ * when one did, 2 for bad arguments, 3 when a run itself failed.
  */
 public final class NemesisRunner {
 
@@ -42,13 +44,16 @@ public final class NemesisRunner {
      * @param args see the class documentation
      */
     public static void main(String[] args) {
+        NemesisEngine engine = NemesisEngine.POSTGRESQL;
         int schedules = 1;
         long seed = new SecureRandom().nextLong();
         int cycles = 5;
         Duration duration = Duration.ofSeconds(60);
         try {
             for (String a : args) {
-                if (a.startsWith("--schedules=")) {
+                if (a.startsWith("--engine=")) {
+                    engine = NemesisEngine.named(a.substring("--engine=".length()));
+                } else if (a.startsWith("--schedules=")) {
                     schedules = Integer.parseInt(a.substring("--schedules=".length()));
                 } else if (a.startsWith("--seed=")) {
                     seed = Long.parseLong(a.substring("--seed=".length()));
@@ -65,11 +70,12 @@ public final class NemesisRunner {
             }
         } catch (RuntimeException e) {
             System.err.println("nemesis: " + e.getMessage()
-                    + "\nusage: NemesisRunner [--schedules=N] [--seed=N] [--cycles=N] [--duration=PT60S]");
+                    + "\nusage: NemesisRunner [--engine=postgresql|mariadb] [--schedules=N] [--seed=N] [--cycles=N]"
+                    + " [--duration=PT60S]");
             System.exit(2);
             return;
         }
-        System.exit(run(schedules, seed, cycles, duration));
+        System.exit(run(engine, schedules, seed, cycles, duration));
     }
 
     /**
@@ -84,6 +90,29 @@ public final class NemesisRunner {
      * @return the summary
      */
     public static String summary(int schedules, long seed, int cycles, Duration duration, java.io.PrintStream log) {
+        return summary(NemesisEngine.POSTGRESQL, schedules, seed, cycles, duration, log);
+    }
+
+    /**
+     * Runs {@code schedules} schedules on the named engine as {@link #main} does; otherwise as {@link
+     * #summary(int, long, int, Duration, java.io.PrintStream)}.
+     *
+     * @param engine {@code postgresql} or {@code mariadb}
+     * @param schedules how many schedules, at least 1
+     * @param seed the first schedule's seed (the others are drawn from it)
+     * @param cycles cycles per schedule at most
+     * @param duration wall time per schedule at most
+     * @param log where reports go
+     * @return the summary
+     * @throws IllegalArgumentException for another engine or a bound that is not positive
+     */
+    public static String summary(
+            String engine, int schedules, long seed, int cycles, Duration duration, java.io.PrintStream log) {
+        return summary(NemesisEngine.named(engine), schedules, seed, cycles, duration, log);
+    }
+
+    private static String summary(
+            NemesisEngine engine, int schedules, long seed, int cycles, Duration duration, java.io.PrintStream log) {
         if (schedules < 1 || cycles < 1 || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("schedules, cycles and duration must be positive (was " + schedules
                     + ", " + cycles + ", " + duration + ")");
@@ -101,7 +130,7 @@ public final class NemesisRunner {
             long s = i == 0 ? seed : seeds.nextLong();
             log.printf("=== schedule %d of %d: seed %d%n", i + 1, schedules, s);
             try {
-                NemesisHistory h = NemesisRun.run(NemesisRun.Settings.of(s, duration, cycles, log));
+                NemesisHistory h = NemesisRun.run(NemesisRun.Settings.of(engine, s, duration, cycles, log));
                 NemesisReport r = new NemesisChecker().check(h);
                 log.print(r);
                 long inDoubt = r.inDoubtPerNode().values().stream()
@@ -131,8 +160,12 @@ public final class NemesisRunner {
             }
         }
         long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
-        return "Command: `java -jar benchmarks/target/drkit-benchmarks.jar full --only=nemesis --schedules=" + schedules
-                + " --nemesis-seed=" + seed + "`; each schedule on a fresh primary + 2 synchronous standbys, at most "
+        String command = engine == NemesisEngine.POSTGRESQL
+                ? "java -jar benchmarks/target/drkit-benchmarks.jar full --only=nemesis --schedules=" + schedules
+                        + " --nemesis-seed=" + seed
+                : "NemesisRunner --engine=" + engine.name().toLowerCase(java.util.Locale.ROOT) + " --schedules="
+                        + schedules + " --seed=" + seed + " --cycles=" + cycles + " --duration=" + duration;
+        return "Command: `" + command + "`; each schedule on a fresh " + engine.cluster() + ", at most "
                 + cycles + " cycles or " + duration + ", 16 writers and 2 readers through one routing data source"
                 + " (probe interval 200 ms, probe timeout 500 ms: detection budget 2 s). Run time " + seconds / 60
                 + " min " + seconds % 60 + " s.\n\n"
@@ -148,7 +181,7 @@ public final class NemesisRunner {
                         : "Verdict: **not met**.\n");
     }
 
-    static int run(int schedules, long seed, int cycles, Duration duration) {
+    static int run(NemesisEngine engine, int schedules, long seed, int cycles, Duration duration) {
         SplittableRandom seeds = new SplittableRandom(seed);
         List<String> violating = new ArrayList<>();
         List<String> broken = new ArrayList<>();
@@ -157,7 +190,7 @@ public final class NemesisRunner {
             long s = i == 0 ? seed : seeds.nextLong();
             System.out.printf("=== schedule %d of %d: seed %d%n", i + 1, schedules, s);
             try {
-                NemesisHistory h = NemesisRun.run(NemesisRun.Settings.of(s, duration, cycles, System.out));
+                NemesisHistory h = NemesisRun.run(NemesisRun.Settings.of(engine, s, duration, cycles, System.out));
                 NemesisReport r = new NemesisChecker().check(h);
                 System.out.print(r);
                 if (!r.isClean()) {
@@ -169,8 +202,9 @@ public final class NemesisRunner {
             }
         }
         System.out.printf(
-                "=== nemesis: %d schedules in %.0f s (seed %d, %d cycles or %s each): %d with violations %s,"
+                "=== nemesis on %s: %d schedules in %.0f s (seed %d, %d cycles or %s each): %d with violations %s,"
                         + " %d failed to run %s%n",
+                engine.displayName(),
                 schedules,
                 (System.nanoTime() - t0) / 1e9,
                 seed,

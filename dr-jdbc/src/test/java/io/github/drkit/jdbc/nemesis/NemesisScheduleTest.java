@@ -1,6 +1,7 @@
 package io.github.drkit.jdbc.nemesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,8 +56,35 @@ class NemesisScheduleTest {
 
     @Test
     void lsnTextIsOrderedAsWalPositions() {
-        assertThat(Nemesis.lsn("0/3000060")).isLessThan(Nemesis.lsn("0/3000148"));
-        assertThat(Nemesis.lsn("0/FFFFFFFF")).isLessThan(Nemesis.lsn("1/0"));
-        assertThat(Nemesis.lsn(null)).isLessThan(Nemesis.lsn("0/0"));
+        assertThat(PostgresNemesisCluster.lsn("0/3000060")).isLessThan(PostgresNemesisCluster.lsn("0/3000148"));
+        assertThat(PostgresNemesisCluster.lsn("0/FFFFFFFF")).isLessThan(PostgresNemesisCluster.lsn("1/0"));
+        assertThat(PostgresNemesisCluster.lsn(null)).isLessThan(PostgresNemesisCluster.lsn("0/0"));
+    }
+
+    @Test
+    void gtidPositionsAreOrderedBySequenceNumberWithinTheOneDomain() {
+        assertThat(MariaDbNemesisCluster.gtidPosition("0-1-99"))
+                .isLessThan(MariaDbNemesisCluster.gtidPosition("0-2-100"));
+        assertThat(MariaDbNemesisCluster.gtidPosition("0-3-1234")).isEqualTo(1234);
+        assertThat(MariaDbNemesisCluster.gtidPosition("")).isLessThan(MariaDbNemesisCluster.gtidPosition("0-1-1"));
+        assertThat(MariaDbNemesisCluster.gtidPosition(null)).isEqualTo(-1);
+        assertThatThrownBy(() -> MariaDbNemesisCluster.gtidPosition("0-1-5,1-2-3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("one replication domain");
+        assertThatThrownBy(() -> MariaDbNemesisCluster.gtidPosition("0-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a MariaDB GTID");
+    }
+
+    @Test
+    void enginesAreNamedAndSayHowToReproduce() {
+        assertThat(NemesisEngine.named("mariadb")).isEqualTo(NemesisEngine.MARIADB);
+        assertThat(NemesisEngine.named("PostgreSQL")).isEqualTo(NemesisEngine.POSTGRESQL);
+        assertThat(NemesisEngine.MARIADB.reproduce(7))
+                .isEqualTo("reproduce with -Dtest=MariaDbNemesisTest -Ddrkit.nemesis.mariadb.seed=7");
+        assertThat(NemesisEngine.POSTGRESQL.reproduce(7)).contains("-Ddrkit.nemesis.seed=7");
+        assertThatThrownBy(() -> NemesisEngine.named("oracle"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("postgresql or mariadb");
     }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The nemesis: a randomized, seeded fault schedule run against a synchronous 3-node PostgreSQL
  * cluster while 16 writers and 2 readers go through one {@code RegionRoutingDataSource}, then the
- * whole history judged by {@link NemesisChecker}.
+ * whole history judged by {@link NemesisChecker}. The engine-specific half is a {@link
+ * NemesisCluster}; {@link MariaDbNemesisTest} runs the same on MariaDB through {@link #runAndCheck}.
  *
  * <h2>The fault model (what is promised, under which assumption)</h2>
  *
@@ -34,15 +35,27 @@ class NemesisTest {
 
     @Test
     void drkitNeverAcknowledgesAWriteOnANodeThatIsNotTheWriter() throws Exception {
-        long seed = Long.getLong("drkit.nemesis.seed", new SecureRandom().nextLong());
-        Duration duration = Duration.parse(System.getProperty("drkit.nemesis.duration", "PT100S"));
-        int cycles = Integer.getInteger("drkit.nemesis.cycles", Integer.MAX_VALUE);
-        String reproduce = "reproduce with -Ddrkit.nemesis.seed=" + seed;
-        System.out.println("nemesis seed " + seed + " (" + reproduce + ")");
+        runAndCheck(NemesisEngine.POSTGRESQL, Duration.ofSeconds(100));
+    }
+
+    /**
+     * Runs one seeded schedule on {@code engine} (seed, duration and cycles from the engine's system
+     * properties) and fails on any violation, naming how to reproduce it.
+     *
+     * @param engine the engine
+     * @param defaultDuration the load's duration unless the engine's duration property says otherwise
+     */
+    static void runAndCheck(NemesisEngine engine, Duration defaultDuration) {
+        long seed = Long.getLong(engine.seedProperty(), new SecureRandom().nextLong());
+        String durationText = System.getProperty(engine.durationProperty());
+        Duration duration = durationText == null ? defaultDuration : Duration.parse(durationText);
+        int cycles = Integer.getInteger(engine.cyclesProperty(), Integer.MAX_VALUE);
+        String reproduce = engine.reproduce(seed);
+        System.out.println("nemesis on " + engine.displayName() + ", seed " + seed + " (" + reproduce + ")");
         long t0 = System.nanoTime();
         NemesisHistory history;
         try {
-            history = NemesisRun.run(NemesisRun.Settings.of(seed, duration, cycles, System.out));
+            history = NemesisRun.run(NemesisRun.Settings.of(engine, seed, duration, cycles, System.out));
         } catch (Exception | AssertionError e) {
             throw new AssertionError("the nemesis run itself failed; " + reproduce + ": " + e, e);
         }

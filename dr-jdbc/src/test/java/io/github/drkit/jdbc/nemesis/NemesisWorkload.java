@@ -15,23 +15,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The load of a nemesis run: writer threads that each insert their own ({@code writer}, {@code seq})
  * pairs with auto-commit, and reader threads that count rows through the read view, all through
- * one {@link RegionRoutingDataSource} for the whole run. Every call is recorded. Threads are daemons
+ * one {@link RegionRoutingDataSource} for the whole run, with the engine's SQL ({@link
+ * NemesisCluster}). Every call is recorded. Threads are daemons
  * named {@code nemesis-writer-N} / {@code nemesis-reader-N}; {@link #close()} stops them.
  */
 final class NemesisWorkload implements AutoCloseable {
 
-    /** No key: a duplicate must be visible, not refused. */
-    static final String CREATE_TABLE = "CREATE TABLE nemesis_writes (writer int NOT NULL, seq bigint NOT NULL,"
-            + " port int NOT NULL DEFAULT inet_server_port(), at timestamptz NOT NULL DEFAULT clock_timestamp())";
-
-    /** The server's port identifies the node that executed it (the proxies only forward bytes). */
-    static final String INSERT = "INSERT INTO nemesis_writes (writer, seq) VALUES (?, ?)"
-            + " RETURNING port, (extract(epoch FROM at) * 1000000)::bigint";
-
-    static final String SELECT_OWN_ROWS =
-            "SELECT writer, seq, port, (extract(epoch FROM at) * 1000000)::bigint FROM nemesis_writes";
-
     private final RegionRoutingDataSource ds;
+    private final String insertSql;
+    private final String readSql;
     private final long writePaceNanos;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -41,8 +33,26 @@ final class NemesisWorkload implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<Throwable> crashed = new ArrayList<>();
 
-    NemesisWorkload(RegionRoutingDataSource ds, int writers, int readers, Duration writePace) {
+    /**
+     * A workload, not started yet.
+     *
+     * @param ds the data source under test
+     * @param insertSql the engine's insert of (writer, seq) returning port and server microseconds
+     * @param readSql the engine's read for the reader threads
+     * @param writers writer threads
+     * @param readers reader threads
+     * @param writePace pause of each writer between two writes
+     */
+    NemesisWorkload(
+            RegionRoutingDataSource ds,
+            String insertSql,
+            String readSql,
+            int writers,
+            int readers,
+            Duration writePace) {
         this.ds = ds;
+        this.insertSql = insertSql;
+        this.readSql = readSql;
         this.writePaceNanos = writePace.toNanos();
         for (int w = 0; w < writers; w++) {
             List<WriteOp> ops = new ArrayList<>();
@@ -87,11 +97,17 @@ final class NemesisWorkload implements AutoCloseable {
             Long at = null;
             Exception failure = null;
             try (Connection c = ds.getConnection();
-                    PreparedStatement ps = c.prepareStatement(INSERT)) {
+                    PreparedStatement ps = c.prepareStatement(insertSql)) {
                 ps.setInt(1, writer);
                 ps.setLong(2, seq);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
+                // execute(), not executeQuery(): MySQL Connector/J refuses an INSERT in executeQuery()
+                if (!ps.execute()) {
+                    throw new IllegalStateException("the insert returned no result set: " + insertSql);
+                }
+                try (ResultSet rs = ps.getResultSet()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("the insert returned no row: " + insertSql);
+                    }
                     port = rs.getInt(1);
                     at = rs.getLong(2);
                 }
@@ -120,7 +136,7 @@ final class NemesisWorkload implements AutoCloseable {
             long startMillis = System.currentTimeMillis();
             try (Connection c = ds.readOnly().getConnection();
                     Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM nemesis_writes")) {
+                    ResultSet rs = s.executeQuery(readSql)) {
                 rs.next();
                 readsOk.incrementAndGet();
             } catch (Exception e) {

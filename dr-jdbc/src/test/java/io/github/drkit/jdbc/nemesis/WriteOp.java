@@ -20,7 +20,7 @@ package io.github.drkit.jdbc.nemesis;
  *     epoch, {@code null} if not acknowledged
  * @param exception the fully qualified class of the exception the call threw, {@code null} if none
  * @param sqlState its SQLState, if any
- * @param message its message, if any
+ * @param message its message, if any, with where it was thrown
  */
 record WriteOp(
         int writer,
@@ -48,7 +48,20 @@ record WriteOp(
                 serverMicros,
                 e.getClass().getName(),
                 e instanceof java.sql.SQLException s ? s.getSQLState() : null,
-                e.getMessage());
+                e.getMessage() + where(e));
+    }
+
+    /** Where an exception came from: its first frames, and its cause, for the report. */
+    private static String where(Exception e) {
+        StringBuilder sb = new StringBuilder(" [at");
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(4, frames.length); i++) {
+            sb.append(i == 0 ? " " : " < ").append(frames[i]);
+        }
+        if (e.getCause() != null && e.getCause() != e) {
+            sb.append("; cause ").append(e.getCause());
+        }
+        return sb.append(']').toString();
     }
 
     boolean isAcknowledged() {
