@@ -110,11 +110,7 @@ public final class Drill {
                         "orders-service up: seoul " + seoul.base() + " (" + Regions.SEOUL + "), tokyo " + tokyo.base()
                                 + " (" + Regions.TOKYO + ")");
                 List<DrillReport.Objective> objectives = declaredObjectives(seoul);
-                try {
-                    return drive(db, seoul, tokyo, evidence, objectives);
-                } finally {
-                    db.releaseHeldConnections();
-                }
+                return drive(db, seoul, tokyo, evidence, objectives);
             }
         }
     }
@@ -309,7 +305,10 @@ public final class Drill {
                         db::reconnectSeoul);
             }
             case SWITCHOVER -> {
-                i.drainedAtMs = action(
+                // the drain counts from the request: the switch flips inside the call, and the health
+                // checker may see the 503 before the call has returned
+                i.drainedAtMs = time.nowMs();
+                action(
                         "drain seoul: region-traffic killed by the operator (Route 53 path goes 503)",
                         () -> seoul.kill("region-traffic", "game day: planned switchover to Tokyo"));
                 awaitUntil(time.nowMs() + 5000 + 2 * options.route53Interval().toMillis(), () -> {

@@ -110,13 +110,6 @@ public interface DrillDatabase extends AutoCloseable {
     void reconnectSeoul();
 
     /**
-     * Called once the drill has measured everything, before the services stop: connections a black
-     * hole still holds are reset, so no service thread waits on them for its socket timeout. A no-op
-     * where the services do not leave threads reading a black-holed connection.
-     */
-    default void releaseHeldConnections() {}
-
-    /**
      * A direct connection to Seoul (not through its proxy).
      *
      * @return a new connection; close it

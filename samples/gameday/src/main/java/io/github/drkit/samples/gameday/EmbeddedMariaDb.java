@@ -303,19 +303,6 @@ public final class EmbeddedMariaDb implements DrillDatabase {
         seoulProxy.pass();
     }
 
-    /**
-     * Resets the connections Seoul's proxy still holds after a partition. drkit aborts the services'
-     * connections to a lost writer, but MariaDB Connector/J's {@code abort()} waits for the socket
-     * that a request thread is reading; the request threads then wait for their socket timeout, and
-     * stopping the services would wait with them.
-     */
-    @Override
-    public void releaseHeldConnections() {
-        if (seoulProxy.mode() == FaultProxy.Mode.BLACK_HOLE) {
-            seoulProxy.reset();
-        }
-    }
-
     @Override
     public Connection connectSeoul() throws SQLException {
         return Jdbc.connect(seoul().jdbcUrl(), seoul().username(), seoul().password(), Duration.ofSeconds(2));

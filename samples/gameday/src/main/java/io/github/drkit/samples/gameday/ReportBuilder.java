@@ -375,9 +375,13 @@ final class ReportBuilder {
                                             ? "it polls for the end of recovery every 100 ms"
                                             : "read_only = 0 was set before its last step")
                                     + ").")
-                    + " Nothing was redeployed or reconfigured: the services followed the new writer by themselves.");
+                    + " Nothing was redeployed or reconfigured: "
+                    + (seoulFollowed()
+                            ? "the services followed the new writer by themselves."
+                            : "the Tokyo service followed the new writer by itself; the Seoul service's did not"
+                                    + " (below)."));
         }
-        if (promotedAtMs != null && !"tokyo-1".equals(seoulWriter)) {
+        if (!seoulFollowed()) {
             out.add("When the load stopped, the Seoul service's router "
                     + (seoulWriter == null ? "had no writer" : "still had " + seoulWriter + " as its writer")
                     + " (its dr endpoint): it had not followed the promotion of tokyo-1 "
@@ -440,6 +444,11 @@ final class ReportBuilder {
                     + ". Rebuild it as a standby of the new primary (pg_rewind) before the next drill.");
         }
         return out;
+    }
+
+    /** Whether the Seoul service's router had the promoted node as its writer when the load stopped. */
+    private boolean seoulFollowed() {
+        return promotedAtMs == null || "tokyo-1".equals(seoulWriter);
     }
 
     private String promotionReturned() {
