@@ -240,8 +240,12 @@ public final class MySqlDialect implements DatabaseDialect {
                 recordOnce(connection, newestTimeline / 2 + 1);
             }
         } finally {
-            if (connection.getAutoCommit() != autoCommit) {
-                connection.setAutoCommit(autoCommit);
+            try {
+                if (!connection.isClosed() && connection.getAutoCommit() != autoCommit) {
+                    connection.setAutoCommit(autoCommit);
+                }
+            } catch (SQLException ignored) {
+                // a connection broken by the record's own failure: that failure is what is reported
             }
         }
     }
