@@ -1,9 +1,11 @@
 package io.github.drkit.benchmarks;
 
+import io.github.drkit.benchmarks.failover.Engine;
 import io.github.drkit.benchmarks.failover.FailoverHarness;
 import io.github.drkit.benchmarks.failover.FailoverResults;
 import io.github.drkit.benchmarks.paired.PairedComparison;
 import io.github.drkit.benchmarks.paired.PairedRuns;
+import io.github.drkit.benchmarks.report.FailoverSection;
 import io.github.drkit.benchmarks.report.JmhFigures;
 import io.github.drkit.benchmarks.report.MachineInfo;
 import io.github.drkit.benchmarks.report.ReadmeSnippet;
@@ -35,8 +37,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * RESULTS.md with the machine, every figure, the ratios and the goals.
  *
  * <pre>
- * java -jar benchmarks/target/drkit-benchmarks.jar full|smoke [--only=jmh|failover] [--trials=N]
- *     [--include=REGEX] [--out-dir=DIR]
+ * java -jar benchmarks/target/drkit-benchmarks.jar full|smoke [--only=jmh|failover|soak|nemesis|report]
+ *     [--engine=postgresql|mariadb|all] [--trials=N] [--include=REGEX] [--out-dir=DIR] ...
  * </pre>
  *
  * {@code full} writes {@code RESULTS.md} and {@code results/} into the benchmarks module directory;
@@ -56,9 +58,11 @@ public final class BenchmarkSuite {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
-            System.err.println("usage: full|smoke [--only=jmh|failover|soak|nemesis] [--trials=N] [--aws-trials=N]"
+            System.err.println("usage: full|smoke [--only=jmh|failover|soak|nemesis|report]"
+                    + " [--engine=postgresql|mariadb|all]"
+                    + " [--trials=N] [--aws-trials=N]"
                     + " [--client-trials=CLIENT:N]"
-                    + " [--scenarios=A,B] [--changes=N] [--schedules=N] [--nemesis-seed=N]"
+                    + " [--scenarios=A,B] [--clients=A,B] [--changes=N] [--schedules=N] [--nemesis-seed=N]"
                     + " [--include=REGEX]"
                     + " [--out-dir=DIR]");
             System.exit(2);
@@ -75,6 +79,8 @@ public final class BenchmarkSuite {
         int schedules = 200;
         Long nemesisSeed = null;
         List<String> scenarios = List.of();
+        List<String> clients = List.of();
+        List<Engine> engines = List.of(Engine.values());
         String include = "io\\.github\\.drkit\\.benchmarks\\.jmh\\..*";
         Path outDir = null;
         for (int i = 1; i < args.length; i++) {
@@ -83,6 +89,10 @@ public final class BenchmarkSuite {
                 only = a.substring("--only=".length());
             } else if (a.startsWith("--trials=")) {
                 trials = Integer.parseInt(a.substring("--trials=".length()));
+            } else if (a.startsWith("--engine=")) {
+                engines = Engine.parse(a.substring("--engine=".length()));
+            } else if (a.startsWith("--clients=")) {
+                clients = List.of(a.substring("--clients=".length()).split(","));
             } else if (a.startsWith("--scenarios=")) {
                 scenarios = List.of(a.substring("--scenarios=".length()).split(","));
             } else if (a.startsWith("--schedules=")) {
@@ -107,8 +117,11 @@ public final class BenchmarkSuite {
                 throw new IllegalArgumentException("unknown argument " + a);
             }
         }
-        if (only != null && !List.of("jmh", "failover", "soak", "nemesis").contains(only)) {
-            throw new IllegalArgumentException("--only must be jmh, failover, soak or nemesis (was " + only + ")");
+        // report: runs nothing, rewrites RESULTS.md (and the README's section) from what results/ holds
+        if (only != null
+                && !List.of("jmh", "failover", "soak", "nemesis", "report").contains(only)) {
+            throw new IllegalArgumentException(
+                    "--only must be jmh, failover, soak, nemesis or report (was " + only + ")");
         }
         Path module = moduleDirectory();
         if (outDir == null) {
@@ -220,28 +233,58 @@ public final class BenchmarkSuite {
         }
         long t1 = System.nanoTime();
         String loadAfterJmh = MachineInfo.loadAverage();
-        FailoverResults failover = null;
-        if (runFailover) {
-            FailoverHarness.Settings settings =
-                    smoke ? FailoverHarness.Settings.smoke() : FailoverHarness.Settings.full();
-            if (trials != null) {
-                settings = settings.withTrials(trials);
-            }
-            FailoverHarness harness =
-                    new FailoverHarness(settings, line -> System.out.println("[failover] " + line), scenarios);
-            if (awsTrials != null) {
-                harness.capTrials("AWS_WRAPPER_FAILOVER", awsTrials);
-            }
-            clientTrials.forEach(harness::capTrials);
-            failover = harness.runAll();
-            Files.writeString(rawDir.resolve("failover-trials.csv"), failover.csv());
-        }
-        long t2 = System.nanoTime();
-        String loadAfterFailover = MachineInfo.loadAverage();
-
         String command = smoke
                 ? "./mvnw -B -pl benchmarks -am -Pbenchmarks -DskipTests -Ddrkit.bench.mode=smoke verify"
                 : "./mvnw -B -pl benchmarks -am -Pbenchmarks -DskipTests verify";
+        String invocation = "java -jar benchmarks/target/drkit-benchmarks.jar " + String.join(" ", args);
+        // One section per engine: run now, or read back from the last run that had it (results/failover-*.json).
+        List<FailoverSection> failover = new java.util.ArrayList<>();
+        List<String> failoverDurations = new java.util.ArrayList<>();
+        for (Engine engine : Engine.values()) {
+            Path sectionFile = rawDir.resolve(engine.reportFile());
+            FailoverHarness harness = null;
+            if (runFailover && engines.contains(engine)) {
+                FailoverHarness.Settings settings =
+                        smoke ? FailoverHarness.Settings.smoke() : FailoverHarness.Settings.full();
+                if (trials != null) {
+                    settings = settings.withTrials(trials);
+                }
+                String tag = "[failover " + engine.title() + "] ";
+                String lower = engine.name().toLowerCase(Locale.ROOT);
+                harness = new FailoverHarness(engine, settings, line -> System.out.println(tag + line), scenarios)
+                        .diagnostics(rawDir.resolve("failover-" + lower + "-drkit-diagnostics.log"))
+                        .topologyLog(Path.of(
+                                System.getProperty("java.io.tmpdir"), "drkit-failover-topology-" + lower + ".log"))
+                        .onlyClients(clients);
+                if (awsTrials != null && engine == Engine.POSTGRESQL) {
+                    harness.capTrials("AWS_WRAPPER_FAILOVER", awsTrials);
+                }
+                clientTrials.forEach(harness::capTrials);
+            }
+            if (harness != null && harness.hasWork()) {
+                String started = DateTimeFormatter.ISO_INSTANT.format(
+                        Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                String loadBefore = MachineInfo.loadAverage();
+                long e0 = System.nanoTime();
+                FailoverResults results = harness.runAll();
+                String took = minutes(System.nanoTime() - e0);
+                Files.writeString(rawDir.resolve(engine.csvFile()), results.csv());
+                FailoverSection section =
+                        FailoverSection.of(results, invocation, started, took, loadBefore, MachineInfo.loadAverage());
+                section.write(sectionFile);
+                failover.add(section);
+                failoverDurations.add(engine.title() + " " + took);
+                System.out.println("[failover " + engine.title() + "] took " + took);
+            } else {
+                FailoverSection.read(sectionFile).ifPresent(f -> {
+                    failover.add(f);
+                    failoverDurations.add(engine.title() + " not re-run here (" + f.duration() + " in the run of "
+                            + f.startedAt() + ", read from " + sectionFile.getFileName() + ")");
+                });
+            }
+        }
+        String loadAfterFailover = MachineInfo.loadAverage();
+
         ResultsReport report = new ResultsReport(
                 new ResultsReport.RunContext(
                         mode,
@@ -253,7 +296,7 @@ public final class BenchmarkSuite {
                         loadAfterJmh,
                         loadAfterFailover,
                         runJmh ? minutes(t1 - t0) : "not run",
-                        runFailover ? minutes(t2 - t1) : "not run",
+                        failoverDurations.isEmpty() ? "not run" : String.join("; ", failoverDurations),
                         runSoak ? soakDuration : "not run"),
                 figures,
                 pairedConnections,

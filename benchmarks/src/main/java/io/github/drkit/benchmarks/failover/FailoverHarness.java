@@ -1,17 +1,10 @@
 package io.github.drkit.benchmarks.failover;
 
-import io.github.drkit.testkit.FaultProxy;
-import io.github.drkit.testkit.PostgresCluster;
-import io.github.drkit.testkit.PostgresNode;
-import io.github.drkit.testkit.internal.OsProcesses;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.github.drkit.benchmarks.report.MachineInfo;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The failover-timing harness: for each scenario, trial and client, a fresh primary + standby, a
- * steady keyed write load through the client, the fault, the promotion, and what the client did:
- * when writes resumed, where acknowledged writes landed, which calls hung, which errors surfaced.
- * Clients take turns within each trial number, so slow phases of a shared machine hit all of them.
+ * The failover-timing harness: for each scenario, trial and client, a fresh primary + standby
+ * (PostgreSQL) or primary + replica (MariaDB), a steady keyed write load through the client, the
+ * fault, the promotion, and what the client did: when writes resumed, where acknowledged writes
+ * landed, which calls hung, which errors surfaced. Clients take turns within each trial number, so
+ * slow phases of a shared machine hit all of them. One harness runs one engine.
  *
  * <p>Everything a trial starts (cluster, proxies, client, load threads) is closed before the next
  * trial starts. Not thread-safe: one run at a time.
@@ -42,11 +36,23 @@ public final class FailoverHarness {
     /** The writer id of the fresh client's rows (scenario 3). */
     static final int FRESH_WRITER = 99;
 
+    /**
+     * drkit's trial is recorded as slow (its threads' stacks and the servers' sessions at that moment) when
+     * no write reached the promoted node this long after it was made writable.
+     */
+    static final Duration SLOW = Duration.ofSeconds(1);
+
+    /** How long the harness waits for a client's close before it releases black-holed sockets. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
     /** How long a trial lets the load threads finish their current call before closing the client. */
     static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
+    private final Engine engine;
     private final Settings settings;
     private final Consumer<String> log;
+    private Path diagnostics;
+    private Path topologyLog;
     private String serverVersion = "unknown";
     private final List<WriteLoad> outlived = new ArrayList<>();
     private final Map<ClientKind, Integer> trialCaps = new java.util.EnumMap<>(ClientKind.class);
@@ -105,24 +111,26 @@ public final class FailoverHarness {
     }
 
     /**
-     * Creates a harness.
+     * Creates a harness for PostgreSQL.
      *
      * @param settings how to run
      * @param log where progress lines go
      */
     public FailoverHarness(Settings settings, Consumer<String> log) {
-        this(settings, log, List.of());
+        this(Engine.POSTGRESQL, settings, log, List.of());
     }
 
     /**
      * Creates a harness that runs only some scenarios (for a proof run; RESULTS.md wants them all).
      *
+     * @param engine the engine whose clients run
      * @param settings how to run
      * @param log where progress lines go
      * @param scenarios names of the scenarios to run ({@code CRASH}, {@code RESTART_RACE}, ...); empty for all
      * @throws IllegalArgumentException naming an unknown scenario
      */
-    public FailoverHarness(Settings settings, Consumer<String> log, List<String> scenarios) {
+    public FailoverHarness(Engine engine, Settings settings, Consumer<String> log, List<String> scenarios) {
+        this.engine = engine;
         this.settings = settings;
         this.log = log;
         List<Scenario> chosen = new ArrayList<>();
@@ -141,6 +149,41 @@ public final class FailoverHarness {
     private final List<Scenario> scenarios;
 
     /**
+     * Where the details of a trial in which drkit acknowledged a write on a node that was not the writer
+     * are appended (timings, the writes, drkit's topology events; without it they go to the log), and
+     * of a trial in which drkit had not written to the promoted node {@link #SLOW} after the promotion
+     * (its threads' stacks and the servers' sessions at that moment).
+     *
+     * @param file the file
+     * @return this harness
+     */
+    public FailoverHarness diagnostics(Path file) {
+        this.diagnostics = file;
+        return this;
+    }
+
+    /**
+     * Where drkit's topology events of every trial are appended, with the trial's instants (for
+     * diagnosis; large).
+     *
+     * @param file the file
+     * @return this harness
+     */
+    public FailoverHarness topologyLog(Path file) {
+        this.topologyLog = file;
+        return this;
+    }
+
+    /**
+     * The engine this harness runs.
+     *
+     * @return the engine
+     */
+    public Engine engine() {
+        return engine;
+    }
+
+    /**
      * The settings this harness runs with.
      *
      * @return the settings
@@ -150,9 +193,9 @@ public final class FailoverHarness {
     }
 
     /**
-     * The PostgreSQL server version the trials ran on (known after the first trial).
+     * The server version the trials ran on (known after the first trial).
      *
-     * @return e.g. {@code 15.14 (Debian 15.14-0+deb12u1)}
+     * @return e.g. {@code 15.14 (Debian 15.14-0+deb12u1)} or {@code 11.4.5-MariaDB-log}
      */
     public String serverVersion() {
         return serverVersion;
@@ -171,8 +214,45 @@ public final class FailoverHarness {
         if (max < 1) {
             throw new IllegalArgumentException("trial cap must be >= 1 (was " + max + ")");
         }
-        trialCaps.put(ClientKind.valueOf(client), max);
+        trialCaps.put(clientNamed(client), max);
         return this;
+    }
+
+    /**
+     * Runs only the clients named (for a diagnosis; RESULTS.md wants them all). An engine none of whose
+     * clients is named has nothing to run ({@link #hasWork()}), so one list serves a run of both engines.
+     *
+     * @param names {@link ClientKind} names; empty for all
+     * @return this harness
+     * @throws IllegalArgumentException naming an unknown client
+     */
+    public FailoverHarness onlyClients(List<String> names) {
+        Set<ClientKind> chosen = new HashSet<>();
+        for (String n : names) {
+            chosen.add(clientNamed(n));
+        }
+        this.only = chosen;
+        return this;
+    }
+
+    private static ClientKind clientNamed(String name) {
+        try {
+            return ClientKind.valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "unknown client " + name + " (known: " + java.util.Arrays.toString(ClientKind.values()) + ")");
+        }
+    }
+
+    private Set<ClientKind> only = Set.of();
+
+    /**
+     * Whether any of this engine's clients is to run.
+     *
+     * @return {@code false} when {@link #onlyClients} named none of them
+     */
+    public boolean hasWork() {
+        return only.isEmpty() || engine.clients().stream().anyMatch(only::contains);
     }
 
     /**
@@ -185,8 +265,9 @@ public final class FailoverHarness {
         List<TrialResult> results = new ArrayList<>();
         for (Scenario s : scenarios) {
             for (int trial = 1; trial <= settings.trials(); trial++) {
-                for (ClientKind k : ClientKind.values()) {
-                    if (trial > trialCaps.getOrDefault(k, Integer.MAX_VALUE)) {
+                for (ClientKind k : engine.clients()) {
+                    if (trial > trialCaps.getOrDefault(k, Integer.MAX_VALUE)
+                            || (!only.isEmpty() && !only.contains(k))) {
                         continue;
                     }
                     TrialResult r = runTrial(s, k, trial);
@@ -213,7 +294,7 @@ public final class FailoverHarness {
                 stillAlive,
                 (System.nanoTime() - start) / 1e9);
         log.accept(leftovers);
-        return new FailoverResults(settings, serverVersion, results, leftovers);
+        return new FailoverResults(engine, settings, serverVersion, results, leftovers);
     }
 
     private static String summary(TrialResult r) {
@@ -223,13 +304,16 @@ public final class FailoverHarness {
                     r.scenario().title(), r.client(), r.trial(), r.setupFailure());
         }
         return String.format(
-                "%s | %s | trial %d | promotion->write %s | fault->write %s | acked %d | wrong-node %d | old primary"
+                "%s | %s | trial %d | promotion->write %s | writable->write %s | fault->write %s | promotion %s"
+                        + " | acked %d | wrong-node %d | old primary"
                         + " rows after out: acked %d, in doubt %d | fresh on old %d/%d | stuck %d | errors %s",
                 r.scenario().title(),
                 r.client(),
                 r.trial(),
                 ms(r.promotionToFirstWriteNanos()),
+                ms(r.writableToFirstWriteNanos()),
                 ms(r.faultToFirstWriteNanos()),
+                ms(r.promoteCallNanos()),
                 r.acked(),
                 r.wrongNodeWrites(),
                 r.dbAckedRows(),
@@ -255,41 +339,21 @@ public final class FailoverHarness {
      * @throws InterruptedException if interrupted
      */
     TrialResult runTrial(Scenario s, ClientKind k, int trial) throws InterruptedException {
-        try (PostgresCluster pg = PostgresCluster.builder().standbys(1).start()) {
-            PostgresNode old = pg.primary();
-            PostgresNode next = pg.standby(0);
-            old.execute(WriteLoad.CREATE_TABLE);
-            pg.awaitReplayed(old, Duration.ofSeconds(30));
-            serverVersion = old.queryString("SHOW server_version");
-            List<FaultProxy> proxies = new ArrayList<>();
+        double load1 = MachineInfo.load1();
+        try (TrialCluster cluster = TrialCluster.start(engine, s)) {
+            serverVersion = cluster.serverVersion();
             try {
-                List<Integer> ports;
-                if (s == Scenario.BLACK_HOLE) {
-                    proxies.add(FaultProxy.forNode(old));
-                    proxies.add(FaultProxy.forNode(next));
-                    ports = proxies.stream().map(FaultProxy::port).toList();
-                } else {
-                    ports = List.of(old.port(), next.port());
-                }
-                return measure(s, k, trial, old, next, proxies, ports);
+                return measure(s, k, trial, cluster, load1);
             } finally {
-                for (FaultProxy p : proxies) {
-                    p.close();
-                }
+                cluster.closeProxies();
             }
         }
     }
 
-    private TrialResult measure(
-            Scenario s,
-            ClientKind k,
-            int trial,
-            PostgresNode old,
-            PostgresNode next,
-            List<FaultProxy> proxies,
-            List<Integer> ports)
+    private TrialResult measure(Scenario s, ClientKind k, int trial, TrialCluster cluster, double load1)
             throws InterruptedException {
         String name = "trial-" + s.ordinal() + "-" + trial;
+        List<Integer> ports = cluster.clientPorts();
         ClientKind.Client client;
         try {
             client = k.open(ports, name);
@@ -299,21 +363,22 @@ public final class FailoverHarness {
                     k,
                     trial,
                     "client could not be created: " + WriteLoad.typeOf(e) + ": " + e.getMessage(),
-                    Map.of());
+                    Map.of(),
+                    load1);
         }
         AtomicLong keys = new AtomicLong();
-        WriteLoad load = new WriteLoad(client.dataSource(), keys, settings.threads(), settings.pace());
+        WriteLoad load = new WriteLoad(engine, client.dataSource(), keys, settings.threads(), settings.pace());
         Map<String, Integer> freshErrors = new TreeMap<>();
         List<WriteLoad.Ack> freshAcks = new ArrayList<>();
+        List<String> freshTopology = List.of();
         int freshWrites = 0;
         long oldGone;
         long fault;
-        long promoted;
-        long promoteReturned;
+        TrialCluster.Promotion promotion;
         long firstWrite;
-        // Wall-clock times (the servers run on this machine and share its clock with clock_timestamp()).
+        String slowState = null;
+        // Wall-clock times (the servers run on this machine and share its clock with their own).
         Instant faultAt;
-        Instant promotionAt;
         int stuck;
         int left;
         try {
@@ -327,43 +392,62 @@ public final class FailoverHarness {
                         k,
                         trial,
                         "fewer than " + settings.steadyAcks() + " writes in 20 s before any fault",
-                        countByType(load.failures(), ""));
+                        countByType(load.failures(), ""),
+                        load1);
             }
             fault = System.nanoTime();
-            faultAt = injectFault(s, old, proxies);
+            faultAt = cluster.injectFault(s);
             oldGone = System.nanoTime();
-            promotionAt = Instant.now();
-            promoted = System.nanoTime();
-            next.promote();
-            promoteReturned = System.nanoTime();
+            promotion = cluster.promote(s);
             if (s == Scenario.RESTART_RACE) {
-                old.start(); // at once: writable again, on its old timeline, while the load keeps writing
+                cluster.restartOld(); // at once: writable again, on its old timeline, while the load keeps writing
             }
-            firstWrite = load.awaitFirstAck(
-                    next.port(), oldGone, promoted + settings.window().toNanos());
+            long deadline = promotion.startNanos() + settings.window().toNanos();
+            if (k == engine.drkit()) {
+                long writable = promotion.writableNanos() >= 0 ? promotion.writableNanos() : promotion.startNanos();
+                firstWrite = load.awaitFirstAck(cluster.nextPort(), oldGone, writable + SLOW.toNanos());
+                if (firstWrite < 0) {
+                    slowState = drkitThreads() + "server state:\n" + cluster.serverState();
+                    firstWrite = load.awaitFirstAck(cluster.nextPort(), oldGone, deadline);
+                }
+            } else {
+                firstWrite = load.awaitFirstAck(cluster.nextPort(), oldGone, deadline);
+            }
             if (s == Scenario.FREEZE) {
-                old.resume(); // it now executes whatever it had already received
+                cluster.resumeOld(); // it now executes whatever it had already received
             }
             if (s == Scenario.SPLIT_BRAIN) {
-                old.start(); // writable again, on its old timeline
+                cluster.restartOld(); // writable again, on its old timeline
                 settle(load);
-                try (ClientKind.Client fresh = k.open(ports, name + "-fresh")) {
-                    for (int i = 0; i < settings.freshWrites(); i++) {
-                        freshWrites++;
-                        long key = keys.incrementAndGet();
-                        long start = System.nanoTime();
-                        try {
-                            WriteLoad.Landing at = WriteLoad.insert(fresh.dataSource(), key, FRESH_WRITER);
-                            freshAcks.add(new WriteLoad.Ack(key, at.port(), at.serverTime(), start, System.nanoTime()));
-                        } catch (SQLException | RuntimeException e) {
-                            freshErrors.merge("fresh: " + WriteLoad.typeOf(e), 1, Integer::sum);
+                if (engine == Engine.MARIADB) {
+                    // a new JVM: MariaDB Connector/J's deny list of failed hosts is JVM-wide
+                    long first = keys.getAndAdd(settings.freshWrites()) + 1;
+                    FreshClientProcess.Outcome o = FreshClientProcess.run(
+                            k, ports, name + "-fresh", first, settings.freshWrites(), FRESH_WRITER);
+                    freshAcks.addAll(o.acks());
+                    o.errors().forEach((type, n) -> freshErrors.merge(type, n, Integer::sum));
+                    freshWrites = o.attempted();
+                    freshTopology = o.topology();
+                } else
+                    try (ClientKind.Client fresh = k.open(ports, name + "-fresh")) {
+                        freshTopology = fresh.topologyLog();
+                        for (int i = 0; i < settings.freshWrites(); i++) {
+                            freshWrites++;
+                            long key = keys.incrementAndGet();
+                            long start = System.nanoTime();
+                            try {
+                                WriteLoad.Landing at = WriteLoad.insert(engine, fresh.dataSource(), key, FRESH_WRITER);
+                                freshAcks.add(
+                                        new WriteLoad.Ack(key, at.port(), at.serverTime(), start, System.nanoTime()));
+                            } catch (SQLException | RuntimeException e) {
+                                freshErrors.merge("fresh: " + WriteLoad.typeOf(e), 1, Integer::sum);
+                            }
                         }
+                    } catch (Exception e) {
+                        freshErrors.merge("fresh client could not be created: " + WriteLoad.typeOf(e), 1, Integer::sum);
                     }
-                } catch (Exception e) {
-                    freshErrors.merge("fresh client could not be created: " + WriteLoad.typeOf(e), 1, Integer::sum);
-                }
             } else if (s == Scenario.SWITCHOVER) {
-                old.rejoinAsStandbyOf(next);
+                cluster.rejoinOld();
                 settle(load);
             } else if (firstWrite >= 0 || s == Scenario.RESTART_RACE || s == Scenario.FREEZE) {
                 settle(load); // watch where the next writes land
@@ -372,18 +456,10 @@ public final class FailoverHarness {
             stuck = load.threadsStuckLongerThan(STUCK, System.nanoTime());
         } finally {
             load.stop(Duration.ZERO);
-            if (old.isPaused()) {
-                old.resume();
-            }
-            try {
-                client.close();
-            } catch (Exception e) {
-                log.accept("closing " + k + " failed: " + e);
-            }
+            cluster.releaseOld();
+            closeClient(k, client, cluster);
             // Whatever still hangs on a black-holed socket is released by closing the proxies.
-            for (FaultProxy p : proxies) {
-                p.close();
-            }
+            cluster.closeProxies();
             left = load.join(TRIAL_JOIN);
             if (left > 0) {
                 outlived.add(load);
@@ -392,141 +468,246 @@ public final class FailoverHarness {
         // The old primary stops being the writer when the fault on it starts, or when the promotion of the
         // other node starts, whichever comes first; the promoted node takes writes only once its promotion
         // has ended, so every write it acknowledged was taken while it was the writer.
-        Instant oldOut = faultAt.isBefore(promotionAt) ? faultAt : promotionAt;
+        Instant oldOut = faultAt.isBefore(promotion.at()) ? faultAt : promotion.at();
         List<WriteLoad.Ack> acks = new ArrayList<>(load.acks());
         acks.addAll(freshAcks);
         int wrong = 0;
         int freshOnOld = 0;
         Set<Long> ackedOnOld = new HashSet<>();
+        List<WriteLoad.Ack> wrongAcks = new ArrayList<>();
         for (WriteLoad.Ack a : acks) {
-            if (a.port() == old.port()) {
+            if (a.port() == cluster.oldPort()) {
                 ackedOnOld.add(a.key());
             }
-            if (!wasWriter(a, old, next, oldOut)) {
+            if (!wasWriter(a.port(), a.serverTime(), cluster.oldPort(), cluster.nextPort(), oldOut)) {
                 wrong++;
+                wrongAcks.add(a);
             }
         }
         for (WriteLoad.Ack a : freshAcks) {
-            if (a.port() == old.port()) {
+            if (a.port() == cluster.oldPort()) {
                 freshOnOld++;
             }
         }
-        long[] db = oldPrimaryRows(s, old, oldOut, ackedOnOld);
+        TrialCluster.OldRows db;
+        try {
+            db = cluster.oldPrimaryRows(s, oldOut, ackedOnOld);
+        } catch (Exception e) {
+            log.accept("could not read the old primary's table: " + e);
+            db = TrialCluster.OldRows.UNKNOWN;
+        }
         Map<String, Integer> errors = new TreeMap<>();
         for (WriteLoad.Failure f : load.failures()) {
             String prefix = f.endNanos() > load.stopRequestedNanos() ? "at shutdown: " : "";
             errors.merge(prefix + f.type(), 1, Integer::sum);
         }
         freshErrors.forEach((type, n) -> errors.merge(type, n, Integer::sum));
-        return new TrialResult(
+        TrialResult result = new TrialResult(
                 s,
                 k,
                 trial,
                 null,
-                firstWrite < 0 ? -1 : firstWrite - promoted,
+                firstWrite < 0 ? -1 : firstWrite - promotion.startNanos(),
+                firstWrite < 0 || promotion.writableNanos() < 0 ? -1 : firstWrite - promotion.writableNanos(),
                 firstWrite < 0 ? -1 : firstWrite - fault,
-                promoteReturned - promoted,
+                promotion.returnedNanos() - promotion.startNanos(),
                 acks.size(),
                 wrong,
-                db[0],
-                db[1],
-                dbDetail,
+                db.acked(),
+                db.inDoubt(),
+                db.detail(),
                 freshWrites,
                 freshOnOld,
                 stuck,
                 left,
-                errors);
+                errors,
+                load1);
+        if (k == engine.drkit()) {
+            String timeline = timeline(cluster, fault, faultAt, oldGone, promotion, oldOut, firstWrite);
+            record(
+                    topologyLog,
+                    "=== " + engine.title() + " " + s + " trial " + trial + "\n" + timeline
+                            + events("running client", client.topologyLog()) + events("fresh client", freshTopology));
+            if (wrong > 0 || db.acked() > 0) {
+                diagnose(result, cluster, timeline, oldOut, wrongAcks, client, freshTopology, fault, slowState);
+            } else if (slowState != null) {
+                log.accept("drkit SLOW: " + s + " trial " + trial + ": no write on the promoted node " + SLOW.toMillis()
+                        + " ms after it was made writable (state then in " + diagnostics + ")");
+                record(
+                        diagnostics,
+                        "=== SLOW (no write " + SLOW.toMillis() + " ms after the promoted node was"
+                                + " made writable; first write at "
+                                + (firstWrite < 0 ? "none" : ms(firstWrite - fault)) + " after the fault call) "
+                                + engine.title() + " " + s + " trial " + trial + "\n" + timeline
+                                + events("running client", client.topologyLog()) + "state at that moment:\n"
+                                + slowState);
+            }
+        }
+        return result;
     }
 
     /**
-     * Injects the scenario's fault and returns when it took effect on the old primary, on the wall clock
-     * the servers share: the last moment at which the old primary could still execute a write as the
-     * writer. A signalled process executes nothing after the signal, so for kill -9 and SIGSTOP that is
-     * the instant the signals were sent to every process of the node (the postmaster is stopped first so
-     * that it cannot start a backend while they are listed, and the listing, which takes up to ~100 ms
-     * on a busy machine, does not count: until the signal the node is still the only writer); for the black hole the instant it was in place
-     * (nothing it executes afterwards can be acknowledged); for the clean stop the instant the
-     * postmaster was sent SIGINT (what {@code pg_ctl stop -m fast} sends).
+     * Closes the client on a helper thread. A close can block on a black-holed socket (MariaDB Connector/J's
+     * {@code abort()} waits for the lock of a read that never returns): after {@link #CLOSE_WAIT} the
+     * proxies are closed, which releases such reads, and the close is awaited once more.
      */
-    private static Instant injectFault(Scenario s, PostgresNode old, List<FaultProxy> proxies) {
-        switch (s) {
-            case CRASH, SPLIT_BRAIN, RESTART_RACE -> {
-                List<ProcessHandle> all = quiesceAndList(old);
-                for (ProcessHandle h : all) { // SIGKILL ends stopped processes too
-                    h.destroyForcibly();
+    private void closeClient(ClientKind k, ClientKind.Client client, TrialCluster cluster) throws InterruptedException {
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        client.close();
+                    } catch (Exception e) {
+                        log.accept("closing " + k + " failed: " + e);
+                    }
+                },
+                "failover-client-close");
+        closer.setDaemon(true);
+        closer.start();
+        closer.join(CLOSE_WAIT.toMillis());
+        if (closer.isAlive()) {
+            log.accept("closing " + k + " still blocked after " + CLOSE_WAIT.toSeconds() + " s: closing the proxies");
+            cluster.closeProxies();
+            closer.join(CLOSE_WAIT.toMillis());
+            if (closer.isAlive()) {
+                log.accept("closing " + k + " still blocked: left behind");
+            }
+        }
+    }
+
+    /** The trial's instants, relative to the start of the fault call. */
+    private String timeline(
+            TrialCluster cluster,
+            long fault,
+            Instant faultAt,
+            long oldGone,
+            TrialCluster.Promotion promotion,
+            Instant oldOut,
+            long firstWrite) {
+        return "server " + serverVersion + "; old primary port " + cluster.oldPort() + ", promoted port "
+                + cluster.nextPort() + ", client ports " + cluster.clientPorts() + "\n"
+                + "fault took effect at " + faultAt + "; the fault call returned after " + ms(oldGone - fault)
+                + " (times below: after the fault call started)\n"
+                + "promotion started " + promotion.at() + " (+" + ms(promotion.startNanos() - fault)
+                + "), writable statement sent at +"
+                + (promotion.writableNanos() < 0 ? "?" : ms(promotion.writableNanos() - fault)) + ", returned at +"
+                + ms(promotion.returnedNanos() - fault) + "\n"
+                + "old primary out of the writer role at " + oldOut + "; first write on the promoted node at +"
+                + (firstWrite < 0 ? "none" : ms(firstWrite - fault)) + "\n";
+    }
+
+    private static String events(String title, List<String> events) {
+        if (events.isEmpty()) {
+            return "";
+        }
+        StringBuilder d =
+                new StringBuilder("topology events of the ").append(title).append(":\n");
+        synchronized (events) {
+            events.forEach(line -> d.append("  ").append(line).append('\n'));
+        }
+        return d.toString();
+    }
+
+    /** Stack traces of drkit's monitor and connection-adder threads and of one load thread (30 frames each). */
+    private static String drkitThreads() {
+        StringBuilder d = new StringBuilder("threads:\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            String n = t.getName();
+            // the monitor's threads and the pools' connection-adders (a new connection's check can run the
+            // monitor's reaction to a topology change there), one load thread
+            if ((n.startsWith("drkit-topology-") || n.endsWith(":connection-adder")) || n.equals("failover-load-0")) {
+                d.append("  \"")
+                        .append(t.getName())
+                        .append("\" ")
+                        .append(t.getState())
+                        .append('\n');
+                for (int i = 0; i < Math.min(stack.length, 30); i++) {
+                    d.append("      at ").append(stack[i]).append('\n');
                 }
-                Instant at = Instant.now();
-                // gone means not running: a zombie waiting for PID 1 to reap it counts as gone
-                OsProcesses.awaitGone(all, Duration.ofSeconds(20));
-                old.crash(); // the testkit's own kill of the tree (nothing left to kill) and its state
-                return at;
             }
-            case FREEZE -> {
-                List<ProcessHandle> all = quiesceAndList(old);
-                signal("STOP", all.stream().map(ProcessHandle::pid).toList());
-                Instant at = Instant.now();
-                old.pause(); // the testkit's state, and its wait until every process is stopped
-                return at;
-            }
-            case BLACK_HOLE -> {
-                proxies.get(0).blackHole();
-                return Instant.now();
-            }
-            case SWITCHOVER -> {
-                // what pg_ctl stop -m fast does (SIGINT to the postmaster), sent directly so that its time is known
-                List<ProcessHandle> all = old.processes();
-                signal("INT", all.isEmpty() ? List.of() : List.of(all.get(0).pid()));
-                Instant at = Instant.now();
-                old.stop(); // waits until it is down
-                return at;
-            }
-            default -> throw new IllegalArgumentException("unknown scenario " + s);
-        }
+        });
+        return d.toString();
     }
 
-    /**
-     * Stops the postmaster (SIGSTOP), so that it cannot start another backend, and lists it with its
-     * processes: a listing takes long enough on a busy machine for a client that opens connections to
-     * get a backend the listing misses. The backends keep running (the node is still the writer).
-     */
-    private static List<ProcessHandle> quiesceAndList(PostgresNode old) {
-        List<ProcessHandle> before = old.processes();
-        if (before.isEmpty()) {
-            throw new IllegalStateException(old.name() + " is not running");
+    private void record(Path file, String text) {
+        if (file == null) {
+            return;
         }
-        signal("STOP", List.of(before.get(0).pid()));
-        return old.processes();
-    }
-
-    /** A signal to every process in one {@code kill} (the JDK sends only SIGTERM and SIGKILL). */
-    private static void signal(String signal, List<Long> pids) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("kill");
-        cmd.add("-" + signal);
-        pids.forEach(p -> cmd.add(Long.toString(p)));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            p.waitFor();
+            java.nio.file.Files.writeString(
+                    file,
+                    text + "\n",
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("kill -" + signal + " " + pids + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while stopping " + pids, e);
+            log.accept("could not write " + file + ": " + e);
         }
     }
 
     /**
-     * Whether the node that acknowledged a write was the writer at the server time of that write.
-     *
-     * @param a the acknowledged write
-     * @param old the primary at the start of the trial
-     * @param next the standby promoted in the trial
-     * @param oldOut when the old primary stopped being the writer
-     * @return {@code false} for a wrong-node write
+     * drkit acknowledged a write on a node that was not the writer: a bug. Everything known about the
+     * trial goes to the diagnostics file (and its name to the log): timings, the wrong writes with their
+     * server times, the old primary's rows, and drkit's topology events.
      */
-    static boolean wasWriter(WriteLoad.Ack a, PostgresNode old, PostgresNode next, Instant oldOut) {
-        return wasWriter(a.port(), a.serverTime(), old.port(), next.port(), oldOut);
+    private void diagnose(
+            TrialResult r,
+            TrialCluster cluster,
+            String timeline,
+            Instant oldOut,
+            List<WriteLoad.Ack> wrongAcks,
+            ClientKind.Client client,
+            List<String> freshTopology,
+            long fault,
+            String slowState) {
+        StringBuilder d = new StringBuilder();
+        d.append("=== WRONG-NODE ")
+                .append(engine.title())
+                .append(' ')
+                .append(r.scenario())
+                .append(' ')
+                .append(r.client())
+                .append(" trial ")
+                .append(r.trial())
+                .append(": ")
+                .append(r.wrongNodeWrites())
+                .append(" wrong-node writes, ")
+                .append(r.dbAckedRows())
+                .append(" acknowledged rows on the old primary after it stopped being the writer\n");
+        d.append(timeline);
+        d.append("wrong-node writes (key, port, server time, ms after oldOut, call start .. end after the fault"
+                + " call):\n");
+        for (WriteLoad.Ack a : wrongAcks) {
+            d.append("  ")
+                    .append(a.key())
+                    .append(' ')
+                    .append(a.port())
+                    .append(' ')
+                    .append(a.serverTime())
+                    .append(" +")
+                    .append(Duration.between(oldOut, a.serverTime()).toNanos() / 1e6)
+                    .append("ms call ")
+                    .append(ms(a.startNanos() - fault))
+                    .append(" .. ")
+                    .append(ms(a.endNanos() - fault))
+                    .append('\n');
+        }
+        d.append("old primary's rows after oldOut (writer, a = acknowledged, ms after oldOut): ")
+                .append(r.dbWrongDetail())
+                .append('\n');
+        d.append(events("running client", client.topologyLog()));
+        d.append(events("fresh client", freshTopology));
+        if (slowState != null) {
+            d.append("no write on the promoted node ")
+                    .append(SLOW.toMillis())
+                    .append(" ms after it was made writable; state then:\n")
+                    .append(slowState);
+        }
+        log.accept("drkit WRONG-NODE: " + r.scenario() + " trial " + r.trial() + " (details in "
+                + (diagnostics == null ? "this log" : diagnostics.toString()) + ")");
+        if (diagnostics == null) {
+            log.accept(d.toString());
+        } else {
+            record(diagnostics, d.toString());
+        }
     }
 
     /**
@@ -545,57 +726,6 @@ public final class FailoverHarness {
         }
         // A standby refuses writes, so the promoted node acknowledged this one after its promotion ended.
         return port == nextPort;
-    }
-
-    private String dbDetail = "";
-
-    /**
-     * Reads the old primary's own table: the rows it wrote (its clock) after it stopped being the writer,
-     * split into acknowledged and never acknowledged. A crashed old primary is started again for this,
-     * after the client is closed; one rebuilt as a standby (switchover) has no table of its own left.
-     *
-     * @return {acknowledged, in doubt}, or {-1, -1}
-     */
-    private long[] oldPrimaryRows(Scenario s, PostgresNode old, Instant oldOut, Set<Long> ackedOnOld) {
-        dbDetail = "";
-        if (s == Scenario.SWITCHOVER) {
-            return new long[] {-1, -1};
-        }
-        try {
-            if (!old.isRunning()) {
-                old.start();
-            }
-            long acked = 0;
-            long inDoubt = 0;
-            StringBuilder detail = new StringBuilder();
-            try (Connection c = old.connect();
-                    PreparedStatement ps =
-                            c.prepareStatement("SELECT id, writer, at FROM writes WHERE at >= ? ORDER BY at")) {
-                ps.setObject(1, OffsetDateTime.ofInstant(oldOut, ZoneOffset.UTC));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        boolean wasAcked = ackedOnOld.contains(rs.getLong(1));
-                        if (wasAcked) {
-                            acked++;
-                        } else {
-                            inDoubt++;
-                        }
-                        Instant at = rs.getObject(3, OffsetDateTime.class).toInstant();
-                        detail.append(detail.length() == 0 ? "" : " ")
-                                .append(rs.getInt(2))
-                                .append(wasAcked ? "a" : "")
-                                .append("@+")
-                                .append(Duration.between(oldOut, at).toMillis())
-                                .append("ms");
-                    }
-                }
-            }
-            dbDetail = detail.toString();
-            return new long[] {acked, inDoubt};
-        } catch (SQLException | RuntimeException e) {
-            log.accept("could not read the old primary's table: " + e);
-            return new long[] {-1, -1};
-        }
     }
 
     private void settle(WriteLoad load) throws InterruptedException {

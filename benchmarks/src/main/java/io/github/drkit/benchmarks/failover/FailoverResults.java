@@ -9,22 +9,37 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The trials of one harness run and their summaries per scenario and client, as Markdown for
- * RESULTS.md and as CSV (one line per trial). Immutable.
+ * The trials of one harness run (one engine) and their summaries per scenario and client, as Markdown
+ * for RESULTS.md and as CSV (one line per trial). Immutable.
  */
 public final class FailoverResults {
 
+    private final Engine engine;
     private final FailoverHarness.Settings settings;
     private final String serverVersion;
     private final List<TrialResult> trials;
     private final String leftovers;
 
     FailoverResults(
-            FailoverHarness.Settings settings, String serverVersion, List<TrialResult> trials, String leftovers) {
+            Engine engine,
+            FailoverHarness.Settings settings,
+            String serverVersion,
+            List<TrialResult> trials,
+            String leftovers) {
+        this.engine = engine;
         this.settings = settings;
         this.serverVersion = serverVersion;
         this.trials = List.copyOf(trials);
         this.leftovers = leftovers;
+    }
+
+    /**
+     * The engine the trials ran on.
+     *
+     * @return the engine
+     */
+    public Engine engine() {
+        return engine;
     }
 
     /** The scenarios that have trials, in their order. */
@@ -68,6 +83,9 @@ public final class FailoverResults {
      * @return goal lines for the report, in Markdown
      */
     public List<String> goals() {
+        if (engine == Engine.MARIADB) {
+            return mariaDbGoals();
+        }
         List<String> lines = new ArrayList<>();
         for (Scenario s : List.of(Scenario.CRASH, Scenario.SPLIT_BRAIN, Scenario.RESTART_RACE)) {
             Stats drkit = promotionStats(s, ClientKind.DRKIT);
@@ -142,6 +160,9 @@ public final class FailoverResults {
      * @return Markdown lines
      */
     public List<String> comparisons() {
+        if (engine == Engine.MARIADB) {
+            return mariaDbComparisons();
+        }
         List<String> lines = new ArrayList<>();
         for (Scenario s : List.of(Scenario.BLACK_HOLE, Scenario.SWITCHOVER, Scenario.FREEZE)) {
             long d = medianPromotionToWrite(s, ClientKind.DRKIT);
@@ -166,6 +187,9 @@ public final class FailoverResults {
      * @return Markdown
      */
     public String markdown() {
+        if (engine == Engine.MARIADB) {
+            return mariaDbMarkdown();
+        }
         StringBuilder md = new StringBuilder();
         md.append(String.format(
                 Locale.ROOT,
@@ -211,7 +235,7 @@ public final class FailoverResults {
                 settings.window().toSeconds(),
                 settings.window().toSeconds()));
         md.append("Clients:\n\n");
-        for (ClientKind k : ClientKind.values()) {
+        for (ClientKind k : engine.clients()) {
             md.append("- `").append(k).append("`: ").append(k.description()).append('\n');
         }
         md.append("\nThreads: ").append(leftovers).append(".\n\n");
@@ -233,7 +257,7 @@ public final class FailoverResults {
                 md.append("---|");
             }
             md.append("---|---|\n");
-            for (ClientKind k : ClientKind.values()) {
+            for (ClientKind k : engine.clients()) {
                 md.append(row(s, k)).append('\n');
             }
             md.append('\n');
@@ -352,10 +376,10 @@ public final class FailoverResults {
      */
     public String csv() {
         StringBuilder csv = new StringBuilder(
-                "scenario,client,trial,not_measured,promotion_to_first_write_ms,fault_to_first_write_ms,"
-                        + "pg_promote_call_ms,acked,"
+                "scenario,client,trial,not_measured,promotion_to_first_write_ms,writable_to_first_write_ms,"
+                        + "fault_to_first_write_ms,promotion_ms,acked,"
                         + "wrong_node_writes,db_acked_after_out,db_in_doubt_after_out,db_rows_writer_acked_at,"
-                        + "fresh_writes,fresh_on_old,stuck_threads,threads_left,errors\n");
+                        + "fresh_writes,fresh_on_old,stuck_threads,threads_left,load1,errors\n");
         for (TrialResult t : trials) {
             csv.append(String.join(
                             ",",
@@ -364,6 +388,7 @@ public final class FailoverResults {
                             Integer.toString(t.trial()),
                             quote(t.setupFailure() == null ? "" : t.setupFailure()),
                             msCsv(t.promotionToFirstWriteNanos()),
+                            msCsv(t.writableToFirstWriteNanos()),
                             msCsv(t.faultToFirstWriteNanos()),
                             msCsv(t.promoteCallNanos()),
                             Integer.toString(t.acked()),
@@ -375,6 +400,7 @@ public final class FailoverResults {
                             Integer.toString(t.freshWrong()),
                             Integer.toString(t.stuckThreads()),
                             Integer.toString(t.threadsLeft()),
+                            Double.isNaN(t.load1()) ? "" : String.format(Locale.ROOT, "%.2f", t.load1()),
                             quote(t.errors().toString())))
                     .append('\n');
         }
@@ -387,6 +413,9 @@ public final class FailoverResults {
      * @return the headline
      */
     public String headline() {
+        if (engine == Engine.MARIADB) {
+            return mariaDbHeadline();
+        }
         StringBuilder h = new StringBuilder();
         for (Scenario s : ran()) {
             long d = medianPromotionToWrite(s, ClientKind.DRKIT);
@@ -405,6 +434,309 @@ public final class FailoverResults {
                     wrong(s, ClientKind.AWS_WRAPPER_FAILOVER)));
         }
         return h.toString();
+    }
+
+    // ---- MariaDB: the client's reaction is timed from the statement that made the replica writable ----
+
+    private Stats writableStats(Scenario s, ClientKind k) {
+        return Stats.of(measured(of(s, k)).stream()
+                .mapToLong(TrialResult::writableToFirstWriteNanos)
+                .toArray());
+    }
+
+    private Stats promotionCallStats(Scenario s) {
+        return Stats.of(trials.stream()
+                .filter(t -> t.scenario() == s && t.setupFailure() == null)
+                .mapToLong(TrialResult::promoteCallNanos)
+                .toArray());
+    }
+
+    private String triple95(Stats s) {
+        return ms(s.median(), settings) + " / " + ms(s.percentile(95), settings) + " / " + ms(s.max(), settings);
+    }
+
+    private static String ratioText(long d, long b, String baseline) {
+        return d > 0 && b > 0 ? String.format(Locale.ROOT, " (drkit / %s = %.2f)", baseline, (double) d / b) : "";
+    }
+
+    private List<String> mariaDbGoals() {
+        List<String> lines = new ArrayList<>();
+        ClientKind drkit = engine.drkit();
+        ClientKind base = engine.baseline();
+        for (Scenario s : List.of(Scenario.CRASH, Scenario.SPLIT_BRAIN, Scenario.RESTART_RACE)) {
+            Stats d = writableStats(s, drkit);
+            Stats b = writableStats(s, base);
+            String goal =
+                    "drkit's read_only=0 → first write median ≤ " + base.label() + "'s, MariaDB scenario " + s.title();
+            if (d.count() == 0 || b.count() == 0) {
+                lines.add("**not met** " + goal + ": not measured");
+                continue;
+            }
+            boolean met = d.median() >= 0 && (b.median() < 0 || d.median() <= b.median());
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s %s: drkit %s vs %s %s%s",
+                    met ? "**met**" : "**not met**",
+                    goal,
+                    ms(d.median(), settings),
+                    base.label(),
+                    ms(b.median(), settings),
+                    ratioText(d.median(), b.median(), base.label())));
+        }
+        Stats crash = writableStats(Scenario.CRASH, drkit);
+        Stats hole = writableStats(Scenario.BLACK_HOLE, drkit);
+        String goal = "drkit's read_only=0 → first write median in MariaDB scenario " + Scenario.BLACK_HOLE.title()
+                + " ≤ 1.2 × its own in " + Scenario.CRASH.title();
+        if (crash.count() == 0 || hole.count() == 0) {
+            lines.add("**not met** " + goal + ": not measured");
+        } else {
+            long c = crash.median();
+            long h = hole.median();
+            boolean met = c >= 0 && h >= 0 && h <= 1.2 * c;
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s %s: %s vs 1.2 × %s = %s",
+                    met ? "**met**" : "**not met**",
+                    goal,
+                    ms(h, settings),
+                    ms(c, settings),
+                    c < 0 ? "n/a" : ms((long) (1.2 * c), settings)));
+        }
+        for (Scenario s : ran()) {
+            List<TrialResult> ts = of(s, drkit);
+            int w = wrong(s, drkit);
+            long trialsWith = ts.stream().filter(t -> t.wrongNodeWrites() > 0).count();
+            long notMeasured = ts.stream().filter(t -> t.setupFailure() != null).count();
+            boolean met = w == 0 && notMeasured == 0 && !ts.isEmpty();
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "%s 0 wrong-node writes for drkit in every trial, MariaDB scenario %s: %d in %d of %d trials%s",
+                    met ? "**met**" : "**not met**",
+                    s.title(),
+                    w,
+                    trialsWith,
+                    ts.size(),
+                    notMeasured > 0 ? " (" + notMeasured + " not measured)" : ""));
+        }
+        int st = stuck(Scenario.BLACK_HOLE, drkit);
+        lines.add(String.format(
+                Locale.ROOT,
+                "%s zero drkit threads stuck > 5 s, MariaDB scenario %s: %d",
+                st == 0 ? "**met**" : "**not met**",
+                Scenario.BLACK_HOLE.title(),
+                st));
+        return lines;
+    }
+
+    private List<String> mariaDbComparisons() {
+        List<String> lines = new ArrayList<>();
+        ClientKind drkit = engine.drkit();
+        ClientKind base = engine.baseline();
+        for (Scenario s : List.of(Scenario.BLACK_HOLE, Scenario.SWITCHOVER, Scenario.FREEZE)) {
+            if (of(s, drkit).isEmpty()) {
+                continue;
+            }
+            long d = writableStats(s, drkit).median();
+            long b = writableStats(s, base).median();
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "(no goal) read_only=0 → first write median, MariaDB scenario %s: drkit %s vs %s %s%s",
+                    s.title(),
+                    ms(d, settings),
+                    base.label(),
+                    ms(b, settings),
+                    ratioText(d, b, base.label())));
+        }
+        return lines;
+    }
+
+    private String mariaDbHeadline() {
+        StringBuilder h = new StringBuilder();
+        for (Scenario s : ran()) {
+            List<String> times = new ArrayList<>();
+            List<String> wrongs = new ArrayList<>();
+            for (ClientKind k : engine.clients()) {
+                if (of(s, k).isEmpty()) {
+                    continue;
+                }
+                times.add(k.label() + " "
+                        + (measured(of(s, k)).isEmpty()
+                                ? "not measured"
+                                : ms(writableStats(s, k).median(), settings)));
+                wrongs.add(k.label() + " " + wrong(s, k));
+            }
+            h.append(String.format(
+                    Locale.ROOT,
+                    "- MariaDB %s: read_only=0 → first write, median: %s; wrong-node writes (all trials): %s%n",
+                    s.title(),
+                    String.join(", ", times),
+                    String.join(", ", wrongs)));
+        }
+        return h.toString();
+    }
+
+    private String mariaDbMarkdown() {
+        StringBuilder md = new StringBuilder();
+        Stats load = Stats.of(trials.stream()
+                .filter(t -> !Double.isNaN(t.load1()))
+                .mapToLong(t -> Math.round(t.load1() * 100))
+                .toArray());
+        md.append(String.format(
+                Locale.ROOT,
+                "%d trials per scenario and client unless a client's line below says fewer, the clients taking turns"
+                        + " within each trial number; MariaDB %s, a fresh primary + one asynchronous GTID replica per"
+                        + " trial (dr-testkit: `--log-bin --gtid-strict-mode=1 --binlog-format=ROW`,"
+                        + " `innodb_flush_log_at_trx_commit=2`, loopback, no TLS). Load: %d threads, each inserting one"
+                        + " keyed row per call in auto-commit as the application user (whom `read_only` stops) with"
+                        + " `INSERT INTO writes (id, writer, port) VALUES (?, ?, @@port) RETURNING port,"
+                        + " UNIX_TIMESTAMP(at)` (`at` defaults to `NOW(6)`, the statement's start on that server),"
+                        + " %d ms between calls. The fault comes after %d acknowledged writes; the replica is"
+                        + " promoted right after it, by the harness on one `root` connection: `STOP SLAVE"
+                        + " IO_THREAD`, wait until the relay log is applied, `STOP SLAVE`, `RESET SLAVE ALL`, `SET"
+                        + " GLOBAL read_only = 0` (median %s from the first to the last returning, over all trials)."
+                        + " \"read_only=0 → first write\" runs from the harness sending `SET GLOBAL read_only = 0` to"
+                        + " the first write acknowledged by the new primary: the client's own reaction to the"
+                        + " promotion (the goals are judged on it); \"promotion → first write\" from the start of the"
+                        + " promotion (`STOP SLAVE IO_THREAD`, as PostgreSQL's is timed from `pg_promote()`); \"fault →"
+                        + " first write\" from the moment the fault was injected. A trial without such a write"
+                        + " within %d s counts as slower than all others (\"> %d s\"). Wrong-node writes, as for"
+                        + " PostgreSQL: every write returns the port of the server that executed it (`@@port`; the"
+                        + " proxies forward to it) and that server's clock; an acknowledged write is wrong-node when"
+                        + " that server was not the writer at that server time. The old primary stops being the"
+                        + " writer when the fault on it takes effect (or the promotion of the other node starts,"
+                        + " whichever is first; same machine, same clock): kill -9 when the process is gone,"
+                        + " SIGSTOP when it is seen stopped (a signal reaches mariadbd's threads one by one: a"
+                        + " statement was once seen to start 2.4 ms after `kill -STOP` returned), the black hole"
+                        + " when it is in place, the switchover when `SET GLOBAL read_only = 1` returned; the"
+                        + " promotion starts right after each. The promoted node is the writer from"
+                        + " `read_only = 0` on (the application user cannot write there before). Every call of the"
+                        + " trial counts, also those started before the fault, and the fresh client's. Cross-check"
+                        + " in the old primary's own table, read after the trial (a crashed one is started again for"
+                        + " it; in scenario 4 it is a replica by then and still holds its rows): the rows it wrote"
+                        + " itself (`port` = its port) after it stopped being the writer, split into acknowledged"
+                        + " and in doubt (never acknowledged); each row's writer and time are in"
+                        + " `results/%s`. Stuck: load threads that spent more than 5 s inside one call. Errors:"
+                        + " failed calls by exception type and SQLState (the root cause after \"<-\"), over all"
+                        + " trials; \"at shutdown\" marks calls still running when the trial ended and the harness"
+                        + " closed the client. The machine's 1-minute load average when each trial started: median"
+                        + " %s (%s–%s).%n%n",
+                settings.trials(),
+                serverVersion,
+                settings.threads(),
+                settings.pace().toMillis(),
+                settings.steadyAcks(),
+                ms(
+                        Stats.of(trials.stream()
+                                        .filter(t -> t.setupFailure() == null)
+                                        .mapToLong(TrialResult::promoteCallNanos)
+                                        .toArray())
+                                .median(),
+                        settings),
+                settings.window().toSeconds(),
+                settings.window().toSeconds(),
+                engine.csvFile(),
+                load.count() == 0 ? "unknown" : String.format(Locale.ROOT, "%.2f", load.median() / 100.0),
+                load.count() == 0 ? "?" : String.format(Locale.ROOT, "%.2f", load.min() / 100.0),
+                load.count() == 0 ? "?" : String.format(Locale.ROOT, "%.2f", load.max() / 100.0)));
+        md.append("Clients:\n\n");
+        for (ClientKind k : engine.clients()) {
+            long n = trials.stream().filter(t -> t.client() == k).count();
+            long perScenario = ran().isEmpty() ? 0 : n / ran().size();
+            md.append("- `").append(k).append("`: ").append(k.description());
+            if (perScenario > 0 && perScenario < settings.trials()) {
+                md.append(" (").append(perScenario).append(" trials per scenario)");
+            }
+            md.append('\n');
+        }
+        md.append("\nThreads: ").append(leftovers).append(".\n\n");
+        for (Scenario s : ran()) {
+            Stats promotion = promotionCallStats(s);
+            md.append("#### MariaDB ")
+                    .append(s.title())
+                    .append("\n\n")
+                    .append(s.description(engine))
+                    .append(". Promotion (`STOP SLAVE IO_THREAD` → `SET GLOBAL read_only = 0` returned): median ")
+                    .append(ms(promotion.median(), settings))
+                    .append(", max ")
+                    .append(ms(promotion.max(), settings))
+                    .append(".\n\n");
+            md.append("| client | read_only=0 → first write, median / p95 / max | promotion → first write, median / p95"
+                    + " / max | fault → first write, median / p95 / max | trials without a write | wrong-node writes"
+                    + " (trials with any) | old primary's rows after it stopped being the writer: acknowledged / in"
+                    + " doubt |");
+            if (s == Scenario.SPLIT_BRAIN) {
+                md.append(" fresh client's writes on the old primary |");
+            }
+            md.append(" threads stuck > 5 s | errors by type |\n");
+            md.append("|---|---|---|---|---|---|---|");
+            if (s == Scenario.SPLIT_BRAIN) {
+                md.append("---|");
+            }
+            md.append("---|---|\n");
+            for (ClientKind k : engine.clients()) {
+                if (!of(s, k).isEmpty()) {
+                    md.append(mariaDbRow(s, k)).append('\n');
+                }
+            }
+            md.append('\n');
+        }
+        return md.toString();
+    }
+
+    private String mariaDbRow(Scenario s, ClientKind k) {
+        List<TrialResult> all = of(s, k);
+        List<TrialResult> ok = measured(all);
+        StringBuilder r = new StringBuilder("| `").append(k).append("` | ");
+        if (ok.isEmpty()) {
+            String why = all.stream().map(TrialResult::setupFailure).distinct().collect(Collectors.joining("; "));
+            r.append("not measured in any trial: ").append(escape(why)).append(" | | | | | | ");
+            if (s == Scenario.SPLIT_BRAIN) {
+                r.append(" | ");
+            }
+            r.append(" | ").append(escape(errors(all))).append(" |");
+            return r.toString();
+        }
+        Stats w = writableStats(s, k);
+        r.append(triple95(w)).append(" | ");
+        r.append(triple95(promotionStats(s, k))).append(" | ");
+        r.append(triple95(faultStats(s, k))).append(" | ");
+        r.append(w.missing()).append(" of ").append(w.count());
+        if (ok.size() < all.size()) {
+            r.append(" (").append(all.size() - ok.size()).append(" not measured)");
+        }
+        long trialsWrong = ok.stream().filter(t -> t.wrongNodeWrites() > 0).count();
+        r.append(" | ").append(wrong(s, k)).append(" (").append(trialsWrong).append(")");
+        long acked = ok.stream()
+                .mapToLong(TrialResult::dbAckedRows)
+                .filter(v -> v >= 0)
+                .sum();
+        long doubt = ok.stream()
+                .mapToLong(TrialResult::dbInDoubtRows)
+                .filter(v -> v >= 0)
+                .sum();
+        long unread = ok.stream().filter(t -> t.dbAckedRows() < 0).count();
+        r.append(" | ").append(acked).append(" / ").append(doubt);
+        if (unread > 0) {
+            r.append(" (").append(unread).append(" trials unread)");
+        }
+        r.append(" | ");
+        if (s == Scenario.SPLIT_BRAIN) {
+            int fw = ok.stream().mapToInt(TrialResult::freshWrong).sum();
+            int ft = ok.stream().mapToInt(TrialResult::freshWrites).sum();
+            r.append(fw).append(" of ").append(ft).append(" | ");
+        }
+        int stuck = stuck(s, k);
+        long trialsWithStuck = ok.stream().filter(t -> t.stuckThreads() > 0).count();
+        r.append(stuck);
+        if (stuck > 0) {
+            r.append(" (in ").append(trialsWithStuck).append(" trials)");
+        }
+        int left = ok.stream().mapToInt(TrialResult::threadsLeft).sum();
+        if (left > 0) {
+            r.append("; ").append(left).append(" still alive after close");
+        }
+        r.append(" | ").append(escape(errors(all))).append(" |");
+        return r.toString();
     }
 
     private static String msCsv(long nanos) {

@@ -74,6 +74,15 @@ public final class Stats {
     }
 
     /**
+     * The minimum.
+     *
+     * @return nanoseconds, or -1 if no value is present
+     */
+    public long min() {
+        return sorted.length == 0 ? -1 : sorted[0];
+    }
+
+    /**
      * The maximum.
      *
      * @return nanoseconds, or -1 if any value is missing (or there is none)

@@ -1,5 +1,6 @@
 package io.github.drkit.benchmarks.failover;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,8 +17,10 @@ import javax.sql.DataSource;
 /**
  * A steady keyed write load: a few threads, each inserting one row per call with a fresh key (auto
  * commit) and reading back, in the same statement, the port of the server that took the row and
- * the server's clock when it wrote it ({@code INSERT ... RETURNING inet_server_port(), at}, where
- * {@code at} defaults to {@code clock_timestamp()}). Every acknowledged write and every failure is
+ * the server's clock when it wrote it (PostgreSQL: {@code INSERT ... RETURNING inet_server_port(),
+ * at}, where {@code at} defaults to {@code clock_timestamp()}; MariaDB: {@code INSERT ... VALUES (...,
+ * @@port) RETURNING port, UNIX_TIMESTAMP(at)}, where {@code at} defaults to {@code NOW(6)}, the
+ * statement's start on the server). Every acknowledged write and every failure is
  * recorded with its start and end time, so the harness can tell when writes resumed, where each
  * acknowledged write landed, and how long a thread stayed inside one call.
  *
@@ -31,6 +34,18 @@ final class WriteLoad {
 
     private static final String INSERT =
             "INSERT INTO writes (id, writer) VALUES (?, ?) RETURNING inet_server_port(), at";
+
+    /**
+     * MariaDB's table: {@code port} is the port of the server that executed the insert ({@code @@port},
+     * replicated as a value, so a replica's copy still names the node that wrote it), {@code at} the
+     * server's {@code NOW(6)} (the statement's start, microseconds).
+     */
+    static final String CREATE_TABLE_MARIADB = "CREATE TABLE writes (id BIGINT PRIMARY KEY, writer INT NOT NULL,"
+            + " port INT NOT NULL, at DATETIME(6) NOT NULL DEFAULT NOW(6)) ENGINE=InnoDB";
+
+    /** MariaDB 10.5+ has {@code INSERT ... RETURNING}; the time is returned as epoch seconds (any driver). */
+    private static final String INSERT_MARIADB =
+            "INSERT INTO writes (id, writer, port) VALUES (?, ?, @@port) RETURNING port, UNIX_TIMESTAMP(at)";
 
     /**
      * Where and when the server executed one write: the port of the real server (the proxies forward
@@ -51,6 +66,7 @@ final class WriteLoad {
     /** One failed call: the failure's type and when the call ran. */
     record Failure(String type, long startNanos, long endNanos) {}
 
+    private final Engine engine;
     private final DataSource dataSource;
     private final AtomicLong keys;
     private final long paceNanos;
@@ -65,12 +81,14 @@ final class WriteLoad {
     /**
      * Prepares (does not start) the load.
      *
+     * @param engine the engine (its write statement)
      * @param dataSource the client under test
      * @param keys the key sequence, shared with anything else that writes in the trial
      * @param threadCount how many writer threads
      * @param pace pause between two calls of one thread
      */
-    WriteLoad(DataSource dataSource, AtomicLong keys, int threadCount, Duration pace) {
+    WriteLoad(Engine engine, DataSource dataSource, AtomicLong keys, int threadCount, Duration pace) {
+        this.engine = engine;
         this.dataSource = dataSource;
         this.keys = keys;
         this.paceNanos = pace.toNanos();
@@ -101,7 +119,7 @@ final class WriteLoad {
             Ack ack = null;
             Failure failure = null;
             try {
-                Landing at = insert(dataSource, key, id);
+                Landing at = insert(engine, dataSource, key, id);
                 ack = new Ack(key, at.port(), at.serverTime(), start, System.nanoTime());
             } catch (SQLException | RuntimeException e) {
                 failure = new Failure(typeOf(e), start, System.nanoTime());
@@ -126,13 +144,17 @@ final class WriteLoad {
     /**
      * Inserts one keyed row and returns the server that took it and the server's time of the write.
      *
+     * @param engine the engine (its statement)
      * @param dataSource the client
      * @param key the key
      * @param writer the writer's id
      * @return the server's port and clock at the write
      * @throws SQLException on failure
      */
-    static Landing insert(DataSource dataSource, long key, int writer) throws SQLException {
+    static Landing insert(Engine engine, DataSource dataSource, long key, int writer) throws SQLException {
+        if (engine == Engine.MARIADB) {
+            return insertMariaDb(dataSource, key, writer);
+        }
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setLong(1, key);
@@ -143,6 +165,48 @@ final class WriteLoad {
                         rs.getInt(1), rs.getObject(2, OffsetDateTime.class).toInstant());
             }
         }
+    }
+
+    private static Landing insertMariaDb(DataSource dataSource, long key, int writer) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(INSERT_MARIADB)) {
+            ps.setLong(1, key);
+            ps.setInt(2, writer);
+            // execute(), not executeQuery(): MySQL Connector/J refuses an INSERT in executeQuery()
+            if (!ps.execute()) {
+                throw new SQLException("INSERT ... RETURNING returned no result set");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                if (!rs.next()) {
+                    throw new SQLException("INSERT ... RETURNING returned no row");
+                }
+                return new Landing(rs.getInt(1), epochSeconds(rs.getBigDecimal(2)));
+            }
+        }
+    }
+
+    /**
+     * An instant from epoch seconds with a fraction ({@code UNIX_TIMESTAMP()} of a {@code DATETIME(6)}).
+     *
+     * @param seconds e.g. {@code 1796027332.468578}
+     * @return the instant
+     */
+    static Instant epochSeconds(BigDecimal seconds) {
+        BigDecimal whole = new BigDecimal(seconds.toBigInteger());
+        return Instant.ofEpochSecond(
+                whole.longValueExact(),
+                seconds.subtract(whole).movePointRight(9).intValue());
+    }
+
+    /**
+     * Epoch seconds with microseconds, the inverse of {@link #epochSeconds(BigDecimal)} (to compare with
+     * {@code UNIX_TIMESTAMP(at)} in SQL).
+     *
+     * @param at the instant
+     * @return seconds with 6 decimals
+     */
+    static BigDecimal toEpochSeconds(Instant at) {
+        return BigDecimal.valueOf(at.getEpochSecond()).add(BigDecimal.valueOf(at.getNano() / 1000, 6));
     }
 
     /**

@@ -58,6 +58,23 @@ public final class MachineInfo {
     }
 
     /**
+     * The 1-minute load average, from {@code /proc/loadavg}.
+     *
+     * @return e.g. {@code 0.42}, or {@code NaN} if unknown
+     */
+    public static double load1() {
+        List<String> l = lines("/proc/loadavg");
+        if (l.isEmpty()) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(l.get(0).split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
      * The JDK running this program.
      *
      * @return vendor, VM name and version

@@ -1,6 +1,5 @@
 package io.github.drkit.benchmarks.report;
 
-import io.github.drkit.benchmarks.failover.FailoverResults;
 import io.github.drkit.benchmarks.paired.PairedComparison;
 import io.github.drkit.benchmarks.report.JmhFigures.Figure;
 import java.util.ArrayList;
@@ -10,7 +9,9 @@ import java.util.Optional;
 
 /**
  * Writes RESULTS.md from one run of the JMH suite and the failover harness: the machine, every figure
- * with its error and allocation, the ratios, and each goal met or not. Not thread-safe.
+ * with its error and allocation, the ratios, and each goal met or not. The failover part has one
+ * section per engine, each from this run or read back from an earlier one ({@link FailoverSection}).
+ * Not thread-safe.
  */
 public final class ResultsReport {
 
@@ -30,7 +31,7 @@ public final class ResultsReport {
 
     private final RunContext context;
     private final JmhFigures jmh;
-    private final FailoverResults failover;
+    private final List<FailoverSection> failover;
     private final PairedComparison.Result pairedConnections;
     private final PairedComparison.Result pairedIdempotency;
     private final String soak;
@@ -45,7 +46,7 @@ public final class ResultsReport {
      * @param jmh the JMH figures (may be empty)
      * @param pairedConnections the paired run of benchmark 2, or {@code null}
      * @param pairedIdempotency the paired run of benchmark 4, or {@code null}
-     * @param failover the harness results, or {@code null} if it did not run
+     * @param failover the failover harness's sections, one per engine that has results (empty if none)
      * @param soak the soak section (table and verdict), or {@code null} if there is none
      */
     public ResultsReport(
@@ -53,14 +54,14 @@ public final class ResultsReport {
             JmhFigures jmh,
             PairedComparison.Result pairedConnections,
             PairedComparison.Result pairedIdempotency,
-            FailoverResults failover,
+            List<FailoverSection> failover,
             String soak) {
         this.context = context;
         this.soak = soak;
         this.jmh = jmh;
         this.pairedConnections = pairedConnections;
         this.pairedIdempotency = pairedIdempotency;
-        this.failover = failover;
+        this.failover = List.copyOf(failover);
     }
 
     /**
@@ -92,9 +93,9 @@ public final class ResultsReport {
                 .append(context.loadBeforeJmh())
                 .append("; after JMH ")
                 .append(context.loadAfterJmh())
-                .append("; after the failover harness ")
+                .append("; at the end ")
                 .append(context.loadAfterFailover())
-                .append(" |\n");
+                .append(" (each failover section states its own run's) |\n");
         md.append("| duration | JMH ")
                 .append(context.jmhDuration())
                 .append(", soak ")
@@ -116,18 +117,20 @@ public final class ResultsReport {
         for (String h : headline) {
             md.append("- ").append(h).append('\n');
         }
-        if (failover != null) {
-            md.append(failover.headline());
+        for (FailoverSection f : failover) {
+            for (String h : f.headline()) {
+                md.append("- ").append(h).append('\n');
+            }
         }
         md.append("\n## Goals\n\n");
-        if (failover != null) {
-            goals.addAll(failover.goals());
+        for (FailoverSection f : failover) {
+            goals.addAll(f.goals());
         }
         for (String g : goals) {
             md.append("- ").append(g).append('\n');
         }
-        if (failover != null) {
-            for (String c : failover.comparisons()) {
+        for (FailoverSection f : failover) {
+            for (String c : f.comparisons()) {
                 md.append("- ").append(c).append('\n');
             }
         }
@@ -459,10 +462,14 @@ public final class ResultsReport {
     }
 
     private String failoverSection() {
-        if (failover == null) {
+        if (failover.isEmpty()) {
             return "## Failover harness\n\nNot run.\n";
         }
-        return "## Failover harness\n\n" + failover.markdown();
+        StringBuilder md = new StringBuilder();
+        for (FailoverSection f : failover) {
+            md.append(f.markdown());
+        }
+        return md.toString();
     }
 
     private static boolean zeroAlloc(Figure f) {
