@@ -175,20 +175,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
 
     @Override
     public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
-        Objects.requireNonNull(key, "key must not be null");
-        Objects.requireNonNull(claimToken, "claimToken must not be null");
-        Objects.requireNonNull(result, "result must not be null");
-        Objects.requireNonNull(expiresAt, "expiresAt must not be null");
-        try (PreparedStatement ps = connection.prepareStatement(sql.complete())) {
-            ps.setBytes(1, result);
-            ps.setLong(2, expiresAt.toEpochMilli());
-            ps.setString(3, key.scope());
-            ps.setString(4, key.key());
-            ps.setString(5, claimToken);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new IdempotencyStoreException("completing idempotency key " + key + " in " + table + " failed", e);
-        }
+        return RecordWrites.complete(connection, sql.complete(), table, key, claimToken, result, expiresAt);
     }
 
     /**
@@ -200,19 +187,8 @@ public final class ConnectionBoundStore implements IdempotencyStore {
      */
     @Override
     public boolean release(IdempotencyKey key, String claimToken) {
-        Objects.requireNonNull(key, "key must not be null");
-        Objects.requireNonNull(claimToken, "claimToken must not be null");
-        try (PreparedStatement ps = connection.prepareStatement(sql.release())) {
-            ps.setString(1, key.scope());
-            ps.setString(2, key.key());
-            ps.setString(3, claimToken);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            if (SqlStates.isInFailedTransaction(e)) {
-                return false;
-            }
-            throw new IdempotencyStoreException("releasing idempotency key " + key + " in " + table + " failed", e);
-        }
+        return RecordWrites.release(
+                connection, sql.release(), table, key, claimToken, SqlStates::isInFailedTransaction);
     }
 
     @Override
