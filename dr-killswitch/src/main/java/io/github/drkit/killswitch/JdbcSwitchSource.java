@@ -1,5 +1,6 @@
 package io.github.drkit.killswitch;
 
+import io.github.drkit.core.internal.JdbcEngineNames;
 import io.github.drkit.killswitch.internal.SwitchNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -436,37 +436,14 @@ public final class JdbcSwitchSource implements SwitchSource {
 
         /** The engine a product name and version name, or null. */
         static Engine recognise(String product, String version) {
-            String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
-            if (name.contains("postgresql")) {
-                return POSTGRESQL;
-            }
-            if (name.contains("mariadb")) {
-                return MARIADB;
-            }
-            if (name.contains("mysql")) {
-                return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
-            }
-            return null;
+            String name = JdbcEngineNames.fromProduct(product, version);
+            return name == null ? null : valueOf(name);
         }
 
         /** The engine a JDBC URL's subprotocol names, or null. */
         static Engine recogniseUrl(String url) {
-            String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
-            int query = u.indexOf('?');
-            String head = (query < 0 ? u : u.substring(0, query)) + "/";
-            if (!head.startsWith("jdbc:")) {
-                return null;
-            }
-            if (head.contains(":postgresql:")) {
-                return POSTGRESQL;
-            }
-            if (head.contains(":mariadb:")) {
-                return MARIADB;
-            }
-            if (head.contains(":mysql:")) {
-                return MYSQL;
-            }
-            return null;
+            String name = JdbcEngineNames.fromUrl(url);
+            return name == null ? null : valueOf(name);
         }
     }
 

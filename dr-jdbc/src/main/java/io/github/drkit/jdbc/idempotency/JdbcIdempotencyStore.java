@@ -2,6 +2,7 @@ package io.github.drkit.jdbc.idempotency;
 
 import io.github.drkit.core.idempotency.Idempotency;
 import io.github.drkit.core.idempotency.IdempotencyStore;
+import io.github.drkit.core.internal.JdbcEngineNames;
 import io.github.drkit.jdbc.idempotency.internal.ConnectionBoundStore;
 import io.github.drkit.jdbc.idempotency.internal.EngineDetectingStore;
 import io.github.drkit.jdbc.idempotency.internal.MySqlConnectionBoundStore;
@@ -352,37 +353,14 @@ public final class JdbcIdempotencyStore {
 
         /** The engine a product name and version name, or null. */
         static Engine recognise(String product, String version) {
-            String name = product == null ? "" : product.toLowerCase(Locale.ROOT);
-            if (name.contains("postgresql")) {
-                return POSTGRESQL;
-            }
-            if (name.contains("mariadb")) {
-                return MARIADB;
-            }
-            if (name.contains("mysql")) {
-                return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
-            }
-            return null;
+            String name = JdbcEngineNames.fromProduct(product, version);
+            return name == null ? null : valueOf(name);
         }
 
         /** The engine a JDBC URL's subprotocol names, or null. */
         static Engine recogniseUrl(String url) {
-            String u = url == null ? "" : url.toLowerCase(Locale.ROOT);
-            int query = u.indexOf('?');
-            String head = (query < 0 ? u : u.substring(0, query)) + "/";
-            if (!head.startsWith("jdbc:")) {
-                return null;
-            }
-            if (head.contains(":postgresql:")) {
-                return POSTGRESQL;
-            }
-            if (head.contains(":mariadb:")) {
-                return MARIADB;
-            }
-            if (head.contains(":mysql:")) {
-                return MYSQL;
-            }
-            return null;
+            String name = JdbcEngineNames.fromUrl(url);
+            return name == null ? null : valueOf(name);
         }
     }
 
