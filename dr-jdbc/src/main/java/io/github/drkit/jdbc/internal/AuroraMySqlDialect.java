@@ -162,8 +162,8 @@ public final class AuroraMySqlDialect implements DatabaseDialect {
             if (!rs.next()) {
                 throw new SQLException("probe returned no row");
             }
-            boolean reader = flag(rs.getString(1));
-            boolean readOnly = flag(rs.getString(2));
+            boolean reader = MySqlDialect.flag(rs.getString(1));
+            boolean readOnly = MySqlDialect.flag(rs.getString(2));
             String me = rs.getString(3);
             long named = rs.getLong(4);
             long ownRows = rs.getLong(5);
@@ -208,33 +208,18 @@ public final class AuroraMySqlDialect implements DatabaseDialect {
 
     @Override
     public boolean isConnectionFailure(SQLException e) {
-        String state = e.getSQLState();
-        int code = e.getErrorCode();
-        return (state != null && state.startsWith("08")) || code == 1053 || code == 1927 || code == 2013;
+        return MySqlDialect.connectionFailure(e);
     }
 
     @Override
     public boolean isNodeGone(SQLException e) {
-        return e.getErrorCode() == 1053; // ER_SERVER_SHUTDOWN
+        return MySqlDialect.nodeGone(e);
     }
 
     @Override
     public boolean isWriteOnReadOnlyNode(SQLException e) {
-        int code = e.getErrorCode();
-        if (code == 1836) {
-            return true; // ER_READ_ONLY_MODE
-        }
-        String message = e.getMessage();
-        // ER_OPTION_PREVENTS_STATEMENT: "... running with the --innodb-read-only option ..." (or --read-only)
-        return code == 1290 && message != null && message.contains("read-only");
-    }
-
-    private static boolean flag(String value) {
-        if (value == null) {
-            return false;
-        }
-        String v = value.trim();
-        return !(v.isEmpty() || v.equals("0") || v.equalsIgnoreCase("OFF"));
+        // "... running with the --innodb-read-only option ..." on an Aurora reader
+        return MySqlDialect.writeOnReadOnly(e);
     }
 
     @Override

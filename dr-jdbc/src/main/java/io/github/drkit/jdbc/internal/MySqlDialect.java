@@ -299,20 +299,36 @@ public final class MySqlDialect implements DatabaseDialect {
 
     @Override
     public boolean isConnectionFailure(SQLException e) {
+        return connectionFailure(e);
+    }
+
+    @Override
+    public boolean isNodeGone(SQLException e) {
+        return nodeGone(e);
+    }
+
+    @Override
+    public boolean isWriteOnReadOnlyNode(SQLException e) {
+        return writeOnReadOnly(e);
+    }
+
+    /** MySQL-family connection failures: SQLState class 08, server shutdown, connection killed, lost. */
+    static boolean connectionFailure(SQLException e) {
         String state = e.getSQLState();
         int code = e.getErrorCode();
         return (state != null && state.startsWith("08")) || code == 1053 || code == 1927 || code == 2013;
     }
 
-    @Override
-    public boolean isNodeGone(SQLException e) {
-        // ER_SERVER_SHUTDOWN: the server is shutting down
+    /** ER_SERVER_SHUTDOWN: the server is shutting down. */
+    static boolean nodeGone(SQLException e) {
         return e.getErrorCode() == 1053;
     }
 
-    @Override
-    public boolean isWriteOnReadOnlyNode(SQLException e) {
-        // ER_OPTION_PREVENTS_STATEMENT (--read-only, --super-read-only, --innodb-read-only), ER_READ_ONLY_MODE
+    /**
+     * ER_OPTION_PREVENTS_STATEMENT naming a read-only option ({@code --read-only}, {@code
+     * --super-read-only}, {@code --innodb-read-only}), or ER_READ_ONLY_MODE.
+     */
+    static boolean writeOnReadOnly(SQLException e) {
         int code = e.getErrorCode();
         if (code == 1836) {
             return true;
@@ -373,7 +389,8 @@ public final class MySqlDialect implements DatabaseDialect {
         return count;
     }
 
-    private static boolean flag(String value) {
+    /** A MySQL boolean system variable's value: 0/OFF/empty are false. */
+    static boolean flag(String value) {
         if (value == null) {
             return false;
         }
