@@ -161,7 +161,18 @@ public final class MySqlDialect implements DatabaseDialect {
             if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
                 throw e;
             }
-            return probe(connection, maria ? mariaProbeNoTable : mysqlProbeNoTable, maria);
+            Probe p = probe(connection, maria ? mariaProbeNoTable : mysqlProbeNoTable, maria);
+            if (p.writable()) {
+                // Create it now, on the writer, rather than at the first record: until it replicates,
+                // every probe of a replica fails this way first (and the driver logs each failure).
+                try {
+                    createTable(connection);
+                } catch (SQLException notAllowed) {
+                    // no CREATE privilege: the record says so when it is due (the table must be created
+                    // beforehand, see createTableSql); the probe itself has its answer
+                }
+            }
+            return p;
         }
     }
 
@@ -233,10 +244,7 @@ public final class MySqlDialect implements DatabaseDialect {
                 if (e.getErrorCode() != ER_NO_SUCH_TABLE) {
                     throw e;
                 }
-                connection.setAutoCommit(true);
-                try (Statement s = connection.createStatement()) {
-                    s.execute(createTableSql(table));
-                }
+                createTable(connection);
                 recordOnce(connection, newestTimeline / 2 + 1);
             }
         } finally {
@@ -247,6 +255,16 @@ public final class MySqlDialect implements DatabaseDialect {
             } catch (SQLException ignored) {
                 // a connection broken by the record's own failure: that failure is what is reported
             }
+        }
+    }
+
+    /** Creates the fencing table (an implicit commit: only outside a transaction of the caller). */
+    private void createTable(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            connection.setAutoCommit(true);
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute(createTableSql(table));
         }
     }
 
