@@ -43,8 +43,9 @@ import java.util.regex.Pattern;
  * a router started fresh while both are up (it reads both terms; a promoted node that no router
  * recorded yet still outranks the writer it was promoted from). Readers still replicating from the
  * old primary stay on its term and are not fresh. With an empty or missing table the first writer
- * confirmed records term 1 (the table is created if missing and the monitoring user may create it;
- * the shipped DDL is {@link #createTableSql}).
+ * confirmed records term 1. A writable node found without the table gets it at that probe (so that
+ * the replicas have it before any record), when the user may create it; else create it beforehand
+ * with {@link #createTableSql}.
  *
  * <p>What it cannot order (stated in the README): a replica promoted while it still lacked the newest
  * term row (it lagged behind a failover that another replica took) ranks below the writer that term
@@ -75,6 +76,7 @@ public final class MySqlDialect implements DatabaseDialect {
             Pattern.compile("([A-Za-z_][A-Za-z0-9_$]{0,63}\\.)?[A-Za-z_][A-Za-z0-9_$]{0,63}");
     private static final int ER_NO_SUCH_TABLE = 1146;
     private static final int ER_NO_DB_ERROR = 1046;
+    private static volatile String recorder;
 
     private final String table;
     private final String mariaProbe;
@@ -423,14 +425,20 @@ public final class MySqlDialect implements DatabaseDialect {
         return Long.parseLong(s.trim());
     }
 
+    /** Who records a term: looked up once (a host-name lookup can be slow), on the first record. */
     private static String recorder() {
+        String who = recorder;
+        if (who != null) {
+            return who;
+        }
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {
             host = "unknown-host";
         }
-        String who = "drkit@" + host + " pid " + ProcessHandle.current().pid();
-        return who.length() > 255 ? who.substring(0, 255) : who;
+        who = "drkit@" + host + " pid " + ProcessHandle.current().pid();
+        recorder = who.length() > 255 ? who.substring(0, 255) : who;
+        return recorder;
     }
 }

@@ -66,9 +66,8 @@ public final class TopologyCalculator {
     private final Predicate<Probe> needsRecord;
     private int recordRequest = -1;
     private long recordAbove = -1;
-    // per endpoint: the timeline its requested record will give it, or -1 when none is pending
-    private final long[] recordExpected;
-    private final long[] recordRequestedAbove;
+    // per endpoint: the newest timeline its pending record must rise above, or -1 when none is pending
+    private final long[] recordPendingAbove;
     private final String[] recordFailure;
 
     // The writer's position history: a ring of (probe start, position).
@@ -90,9 +89,8 @@ public final class TopologyCalculator {
     public TopologyCalculator(List<Endpoint> endpoints, RoutingSettings settings, Predicate<Probe> needsRecord) {
         this.needsRecord = needsRecord;
         this.recordFailure = new String[endpoints.size()];
-        this.recordExpected = new long[endpoints.size()];
-        Arrays.fill(recordExpected, -1);
-        this.recordRequestedAbove = new long[endpoints.size()];
+        this.recordPendingAbove = new long[endpoints.size()];
+        Arrays.fill(recordPendingAbove, -1);
         this.endpoints = List.copyOf(endpoints);
         this.settings = settings;
         this.n = endpoints.size();
@@ -153,8 +151,8 @@ public final class TopologyCalculator {
         recordRequest = -1;
         for (int i = 0; i < n; i++) {
             Observation o = observations[i];
-            if (recordExpected[i] >= 0 && (!o.reached() || !o.probe().writable() || !needsRecord.test(o.probe()))) {
-                recordExpected[i] = -1; // recorded (or no longer a writable candidate)
+            if (recordPendingAbove[i] >= 0 && (!o.reached() || !o.probe().writable() || !needsRecord.test(o.probe()))) {
+                recordPendingAbove[i] = -1; // recorded (or no longer a writable candidate)
             }
         }
         trackWritability(observations);
@@ -197,14 +195,18 @@ public final class TopologyCalculator {
                 if (!o.probe().note().isEmpty()) {
                     reason[i] = "not in recovery but read-only (" + o.probe().note() + ")";
                 }
-            } else if (o.probe().timeline() < newest && recordExpected[i] >= 0 && newest <= recordExpected[i]) {
+            } else if (o.probe().timeline() < newest
+                    && recordPendingAbove[i] >= 0
+                    && newest <= recordedTimeline(recordPendingAbove[i])) {
                 // Its record is under way: the newer timeline seen elsewhere may be its own term,
                 // already replicated. It takes no writes until its own probe shows the term.
                 status[i] = NodeStatus.CONFIRMING;
-                reason[i] = "a fencing term is being recorded on it (timeline " + recordExpected[i] + " expected)"
-                        + (recordFailure[i] == null ? "" : "; the last attempt failed: " + recordFailure[i]);
+                reason[i] =
+                        "a fencing term is being recorded on it (timeline " + recordedTimeline(recordPendingAbove[i])
+                                + " expected)"
+                                + (recordFailure[i] == null ? "" : "; the last attempt failed: " + recordFailure[i]);
                 recordRequest = i;
-                recordAbove = recordRequestedAbove[i];
+                recordAbove = recordPendingAbove[i];
             } else if (o.probe().timeline() < newest) {
                 status[i] = NodeStatus.FENCED;
                 reason[i] = "writable on timeline " + o.probe().timeline() + ", older than the newest seen (" + newest
@@ -227,8 +229,7 @@ public final class TopologyCalculator {
             if (waitingFor.isEmpty() && needsRecord.test(observations[writer].probe())) {
                 recordRequest = writer;
                 recordAbove = newest;
-                recordRequestedAbove[writer] = newest;
-                recordExpected[writer] = 2 * (newest / 2 + 1);
+                recordPendingAbove[writer] = newest;
                 status[writer] = NodeStatus.CONFIRMING;
                 reason[writer] = "writable and vouched for by every other endpoint; recording a fencing term above"
                         + " timeline " + newest + " on it before it takes writes"
@@ -414,6 +415,14 @@ public final class TopologyCalculator {
                     + " and no writer tie-break names one: writes fail rather than guess";
         }
         return -1;
+    }
+
+    /**
+     * The timeline a record above {@code above} gives its node: the dialect records the lowest term
+     * whose timeline (2 × term) exceeds it (see MySqlDialect).
+     */
+    private static long recordedTimeline(long above) {
+        return 2 * (above / 2 + 1);
     }
 
     /** Appends a writer position sample, once per probe. */
