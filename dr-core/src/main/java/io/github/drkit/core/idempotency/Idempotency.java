@@ -23,6 +23,12 @@ import java.util.UUID;
  *       409), at once or after at most {@link Builder#inProgressWait(Duration) inProgressWait};
  *   <li>the action throws: the key is released so that a retry can run, and the action's exception
  *       is rethrown unchanged;
+ *   <li>the result is larger than the store keeps ({@link IdempotencyStore#maxResultBytes()}): the
+ *       caller gets it, the record is finished as {@linkplain IdempotencyState#NOT_REPLAYABLE not
+ *       replayable}, and a retry gets {@link IdempotencyResultNotReplayableException} instead of a
+ *       second run;
+ *   <li>the store fails while recording the result: {@link IdempotencyResultNotStoredException}
+ *       says whether the action's effects stand (see {@link IdempotencyStore#transactional()});
  *   <li>a holder that died leaves an in-progress record that a request with the same payload takes
  *       over once its lease has expired: no key stays stuck in progress.
  * </ul>
@@ -32,8 +38,9 @@ import java.util.UUID;
  * action and result share the caller's transaction and commit or roll back together.
  *
  * <p>Counts outcomes in the Micrometer counter {@code drkit.idempotency.outcomes} (tag {@code
- * outcome}: {@code executed}, {@code replayed}, {@code key_reused}, {@code in_progress}, {@code
- * failed}, {@code lease_lost}, {@code store_error}) when a registry is given.
+ * outcome}: {@code executed}, {@code executed_not_replayable}, {@code replayed}, {@code
+ * not_replayable}, {@code key_reused}, {@code in_progress}, {@code failed}, {@code lease_lost}, {@code
+ * store_error}) when a registry is given.
  *
  * <p>Immutable and thread-safe; starts no threads. Time comes from the configured {@link Clock}.
  */
@@ -87,7 +94,12 @@ public final class Idempotency {
      * @throws IdempotencyInProgressException if another execution holds the key
      * @throws IdempotencyLeaseLostException if the action ran but its claim was taken over before
      *     its result could be stored
-     * @throws IdempotencyStoreException if the store's backend fails
+     * @throws IdempotencyResultNotReplayableException if the key and payload already ran with a
+     *     result too large to store
+     * @throws IdempotencyStoreException if the store's backend fails while claiming (the action did
+     *     not run)
+     * @throws IdempotencyResultNotStoredException if the action ran and the store failed while
+     *     recording its result
      * @throws NullPointerException if an argument is null
      */
     public <R, X extends Exception> IdempotentOutcome<R> execute(
@@ -121,13 +133,14 @@ public final class Idempotency {
             counters.count(Outcome.IN_PROGRESS);
             throw new IdempotencyInProgressException(key, null);
         }
-        return runClaimed(store, key, claimToken, codec, action);
+        return runClaimed(store, key, claimToken, request.leaseExpiresAt(), codec, action);
     }
 
     private <R, X extends Exception> IdempotentOutcome<R> runClaimed(
             IdempotencyStore store,
             IdempotencyKey key,
             String claimToken,
+            Instant leaseExpiresAt,
             ResultCodec<R> codec,
             IdempotentAction<R, X> action)
             throws X {
@@ -144,16 +157,24 @@ public final class Idempotency {
             counters.count(Outcome.FAILED);
             throw failure;
         }
+        boolean replayable = encoded.length <= store.maxResultBytes();
+        Instant expiresAt = clock.instant().plus(recordTtl);
         boolean completed;
         try {
-            completed = store.complete(key, claimToken, encoded, clock.instant().plus(recordTtl));
+            completed = replayable
+                    ? store.complete(key, claimToken, encoded, expiresAt)
+                    : store.completeNotReplayable(key, claimToken, expiresAt);
         } catch (RuntimeException e) {
             counters.count(Outcome.STORE_ERROR);
-            throw e;
+            throw new IdempotencyResultNotStoredException(key, store.transactional(), leaseExpiresAt, e);
         }
         if (!completed) {
             counters.count(Outcome.LEASE_LOST);
             throw new IdempotencyLeaseLostException(key);
+        }
+        if (!replayable) {
+            counters.count(Outcome.EXECUTED_NOT_REPLAYABLE);
+            return new IdempotentOutcome<>(result, false);
         }
         counters.count(Outcome.EXECUTED);
         return new IdempotentOutcome<>(result, false);
@@ -169,6 +190,10 @@ public final class Idempotency {
             R replayed = codec.decode(existing.result());
             counters.count(Outcome.REPLAYED);
             return new IdempotentOutcome<>(replayed, true);
+        }
+        if (existing.state() == IdempotencyState.NOT_REPLAYABLE) {
+            counters.count(Outcome.NOT_REPLAYABLE);
+            throw new IdempotencyResultNotReplayableException(key);
         }
         counters.count(Outcome.IN_PROGRESS);
         throw new IdempotencyInProgressException(key, existing.leaseExpiresAt());

@@ -14,13 +14,14 @@ import java.util.Objects;
  * are copied in and out.
  *
  * @param key the key
- * @param state in progress or completed
+ * @param state in progress, completed, or completed without a replayable result
  * @param fingerprint the fingerprint of the payload that claimed the key
  * @param claimToken the unique token of the execution that claimed the key; only that execution may
  *     complete or release it
- * @param result the encoded result; {@code null} while in progress, non-null once completed
+ * @param result the encoded result; non-null when {@link IdempotencyState#COMPLETED}, {@code null}
+ *     otherwise (in progress, or {@link IdempotencyState#NOT_REPLAYABLE})
  * @param leaseExpiresAt when an in-progress holder is presumed dead and the key may be taken over;
- *     non-null while in progress, {@code null} once completed
+ *     non-null while in progress, {@code null} once finished
  * @param expiresAt when the whole record stops counting and may be purged
  */
 public record IdempotencyRecord(
@@ -47,7 +48,8 @@ public record IdempotencyRecord(
      * @param expiresAt the record expiry
      * @throws NullPointerException if a required component is null
      * @throws IllegalArgumentException if the components do not fit the state (an in-progress
-     *     record with a result or without a lease expiry, a completed record without a result), or
+     *     record with a result or without a lease expiry, a completed record without a result or
+     *     with a lease expiry, a not-replayable record with a result or a lease expiry), or
      *     the claim token is blank or longer than {@value #MAX_CLAIM_TOKEN_LENGTH} characters
      */
     public IdempotencyRecord {
@@ -69,11 +71,14 @@ public record IdempotencyRecord(
                 throw new IllegalArgumentException("result must be null for an IN_PROGRESS record of " + key);
             }
         } else {
-            if (result == null) {
+            if (state == IdempotencyState.COMPLETED && result == null) {
                 throw new IllegalArgumentException("result must not be null for a COMPLETED record of " + key);
             }
+            if (state == IdempotencyState.NOT_REPLAYABLE && result != null) {
+                throw new IllegalArgumentException("result must be null for a NOT_REPLAYABLE record of " + key);
+            }
             if (leaseExpiresAt != null) {
-                throw new IllegalArgumentException("leaseExpiresAt must be null for a COMPLETED record of " + key
+                throw new IllegalArgumentException("leaseExpiresAt must be null for a " + state + " record of " + key
                         + " (was " + leaseExpiresAt + ")");
             }
         }
@@ -112,9 +117,24 @@ public record IdempotencyRecord(
     }
 
     /**
+     * Creates the record of an execution whose action ran but whose result was too large to store.
+     *
+     * @param key the key
+     * @param fingerprint the payload's fingerprint
+     * @param claimToken the token of the execution that ran the action
+     * @param expiresAt when the record expires
+     * @return the record
+     */
+    public static IdempotencyRecord notReplayable(
+            IdempotencyKey key, Fingerprint fingerprint, String claimToken, Instant expiresAt) {
+        return new IdempotencyRecord(
+                key, IdempotencyState.NOT_REPLAYABLE, fingerprint, claimToken, null, null, expiresAt);
+    }
+
+    /**
      * Returns a copy of the encoded result.
      *
-     * @return the result bytes, or {@code null} while in progress
+     * @return the result bytes, or {@code null} unless {@link IdempotencyState#COMPLETED}
      */
     @Override
     public byte[] result() {
@@ -130,6 +150,16 @@ public record IdempotencyRecord(
      */
     public IdempotencyRecord complete(byte[] encodedResult, Instant newExpiresAt) {
         return completed(key, fingerprint, claimToken, encodedResult, newExpiresAt);
+    }
+
+    /**
+     * Returns this record finished without a replayable result: same key, fingerprint and token.
+     *
+     * @param newExpiresAt the expiry of the finished record
+     * @return the not-replayable record
+     */
+    public IdempotencyRecord markNotReplayable(Instant newExpiresAt) {
+        return notReplayable(key, fingerprint, claimToken, newExpiresAt);
     }
 
     /**
@@ -156,7 +186,8 @@ public record IdempotencyRecord(
     /**
      * The claim rule every store applies atomically: a new execution with {@code fingerprint} may
      * replace this record if the record has expired, or if it is in progress, its lease has run out
-     * and the payload is the same. A completed record, or a live claim, is never replaced; a
+     * and the payload is the same. A finished record (completed or not replayable), or a live
+     * claim, is never replaced; a
      * different payload never takes over a stale claim (the key stays bound to its first payload
      * until the record expires).
      *

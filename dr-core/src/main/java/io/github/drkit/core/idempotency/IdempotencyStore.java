@@ -57,6 +57,53 @@ public interface IdempotencyStore {
     boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt);
 
     /**
+     * Marks the key finished without a replayable result, if the record is still in progress under
+     * {@code claimToken}: the action ran, but its encoded result is larger than {@link
+     * #maxResultBytes()}. The record keeps the key bound to its payload until {@code expiresAt}, so a
+     * retry is refused with {@link IdempotencyResultNotReplayableException} instead of running the
+     * action again. {@link Idempotency} calls this only for results larger than {@link
+     * #maxResultBytes()}.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}: a store with
+     * unbounded results never needs it. Every drkit store implements it.
+     *
+     * @param key the key
+     * @param claimToken the token the key was claimed with
+     * @param expiresAt the expiry of the finished record
+     * @return {@code true} if the record was marked; {@code false} if it no longer carries the token
+     * @throws IdempotencyStoreException if the backend fails
+     * @throws UnsupportedOperationException if the store does not implement it
+     */
+    default boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " cannot record a result that is not replayable (results over " + maxResultBytes() + " bytes)");
+    }
+
+    /**
+     * The largest encoded result this store keeps, in bytes. A larger result is recorded with {@link
+     * #completeNotReplayable} instead of {@link #complete}. The default is {@link Integer#MAX_VALUE}
+     * (no practical bound); the DynamoDB store answers less than its 400 KB item limit.
+     *
+     * @return the bound, {@code > 0}
+     */
+    default int maxResultBytes() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether claim, complete and release are part of the same transaction as the action's own writes
+     * (the JDBC store's view bound to the caller's connection). Then a store failure after the action
+     * ran rolls the action back with it, and a retry runs once; otherwise the action's effects stand
+     * whatever the store does afterwards. An HTTP layer uses this to tell a client what a retry will
+     * do.
+     *
+     * @return {@code true} if the store shares the caller's transaction; the default is {@code false}
+     */
+    default boolean transactional() {
+        return false;
+    }
+
+    /**
      * Deletes the in-progress record of a failed execution so that a retry may run, if it still
      * carries {@code claimToken}.
      *

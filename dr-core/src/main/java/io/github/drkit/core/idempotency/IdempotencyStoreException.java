@@ -5,7 +5,7 @@ package io.github.drkit.core.idempotency;
  * backend's exception; retry classifiers that walk the cause chain (such as {@code dr-jdbc}'s {@code
  * FailoverErrors}) still see it.
  */
-public final class IdempotencyStoreException extends IdempotencyException {
+public class IdempotencyStoreException extends IdempotencyException {
 
     private static final long serialVersionUID = 1L;
 

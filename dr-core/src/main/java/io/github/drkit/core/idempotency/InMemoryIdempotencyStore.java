@@ -40,6 +40,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private static final ThreadLocal<long[]> PURGED_BY_THIS_THREAD = new ThreadLocal<>();
 
     private final Clock clock;
+    private final int maxResultBytes;
     private final Cache<IdempotencyKey, IdempotencyRecord> cache;
     private final AtomicLong changes = new AtomicLong();
     private final AtomicInteger waiters = new AtomicInteger();
@@ -48,6 +49,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     private InMemoryIdempotencyStore(Builder builder) {
         this.clock = builder.clock;
+        this.maxResultBytes = builder.maxResultBytes;
         Caffeine<IdempotencyKey, IdempotencyRecord> caffeine = Caffeine.newBuilder()
                 .executor(Runnable::run)
                 .ticker(new ClockTicker(clock))
@@ -157,6 +159,36 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             if (isHeldBy(existing, claimToken)) {
                 done[0] = true;
                 return existing.complete(result, expiresAt);
+            }
+            return existing;
+        });
+        if (done[0]) {
+            signalChange();
+        }
+        return done[0];
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return the bound set with {@link Builder#maxResultBytes(int)}, {@link Integer#MAX_VALUE} by
+     *     default
+     */
+    @Override
+    public int maxResultBytes() {
+        return maxResultBytes;
+    }
+
+    @Override
+    public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(claimToken, "claimToken must not be null");
+        Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+        boolean[] done = new boolean[1];
+        cache.asMap().computeIfPresent(key, (k, existing) -> {
+            if (isHeldBy(existing, claimToken)) {
+                done[0] = true;
+                return existing.markNotReplayable(expiresAt);
             }
             return existing;
         });
@@ -284,8 +316,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
         private Clock clock = Clock.systemUTC();
         private long maximumSize = UNBOUNDED;
+        private int maxResultBytes = Integer.MAX_VALUE;
 
         private Builder() {}
+
+        /**
+         * Bounds the size of a stored result: a larger one is recorded as {@linkplain
+         * IdempotencyState#NOT_REPLAYABLE not replayable} (a retry is refused instead of replayed),
+         * which bounds the memory one record can take.
+         *
+         * @param maxResultBytes the bound in bytes, {@code > 0}, checked by {@link #build()} (default
+         *     {@link Integer#MAX_VALUE})
+         * @return this builder
+         */
+        public Builder maxResultBytes(int maxResultBytes) {
+            this.maxResultBytes = maxResultBytes;
+            return this;
+        }
 
         /**
          * Sets the clock that expires records; use the {@link Idempotency}'s clock.
@@ -316,12 +363,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
          *
          * @return the store
          * @throws NullPointerException if the clock is null
-         * @throws IllegalArgumentException if a maximum size was set that is not positive
+         * @throws IllegalArgumentException if a maximum size or result bound was set that is not positive
          */
         public InMemoryIdempotencyStore build() {
             Objects.requireNonNull(clock, "clock must not be null");
             if (maximumSize != UNBOUNDED && maximumSize <= 0) {
                 throw new IllegalArgumentException("maximumSize must be > 0 (was " + maximumSize + ")");
+            }
+            if (maxResultBytes <= 0) {
+                throw new IllegalArgumentException("maxResultBytes must be > 0 (was " + maxResultBytes + ")");
             }
             return new InMemoryIdempotencyStore(this);
         }

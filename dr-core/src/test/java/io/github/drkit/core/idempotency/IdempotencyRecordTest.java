@@ -66,6 +66,16 @@ class IdempotencyRecordTest {
                 .hasMessage("result must be null for an IN_PROGRESS record of tenant/k1");
         assertThatThrownBy(() -> new IdempotencyRecord(KEY, IdempotencyState.COMPLETED, FP, "t", null, null, T0))
                 .hasMessage("result must not be null for a COMPLETED record of tenant/k1");
+        assertThatThrownBy(() -> new IdempotencyRecord(KEY, IdempotencyState.COMPLETED, FP, "t", new byte[0], T0, T0))
+                .hasMessage("leaseExpiresAt must be null for a COMPLETED record of tenant/k1 (was " + T0 + ")");
+        assertThatThrownBy(() ->
+                        new IdempotencyRecord(KEY, IdempotencyState.NOT_REPLAYABLE, FP, "t", new byte[0], null, T0))
+                .hasMessage("result must be null for a NOT_REPLAYABLE record of tenant/k1");
+        assertThatThrownBy(() -> new IdempotencyRecord(KEY, IdempotencyState.NOT_REPLAYABLE, FP, "t", null, T0, T0))
+                .hasMessage("leaseExpiresAt must be null for a NOT_REPLAYABLE record of tenant/k1 (was " + T0 + ")");
+        assertThat(IdempotencyRecord.inProgress(KEY, FP, "t", T0, T0.plusSeconds(9))
+                        .markNotReplayable(T0))
+                .isEqualTo(IdempotencyRecord.notReplayable(KEY, FP, "t", T0));
         assertThatThrownBy(() -> IdempotencyRecord.inProgress(KEY, FP, " ", T0, T0))
                 .hasMessage("claimToken must be 1-64 non-blank characters (was \" \")");
         assertThatThrownBy(() -> IdempotencyRecord.inProgress(KEY, FP, "t", T0, null))

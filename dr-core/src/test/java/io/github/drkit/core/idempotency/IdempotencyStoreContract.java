@@ -314,6 +314,37 @@ public abstract class IdempotencyStoreContract {
         assertThat(store.find(KEY).orElseThrow().result()).containsExactly(4, 2);
     }
 
+    /**
+     * A record finished as not replayable keeps its key bound: the same payload is refused without a
+     * run, another payload is a key reuse, only the claim token marks it, and it is never released
+     * or completed afterwards; once expired it counts as absent.
+     */
+    @Test
+    public void aNotReplayableRecordBindsItsKeyUntilItExpiresAndNeverRunsAgain() {
+        Instant now = clock.instant();
+        assertThat(store.claim(claimRequest("mine", Duration.ZERO))).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.completeNotReplayable(KEY, "not-mine", now.plus(TTL))).isFalse();
+        assertThat(store.completeNotReplayable(KEY, "mine", now.plus(TTL))).isTrue();
+
+        IdempotencyRecord record = store.find(KEY).orElseThrow();
+        assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        assertThat(record.result()).isNull();
+        assertThat(record.leaseExpiresAt()).isNull();
+        assertThat(record.claimToken()).isEqualTo("mine");
+        assertThat(record.expiresAt()).isEqualTo(now.plus(TTL));
+        assertThat(store.release(KEY, "mine")).isFalse();
+        assertThat(store.complete(KEY, "mine", new byte[] {1}, now.plus(TTL))).isFalse();
+        assertThat(store.find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+
+        clock.advance(LEASE.multipliedBy(3));
+        assertThatThrownBy(() -> execute(PAYLOAD)).isInstanceOf(IdempotencyResultNotReplayableException.class);
+        assertThatThrownBy(() -> execute(OTHER_PAYLOAD)).isInstanceOf(IdempotencyKeyReusedException.class);
+        assertThat(runs).hasValue(0);
+
+        clock.advance(TTL);
+        assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+    }
+
     /** Scope and key are kept apart: {@code a/b + c} and {@code a + b/c} are two keys. */
     @Test
     public void keysOfDifferentScopesAreIndependentEvenWhenTheirTextLooksAlike() {

@@ -231,6 +231,55 @@ class InMemoryIdempotencyTest {
     }
 
     @Test
+    void aResultLargerThanTheStoreTakesIsReturnedOnceAndARetryIsRefusedWithoutARun() {
+        InMemoryIdempotencyStore small = InMemoryIdempotencyStore.builder()
+                .clock(clock)
+                .maxResultBytes("receipt-1".length() - 1)
+                .build();
+
+        IdempotentOutcome<String> first = idempotency.execute(small, KEY, PAYLOAD, ResultCodec.utf8(), this::charge);
+
+        assertThat(first).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+        assertThat(small.find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        clock.advance(LEASE.multipliedBy(2));
+        assertThatThrownBy(() -> idempotency.execute(small, KEY, PAYLOAD, ResultCodec.utf8(), this::charge))
+                .isInstanceOf(IdempotencyResultNotReplayableException.class)
+                .hasMessageContaining(KEY.toString());
+        assertThat(runs).hasValue(1);
+        assertThat(outcomes("executed_not_replayable")).isEqualTo(1.0);
+        assertThat(outcomes("not_replayable")).isEqualTo(1.0);
+        assertThatThrownBy(() ->
+                        InMemoryIdempotencyStore.builder().maxResultBytes(0).build())
+                .hasMessage("maxResultBytes must be > 0 (was 0)");
+    }
+
+    @Test
+    void aStoreFailureAfterTheActionRanSaysWhatARetryWillDo() {
+        IdempotencyStore failingComplete = new ForwardingStore(store) {
+            @Override
+            public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
+                throw new IdempotencyStoreException("backend down", new IOException("connection reset"));
+            }
+        };
+        Instant leaseEnd = clock.instant().plus(LEASE);
+
+        IdempotencyResultNotStoredException failure = catchThrowableOfType(
+                IdempotencyResultNotStoredException.class,
+                () -> idempotency.execute(failingComplete, KEY, PAYLOAD, ResultCodec.utf8(), this::charge));
+
+        assertThat(failure).isInstanceOf(IdempotencyStoreException.class);
+        assertThat(failure.transactional()).isFalse();
+        assertThat(failure.leaseExpiresAt()).isEqualTo(leaseEnd);
+        assertThat(failure.getMessage()).contains("ran", "runs the action again", leaseEnd.toString());
+        assertThat(failure.getCause()).hasMessage("backend down").hasRootCauseInstanceOf(IOException.class);
+        assertThat(runs).hasValue(1);
+        assertThat(outcomes("store_error")).isEqualTo(1.0);
+        assertThat(store.find(KEY).orElseThrow().state())
+                .as("the record stays in progress: at least once after the lease")
+                .isEqualTo(IdempotencyState.IN_PROGRESS);
+    }
+
+    @Test
     void usesNoBackgroundThreads() {
         Set<Long> before = liveThreadIds();
         InMemoryIdempotencyStore fresh =
@@ -249,6 +298,39 @@ class InMemoryIdempotencyTest {
                 .filter(Thread::isAlive)
                 .map(Thread::getId)
                 .collect(Collectors.toSet());
+    }
+
+    private static class ForwardingStore implements IdempotencyStore {
+        private final IdempotencyStore delegate;
+
+        ForwardingStore(IdempotencyStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public ClaimResult claim(ClaimRequest request) {
+            return delegate.claim(request);
+        }
+
+        @Override
+        public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
+            return delegate.complete(key, claimToken, result, expiresAt);
+        }
+
+        @Override
+        public boolean release(IdempotencyKey key, String claimToken) {
+            return delegate.release(key, claimToken);
+        }
+
+        @Override
+        public java.util.Optional<IdempotencyRecord> find(IdempotencyKey key) {
+            return delegate.find(key);
+        }
+
+        @Override
+        public long purgeExpired(Instant now) {
+            return delegate.purgeExpired(now);
+        }
     }
 
     private static final class BrokenStore implements IdempotencyStore {

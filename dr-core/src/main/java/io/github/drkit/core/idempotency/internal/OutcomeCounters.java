@@ -18,8 +18,12 @@ public final class OutcomeCounters {
     public enum Outcome {
         /** The action ran and its result was stored. */
         EXECUTED("executed"),
+        /** The action ran; its result was too large for the store and was recorded as not replayable. */
+        EXECUTED_NOT_REPLAYABLE("executed_not_replayable"),
         /** A stored result was replayed; the action did not run. */
         REPLAYED("replayed"),
+        /** A retry of an execution whose result was not replayable was refused; the action did not run. */
+        NOT_REPLAYABLE("not_replayable"),
         /** The key was reused with another payload. */
         KEY_REUSED("key_reused"),
         /** Another execution held the key. */
@@ -28,7 +32,7 @@ public final class OutcomeCounters {
         FAILED("failed"),
         /** The action ran but its claim had been taken over before completion. */
         LEASE_LOST("lease_lost"),
-        /** The store's backend failed. */
+        /** The store's backend failed (while claiming, or while recording the result). */
         STORE_ERROR("store_error");
 
         private final String tag;
