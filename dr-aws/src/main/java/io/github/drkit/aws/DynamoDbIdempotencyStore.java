@@ -14,9 +14,12 @@ import io.github.drkit.core.idempotency.IdempotencyStoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -43,7 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *       expired, or in progress with an expired lease and the same fingerprint" (the rule of {@link
  *       IdempotencyRecord#isClaimableBy}); a refused claim returns the blocking record from the same
  *       request ({@code ReturnValuesOnConditionCheckFailure=ALL_OLD}).
- *   <li>{@link #complete}: {@code UpdateItem} conditioned on "in progress with this claim token".
+ *   <li>{@link #complete} and {@link #completeNotReplayable}: {@code UpdateItem} conditioned on "in
+ *       progress with this claim token".
  *   <li>{@link #release}: {@code DeleteItem} with the same condition.
  *   <li>{@link #find}: strongly consistent {@code GetItem}.
  *   <li>{@link #purgeExpired}: a {@code Scan} for expired records and a conditional {@code
@@ -51,9 +55,25 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
  *       attribute is written on every record, see {@link #enableTimeToLiveRequest()}).
  * </ul>
  *
+ * <p><b>SDK retries.</b> The SDK retries a request whose answer was lost (a reset connection, a
+ * timeout, a 5xx) although its first attempt may already have been applied. Every conditional write
+ * here asks for the item that failed its condition ({@code ALL_OLD}) and recognises its own earlier
+ * attempt by the claim token, which is unique to one execution: a retried claim that finds the
+ * in-progress record carrying its own token has claimed the key; a retried {@code complete} that finds
+ * the record completed with its token and the same result, or a retried {@code completeNotReplayable}
+ * that finds it not replayable with its token, has succeeded; a retried {@code release} (the SDK made
+ * more than one attempt) that finds no record has released it. Leave the SDK's retries on.
+ *
  * <p>Expired records count as absent whether or not DynamoDB has deleted them yet (TTL deletion
  * happens within days). Times are stored as epoch milliseconds. Records hold at most {@value
- * #MAX_RESULT_BYTES} bytes of result (a DynamoDB item holds 400 KB).
+ * #MAX_RESULT_BYTES} bytes of result ({@link #maxResultBytes()}): DynamoDB's item limit of 400 KB
+ * (409,600 bytes, names and values counted) less the most the record's other attributes can take
+ * ({@value #MAX_OTHER_ATTRIBUTE_BYTES} bytes: 255-character scope and key, the id built from them, a
+ * 128-character fingerprint, a 64-character claim token, a 255-character TTL attribute name, the
+ * numbers at DynamoDB's 21-byte maximum) less a reserve of {@value #RESERVE_BYTES} bytes for
+ * attributes that DynamoDB itself may add to an item (as version 2017.11.29 global tables do). {@link
+ * Idempotency} records a larger result as {@linkplain IdempotencyState#NOT_REPLAYABLE not replayable}:
+ * the caller gets it once, and a retry is refused instead of run again.
  *
  * <p>With a DynamoDB global table, conditional writes are atomic only within the region that
  * receives them and replication is asynchronous: two regions can each claim the same key during a
@@ -71,8 +91,22 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     /** The default name of the TTL attribute. */
     public static final String DEFAULT_TTL_ATTRIBUTE = "ttl";
 
-    /** The largest stored result. */
-    public static final int MAX_RESULT_BYTES = 350 * 1024;
+    /** DynamoDB's item size limit: 400 KB, where DynamoDB counts 1 KB as 1,024 bytes. */
+    static final int ITEM_LIMIT_BYTES = 400 * 1024;
+
+    /**
+     * The most the record's attributes other than the result's value can take, names included (see
+     * the class comment): id 517, scope 260, idemKey 262, state 19, fingerprint 139, claimToken 74,
+     * the name {@code result} 6, leaseExpiresAt 35, expiresAt 30, a TTL attribute of a 255-character
+     * name 276.
+     */
+    static final int MAX_OTHER_ATTRIBUTE_BYTES = 517 + 260 + 262 + 19 + 139 + 74 + 6 + 35 + 30 + 276;
+
+    /** Room left in every item for attributes DynamoDB adds itself. */
+    static final int RESERVE_BYTES = 1024;
+
+    /** The largest stored result, in bytes: {@value}. */
+    public static final int MAX_RESULT_BYTES = ITEM_LIMIT_BYTES - MAX_OTHER_ATTRIBUTE_BYTES - RESERVE_BYTES;
 
     private static final Pattern TABLE = Pattern.compile("[A-Za-z0-9_.\\-]{3,255}");
     private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z0-9_.\\-]{1,255}");
@@ -158,10 +192,16 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                 return new ClaimResult.Claimed(candidate);
             } catch (ConditionalCheckFailedException refused) {
-                Optional<IdempotencyRecord> blocking =
-                        refused.hasItem() && !refused.item().isEmpty()
-                                ? Optional.of(decode(refused.item(), request.key()))
-                                : read(request.key());
+                Optional<IdempotencyRecord> blocking = oldRecord(refused, request.key());
+                if (blocking.isEmpty()) {
+                    blocking = read(request.key());
+                }
+                if (blocking.isPresent()
+                        && blocking.get().state() == IdempotencyState.IN_PROGRESS
+                        && blocking.get().claimToken().equals(candidate.claimToken())) {
+                    // An SDK retry of this very claim, whose first attempt was applied but whose answer was lost.
+                    return new ClaimResult.Claimed(candidate);
+                }
                 if (blocking.isPresent() && !blocking.get().isClaimableBy(request.fingerprint(), request.now())) {
                     return new ClaimResult.Conflict(blocking.get());
                 }
@@ -175,6 +215,10 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
     /**
      * {@inheritDoc}
+     *
+     * <p>A retried request (by the SDK, or a second call) that finds the record already completed
+     * with this claim token and the same result returns {@code true}; the stored result is never
+     * changed.
      *
      * @throws IdempotencyStoreException also if the result is larger than {@value #MAX_RESULT_BYTES}
      *     bytes (nothing is written; the claim stays until its lease expires)
@@ -191,34 +235,104 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                             + " keeps at most " + MAX_RESULT_BYTES + " bytes (a DynamoDB item holds 400 KB)",
                     null);
         }
+        return finish(
+                "UpdateItem (complete)",
+                key,
+                claimToken,
+                "SET #state = :completed, #result = :result, #expiresAt = :expiresAt, #ttl = :ttl"
+                        + " REMOVE #leaseExpiresAt",
+                Map.of("#result", IdempotencyItems.RESULT),
+                Map.of(
+                        ":completed", IdempotencyItems.s(IdempotencyState.COMPLETED.name()),
+                        ":result", AttributeValue.fromB(SdkBytes.fromByteArray(result)),
+                        ":expiresAt", IdempotencyItems.millis(expiresAt),
+                        ":ttl", IdempotencyItems.ttlSeconds(expiresAt)),
+                old -> old.state() == IdempotencyState.COMPLETED && Arrays.equals(old.result(), result));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@value #MAX_RESULT_BYTES}: DynamoDB's 400 KB item limit less what the record's other
+     *     attributes can take and a reserve (see the class comment)
+     */
+    @Override
+    public int maxResultBytes() {
+        return MAX_RESULT_BYTES;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code UpdateItem} conditioned on "in progress with this claim token". A retried request
+     * that finds the record already not replayable under this claim token returns {@code true}.
+     */
+    @Override
+    public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(claimToken, "claimToken must not be null");
+        Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+        return finish(
+                "UpdateItem (completeNotReplayable)",
+                key,
+                claimToken,
+                "SET #state = :notReplayable, #expiresAt = :expiresAt, #ttl = :ttl REMOVE #leaseExpiresAt",
+                Map.of(),
+                Map.of(
+                        ":notReplayable", IdempotencyItems.s(IdempotencyState.NOT_REPLAYABLE.name()),
+                        ":expiresAt", IdempotencyItems.millis(expiresAt),
+                        ":ttl", IdempotencyItems.ttlSeconds(expiresAt)),
+                old -> old.state() == IdempotencyState.NOT_REPLAYABLE);
+    }
+
+    /**
+     * Applies an update to the record held under {@code claimToken}; if the condition fails, answers
+     * {@code true} only when the record already shows this execution's update ({@code alreadyDone}
+     * for a record that carries the token), as after an SDK retry whose first attempt was applied.
+     */
+    private boolean finish(
+            String operation,
+            IdempotencyKey key,
+            String claimToken,
+            String update,
+            Map<String, String> moreNames,
+            Map<String, AttributeValue> moreValues,
+            Predicate<IdempotencyRecord> alreadyDone) {
+        Map<String, String> names = new HashMap<>(moreNames);
+        names.put("#state", IdempotencyItems.STATE);
+        names.put("#expiresAt", IdempotencyItems.EXPIRES_AT);
+        names.put("#ttl", ttlAttribute);
+        names.put("#leaseExpiresAt", IdempotencyItems.LEASE_EXPIRES_AT);
+        names.put("#claimToken", IdempotencyItems.CLAIM_TOKEN);
+        Map<String, AttributeValue> values = new HashMap<>(moreValues);
+        values.put(":inProgress", IdempotencyItems.s(IdempotencyState.IN_PROGRESS.name()));
+        values.put(":claimToken", IdempotencyItems.s(claimToken));
         try {
             dynamoDb.updateItem(r -> r.tableName(table)
                     .key(IdempotencyItems.primaryKey(key))
-                    .updateExpression("SET #state = :completed, #result = :result, #expiresAt = :expiresAt,"
-                            + " #ttl = :ttl REMOVE #leaseExpiresAt")
+                    .updateExpression(update)
                     .conditionExpression(HELD_CONDITION)
-                    .expressionAttributeNames(Map.of(
-                            "#state", IdempotencyItems.STATE,
-                            "#result", IdempotencyItems.RESULT,
-                            "#expiresAt", IdempotencyItems.EXPIRES_AT,
-                            "#ttl", ttlAttribute,
-                            "#leaseExpiresAt", IdempotencyItems.LEASE_EXPIRES_AT,
-                            "#claimToken", IdempotencyItems.CLAIM_TOKEN))
-                    .expressionAttributeValues(Map.of(
-                            ":completed", IdempotencyItems.s(IdempotencyState.COMPLETED.name()),
-                            ":result", AttributeValue.fromB(SdkBytes.fromByteArray(result)),
-                            ":expiresAt", IdempotencyItems.millis(expiresAt),
-                            ":ttl", IdempotencyItems.ttlSeconds(expiresAt),
-                            ":inProgress", IdempotencyItems.s(IdempotencyState.IN_PROGRESS.name()),
-                            ":claimToken", IdempotencyItems.s(claimToken))));
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException notHeld) {
-            return false;
+            return oldRecord(notHeld, key)
+                    .filter(old -> old.claimToken().equals(claimToken))
+                    .filter(alreadyDone)
+                    .isPresent();
         } catch (SdkException e) {
-            throw failure("UpdateItem (complete)", key, e);
+            throw failure(operation, key, e);
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A retried {@code DeleteItem} (the SDK made more than one attempt) that finds no record
+     * returns {@code true}: an earlier attempt of this call deleted it (or it had expired and was
+     * removed; either way nothing of this execution's is left).
+     */
     @Override
     public boolean release(IdempotencyKey key, String claimToken) {
         Objects.requireNonNull(key, "key must not be null");
@@ -231,10 +345,12 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                             Map.of("#state", IdempotencyItems.STATE, "#claimToken", IdempotencyItems.CLAIM_TOKEN))
                     .expressionAttributeValues(Map.of(
                             ":inProgress", IdempotencyItems.s(IdempotencyState.IN_PROGRESS.name()),
-                            ":claimToken", IdempotencyItems.s(claimToken))));
+                            ":claimToken", IdempotencyItems.s(claimToken)))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException notHeld) {
-            return false;
+            boolean gone = !notHeld.hasItem() || notHeld.item().isEmpty();
+            return gone && notHeld.numAttempts() != null && notHeld.numAttempts() > 1;
         } catch (SdkException e) {
             throw failure("DeleteItem (release)", key, e);
         }
@@ -306,10 +422,16 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                             .key(Map.of(IdempotencyItems.ID, id))
                             .conditionExpression("#expiresAt <= :now")
                             .expressionAttributeNames(Map.of("#expiresAt", IdempotencyItems.EXPIRES_AT))
-                            .expressionAttributeValues(Map.of(":now", nowValue)));
+                            .expressionAttributeValues(Map.of(":now", nowValue))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
                     purged++;
-                } catch (ConditionalCheckFailedException claimedAgain) {
-                    // claimed again since the scan: keep it
+                } catch (ConditionalCheckFailedException refused) {
+                    // Claimed again since the scan: kept. Gone on an SDK retry: an earlier attempt deleted it.
+                    if ((!refused.hasItem() || refused.item().isEmpty())
+                            && refused.numAttempts() != null
+                            && refused.numAttempts() > 1) {
+                        purged++;
+                    }
                 } catch (SdkException e) {
                     throw new IdempotencyStoreException(
                             "DynamoDB DeleteItem of expired record " + id.s() + " in table " + table + " failed: "
@@ -368,6 +490,13 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public String toString() {
         return "DynamoDbIdempotencyStore[table=" + table + ", ttlAttribute=" + ttlAttribute + "]";
+    }
+
+    /** The item a refused conditional write returned ({@code ALL_OLD}), if there was one. */
+    private Optional<IdempotencyRecord> oldRecord(ConditionalCheckFailedException refused, IdempotencyKey key) {
+        return refused.hasItem() && !refused.item().isEmpty()
+                ? Optional.of(decode(refused.item(), key))
+                : Optional.empty();
     }
 
     private IdempotencyRecord decode(Map<String, AttributeValue> item, IdempotencyKey key) {

@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -98,12 +99,31 @@ final class AwsTestClients implements AutoCloseable {
     }
 
     DynamoDbClient dynamoDb(String baseUrl, Duration attemptTimeout) {
+        return dynamoDb(baseUrl, noRetries(attemptTimeout));
+    }
+
+    /**
+     * The SDK's standard retry strategy (3 attempts, retrying 5xx, throttling and I/O failures), with
+     * a real but small exponential back-off so that tests stay quick.
+     */
+    static ClientOverrideConfiguration standardRetries(Duration attemptTimeout) {
+        return ClientOverrideConfiguration.builder()
+                .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(50)))
+                        .throttlingBackoffStrategy(
+                                BackoffStrategy.exponentialDelay(Duration.ofMillis(5), Duration.ofMillis(50)))
+                        .build())
+                .apiCallAttemptTimeout(attemptTimeout)
+                .build();
+    }
+
+    DynamoDbClient dynamoDb(String baseUrl, ClientOverrideConfiguration configuration) {
         DynamoDbClient client = DynamoDbClient.builder()
                 .endpointOverride(URI.create(baseUrl))
                 .region(Region.AP_NORTHEAST_2)
                 .credentialsProvider(CREDENTIALS)
                 .httpClient(http)
-                .overrideConfiguration(noRetries(attemptTimeout))
+                .overrideConfiguration(configuration)
                 .build();
         opened.add(client);
         return client;

@@ -14,21 +14,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.github.drkit.aws.FakeDynamoDb.LostAnswer;
+import io.github.drkit.aws.internal.IdempotencyItems;
 import io.github.drkit.core.idempotency.ClaimRequest;
+import io.github.drkit.core.idempotency.ClaimResult;
+import io.github.drkit.core.idempotency.Fingerprint;
 import io.github.drkit.core.idempotency.Idempotency;
 import io.github.drkit.core.idempotency.IdempotencyKey;
+import io.github.drkit.core.idempotency.IdempotencyRecord;
+import io.github.drkit.core.idempotency.IdempotencyResultNotReplayableException;
+import io.github.drkit.core.idempotency.IdempotencyState;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.IdempotencyStoreContract;
 import io.github.drkit.core.idempotency.IdempotencyStoreException;
+import io.github.drkit.core.idempotency.IdempotentOutcome;
 import io.github.drkit.core.idempotency.ResultCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -38,9 +51,12 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * The DynamoDB store passes the store contract against the real SDK client and a DynamoDB speaking
- * the JSON 1.0 wire format on loopback, and fails clearly when DynamoDB throttles, errs, times out or
- * answers with something unreadable.
+ * The DynamoDB store passes the store contract against the real SDK client, with the SDK's standard
+ * retries on, and a DynamoDB speaking the JSON 1.0 wire format on loopback; it recognises its own
+ * writes when the SDK retries a request whose answer was lost after it was applied; it records results
+ * too large for an item as not replayable; and it fails clearly when DynamoDB throttles, errs, times
+ * out or answers with something unreadable (those cases use a client without retries, so that each
+ * fault is seen once).
  */
 class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
 
@@ -71,8 +87,26 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Override
     protected IdempotencyStore createStore(Clock clock) {
-        // newStore reads clock(), the same clock the suite passes here
-        return newStore(Duration.ofSeconds(3));
+        // retryingStore reads clock(), the same clock the suite passes here
+        return retryingStore();
+    }
+
+    /** A store on a client with the SDK's standard retries (3 attempts, small real back-off). */
+    private DynamoDbIdempotencyStore retryingStore() {
+        return DynamoDbIdempotencyStore.builder(
+                        clients.dynamoDb(WM.baseUrl(), AwsTestClients.standardRetries(Duration.ofSeconds(3))))
+                .table(TABLE)
+                .clock(clock())
+                .claimPollInterval(Duration.ofMillis(20))
+                .build();
+    }
+
+    private Idempotency idempotency() {
+        return Idempotency.builder()
+                .clock(clock())
+                .leaseDuration(LEASE)
+                .recordTtl(TTL)
+                .build();
     }
 
     private DynamoDbIdempotencyStore newStore(Duration attemptTimeout) {
@@ -136,6 +170,213 @@ class DynamoDbIdempotencyStoreTest extends IdempotencyStoreContract {
         assertThat(stored.get("ttl").get("N").asText())
                 .as("TTL is epoch seconds rounded up, never before the record expires")
                 .isEqualTo(Long.toString(now.plus(TTL).getEpochSecond() + 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(LostAnswer.class)
+    void aClaimWhoseAnswerWasLostIsRecognisedAsItsOwnWhenTheSdkRetriesIt(LostAnswer lost) {
+        DynamoDbIdempotencyStore store = retryingStore();
+        AtomicInteger runs = new AtomicInteger();
+        DYNAMO.applyThenLose("PutItem", lost);
+
+        IdempotentOutcome<String> outcome = idempotency()
+                .execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "receipt-" + runs.incrementAndGet());
+
+        assertThat(outcome).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+        assertThat(DYNAMO.answersStillToLose("PutItem")).isZero();
+        assertThat(DYNAMO.calls("PutItem"))
+                .as("the applied attempt whose answer was lost, and the SDK's retry")
+                .isEqualTo(2);
+        IdempotencyRecord record = store.find(KEY).orElseThrow();
+        assertThat(record.state()).isEqualTo(IdempotencyState.COMPLETED);
+        assertThat(record.result()).isEqualTo("receipt-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "again"))
+                .isEqualTo(new IdempotentOutcome<>("receipt-1", true));
+        assertThat(runs).hasValue(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(LostAnswer.class)
+    void aCompletionWhoseAnswerWasLostIsASuccessWhenTheSdkRetriesIt(LostAnswer lost) {
+        DynamoDbIdempotencyStore store = retryingStore();
+        AtomicInteger runs = new AtomicInteger();
+        DYNAMO.applyThenLose("UpdateItem", lost);
+
+        IdempotentOutcome<String> outcome = idempotency()
+                .execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "receipt-" + runs.incrementAndGet());
+
+        assertThat(outcome).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+        assertThat(DYNAMO.calls("UpdateItem")).isEqualTo(2);
+        assertThat(store.find(KEY).orElseThrow().result()).isEqualTo("receipt-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "again"))
+                .isEqualTo(new IdempotentOutcome<>("receipt-1", true));
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void aCompletionWhoseAnswerWasLostTwiceIsStillASuccessOnTheSdksLastAttempt() {
+        DynamoDbIdempotencyStore store = retryingStore();
+        Instant now = clock().instant();
+        assertThat(store.claim(request("token-1"))).isInstanceOf(ClaimResult.Claimed.class);
+        DYNAMO.applyThenLose("UpdateItem", LostAnswer.SERVER_ERROR, LostAnswer.CONNECTION_RESET);
+
+        assertThat(store.complete(KEY, "token-1", new byte[] {4, 2}, now.plus(TTL)))
+                .isTrue();
+
+        assertThat(DYNAMO.calls("UpdateItem")).isEqualTo(3);
+        assertThat(store.find(KEY).orElseThrow())
+                .isEqualTo(IdempotencyRecord.completed(KEY, PAYLOAD, "token-1", new byte[] {4, 2}, now.plus(TTL)));
+        assertThat(store.complete(KEY, "token-1", new byte[] {9}, now.plus(TTL)))
+                .as("another result under the same token is not mistaken for a retry")
+                .isFalse();
+        assertThat(store.complete(KEY, "token-2", new byte[] {4, 2}, now.plus(TTL)))
+                .as("nor is the same result under another token")
+                .isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(LostAnswer.class)
+    void aReleaseWhoseAnswerWasLostIsASuccessAndTheKeyIsFree(LostAnswer lost) {
+        DynamoDbIdempotencyStore store = retryingStore();
+        assertThat(store.claim(request("token-1"))).isInstanceOf(ClaimResult.Claimed.class);
+        DYNAMO.applyThenLose("DeleteItem", lost);
+
+        assertThat(store.release(KEY, "token-1")).isTrue();
+
+        assertThat(DYNAMO.calls("DeleteItem")).isEqualTo(2);
+        assertThat(DYNAMO.item("8:tenant-1/order-42")).isNull();
+        assertThat(store.release(KEY, "token-1"))
+                .as("a later, single-attempt release finds nothing of its own")
+                .isFalse();
+    }
+
+    @Test
+    void aFailedActionWhoseReleaseAnswerWasLostLeavesTheKeyFreeForARetry() {
+        DynamoDbIdempotencyStore store = retryingStore();
+        IllegalStateException boom = new IllegalStateException("payment gateway down");
+        DYNAMO.applyThenLose("DeleteItem", LostAnswer.EMPTY_RESPONSE);
+
+        assertThatThrownBy(() -> idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                    throw boom;
+                }))
+                .isSameAs(boom)
+                .satisfies(thrown -> assertThat(thrown.getSuppressed()).isEmpty());
+
+        assertThat(idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "receipt"))
+                .isEqualTo(new IdempotentOutcome<>("receipt", false));
+    }
+
+    @Test
+    void aResultTooLargeForAnItemIsReturnedOnceAndARetryIsRefusedWithoutARun() {
+        DynamoDbIdempotencyStore store = retryingStore();
+        String large = "x".repeat(store.maxResultBytes() + 1);
+        AtomicInteger runs = new AtomicInteger();
+        DYNAMO.applyThenLose("UpdateItem", LostAnswer.CONNECTION_RESET);
+
+        IdempotentOutcome<String> first = idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+            runs.incrementAndGet();
+            return large;
+        });
+
+        assertThat(first.value()).isSameAs(large);
+        assertThat(first.replayed()).isFalse();
+        assertThat(DYNAMO.calls("UpdateItem")).as("its lost answer was retried").isEqualTo(2);
+        IdempotencyRecord record = store.find(KEY).orElseThrow();
+        assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        assertThat(record.result()).isNull();
+        assertThat(DYNAMO.item("8:tenant-1/order-42").has("result")).isFalse();
+        assertThat(DYNAMO.item("8:tenant-1/order-42").has("leaseExpiresAt")).isFalse();
+
+        clock().advance(LEASE.multipliedBy(2));
+        assertThatThrownBy(() -> idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                    runs.incrementAndGet();
+                    return large;
+                }))
+                .isInstanceOf(IdempotencyResultNotReplayableException.class)
+                .hasMessageContaining(KEY.toString());
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void theLargestResultFitsAnItemWhoseOtherAttributesAreAtTheirLongest() {
+        String ttlAttribute = "t".repeat(255);
+        DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(
+                        clients.dynamoDb(WM.baseUrl(), AwsTestClients.standardRetries(Duration.ofSeconds(3))))
+                .table(TABLE)
+                .ttlAttribute(ttlAttribute)
+                .clock(clock())
+                .build();
+        IdempotencyKey longest = IdempotencyKey.of("s".repeat(255), "k".repeat(255));
+        String token = "c".repeat(IdempotencyRecord.MAX_CLAIM_TOKEN_LENGTH);
+        Instant now = clock().instant();
+        assertThat(store.claim(new ClaimRequest(
+                        longest,
+                        Fingerprint.of("f".repeat(Fingerprint.MAX_LENGTH)),
+                        token,
+                        now,
+                        now.plus(LEASE),
+                        now.plus(TTL),
+                        Duration.ZERO)))
+                .isInstanceOf(ClaimResult.Claimed.class);
+
+        assertThat(store.complete(longest, token, new byte[store.maxResultBytes()], now.plus(TTL)))
+                .isTrue();
+
+        int size = DYNAMO.itemSize(IdempotencyItems.id(longest));
+        assertThat(store.maxResultBytes()).isEqualTo(DynamoDbIdempotencyStore.MAX_RESULT_BYTES);
+        assertThat(size)
+                .as("the item by DynamoDB's sizing rules, with the reserve for DynamoDB's own attributes left free")
+                .isLessThanOrEqualTo(FakeDynamoDb.ITEM_LIMIT - DynamoDbIdempotencyStore.RESERVE_BYTES);
+        assertThat(store.find(longest).orElseThrow().result()).hasSize(store.maxResultBytes());
+    }
+
+    @Test
+    void anItemOverDynamoDbsLimitIsRefusedByTheFakeAsByDynamoDb() {
+        var client = clients.dynamoDb(WM.baseUrl());
+
+        assertThatThrownBy(() -> client.putItem(r -> r.tableName(TABLE)
+                        .item(java.util.Map.of(
+                                "id",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"),
+                                "result",
+                                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                                        software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                                                new byte[FakeDynamoDb.ITEM_LIMIT - 9 + 1]))))))
+                .hasMessageContaining("Item size has exceeded the maximum allowed size");
+        client.putItem(r -> r.tableName(TABLE)
+                .item(java.util.Map.of(
+                        "id",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("x"),
+                        "result",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                                software.amazon.awssdk.core.SdkBytes.fromByteArray(
+                                        new byte[FakeDynamoDb.ITEM_LIMIT - 9])))));
+        assertThat(DYNAMO.itemSize("x")).isEqualTo(FakeDynamoDb.ITEM_LIMIT);
+    }
+
+    @Test
+    void everyReadAsksForAStronglyConsistentAnswer() {
+        DynamoDbIdempotencyStore store = retryingStore();
+        idempotency().execute(store, KEY, PAYLOAD, ResultCodec.utf8(), () -> "receipt");
+        DYNAMO.applyThenLose("GetItem", LostAnswer.CONNECTION_RESET);
+
+        assertThat(store.find(KEY)).isPresent();
+        clock().advance(TTL);
+        assertThat(store.purgeExpired(clock().instant())).isEqualTo(1);
+
+        List<LoggedRequest> reads = WM.findAll(postRequestedFor(urlEqualTo("/"))
+                .withHeader("X-Amz-Target", matching("DynamoDB_20120810\\.(GetItem|Scan)")));
+        assertThat(reads)
+                .as("the GetItem, its retry, and the Scan")
+                .hasSize(3)
+                .allSatisfy(read -> assertThat(json.readTree(read.getBodyAsString())
+                                .path("ConsistentRead")
+                                .isBoolean())
+                        .isTrue())
+                .allSatisfy(read -> assertThat(json.readTree(read.getBodyAsString())
+                                .path("ConsistentRead")
+                                .booleanValue())
+                        .isTrue());
     }
 
     @Test

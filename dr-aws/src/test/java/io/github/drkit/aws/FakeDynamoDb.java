@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * applied atomically under one lock, as DynamoDB applies a conditional write to one item. Scans
  * return pages of {@link #SCAN_PAGE} items, to exercise pagination. Anything outside the subset is
  * answered with a ValidationException, so the test fails loudly.
+ *
+ * <p>Writes that would make an item larger than DynamoDB's 400 KB (409,600 bytes, by the sizing rules
+ * of DynamoDB's developer guide: UTF-8 names and strings, raw binary bytes, numbers at one byte per two
+ * significant digits plus one) are refused with DynamoDB's ValidationException.
+ *
+ * <p>{@link #applyThenLose} makes the next requests of an operation take effect and then lose their
+ * answer (a reset connection, an empty response, or HTTP 500), as when a response is lost on the way
+ * back and the SDK retries a request that was already applied.
  */
 public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
 
@@ -35,12 +47,27 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
     public static final String NAME = "fake-dynamodb";
 
     static final int SCAN_PAGE = 2;
+
+    /** DynamoDB's item size limit in bytes. */
+    static final int ITEM_LIMIT = 400 * 1024;
+
+    /** How an applied request's answer is lost. */
+    public enum LostAnswer {
+        /** The connection is reset instead of an answer. */
+        CONNECTION_RESET,
+        /** The connection closes without an answer. */
+        EMPTY_RESPONSE,
+        /** DynamoDB answers HTTP 500 InternalServerError although the write was applied. */
+        SERVER_ERROR
+    }
+
     private static final String PREFIX = "com.amazonaws.dynamodb.v20120810#";
 
     private final ObjectMapper json = new ObjectMapper();
     private final String table;
     private final TreeMap<String, ObjectNode> items = new TreeMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<String, Deque<LostAnswer>> lost = new ConcurrentHashMap<>();
 
     /**
      * Creates an empty table.
@@ -82,10 +109,34 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
         return items.size();
     }
 
-    /** Removes every item and resets the call counts. */
+    /** Removes every item, resets the call counts and forgets answers still to be lost. */
     public synchronized void clear() {
         items.clear();
         calls.clear();
+        lost.clear();
+    }
+
+    /**
+     * The next requests of {@code operation} are applied (or refused by their condition) as usual, and
+     * then their answers are lost, one per request, in the order given.
+     *
+     * @param operation e.g. {@code PutItem}
+     * @param answers how each answer is lost
+     */
+    public synchronized void applyThenLose(String operation, LostAnswer... answers) {
+        lost.computeIfAbsent(operation, o -> new ArrayDeque<>()).addAll(List.of(answers));
+    }
+
+    /** How many answers of {@code operation} are still to be lost. */
+    public synchronized int answersStillToLose(String operation) {
+        Deque<LostAnswer> queue = lost.get(operation);
+        return queue == null ? 0 : queue.size();
+    }
+
+    /** The size of the stored item with this id by DynamoDB's sizing rules, or -1 if there is none. */
+    public synchronized int itemSize(String id) {
+        ObjectNode item = items.get(id);
+        return item == null ? -1 : size(item);
     }
 
     @Override
@@ -103,7 +154,7 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
                 return error("ValidationException", unused, null);
             }
             synchronized (this) {
-                return switch (operation) {
+                ResponseDefinition answer = switch (operation) {
                     case "PutItem" -> putItem(request);
                     case "GetItem" -> getItem(request);
                     case "UpdateItem" -> updateItem(request);
@@ -111,10 +162,67 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
                     case "Scan" -> scan(request);
                     default -> error("ValidationException", "fake does not support " + operation, null);
                 };
+                Deque<LostAnswer> toLose = lost.get(operation);
+                LostAnswer lose = toLose == null ? null : toLose.poll();
+                return lose == null ? answer : lostAnswer(lose);
             }
         } catch (IOException | IllegalArgumentException e) {
             return error("ValidationException", "fake cannot handle the request: " + e.getMessage(), null);
         }
+    }
+
+    private ResponseDefinition lostAnswer(LostAnswer lose) {
+        return switch (lose) {
+            case CONNECTION_RESET ->
+                ResponseDefinitionBuilder.responseDefinition()
+                        .withFault(Fault.CONNECTION_RESET_BY_PEER)
+                        .build();
+            case EMPTY_RESPONSE ->
+                ResponseDefinitionBuilder.responseDefinition()
+                        .withFault(Fault.EMPTY_RESPONSE)
+                        .build();
+            case SERVER_ERROR ->
+                ResponseDefinitionBuilder.responseDefinition()
+                        .withStatus(500)
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                                + "\"message\":\"Internal server error\"}")
+                        .build();
+        };
+    }
+
+    private ResponseDefinition tooLarge() {
+        return error("ValidationException", "Item size has exceeded the maximum allowed size", null);
+    }
+
+    /** An item's size by the rules of DynamoDB's developer guide ("DynamoDB item sizes and formats"). */
+    static int size(JsonNode item) {
+        int size = 0;
+        Iterator<Map.Entry<String, JsonNode>> attributes = item.fields();
+        while (attributes.hasNext()) {
+            Map.Entry<String, JsonNode> attribute = attributes.next();
+            size += utf8(attribute.getKey());
+            JsonNode value = attribute.getValue();
+            if (value.has("S")) {
+                size += utf8(value.get("S").asText());
+            } else if (value.has("B")) {
+                size += Base64.getDecoder().decode(value.get("B").asText()).length;
+            } else if (value.has("N")) {
+                String digits = new BigDecimal(value.get("N").asText())
+                        .stripTrailingZeros()
+                        .unscaledValue()
+                        .abs()
+                        .toString();
+                size += (digits.length() + 1) / 2 + 1;
+            } else {
+                throw new IllegalArgumentException("fake cannot size attribute " + attribute.getKey());
+            }
+        }
+        return size;
+    }
+
+    private static int utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private ResponseDefinition putItem(JsonNode request) {
@@ -124,6 +232,9 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
         if (request.has("ConditionExpression")
                 && !new Expression(request, existing == null ? json.createObjectNode() : existing).condition()) {
             return conditionFailed(request, existing);
+        }
+        if (size(item) > ITEM_LIMIT) {
+            return tooLarge();
         }
         items.put(id, item.deepCopy());
         return ok(json.createObjectNode());
@@ -148,6 +259,9 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
         }
         new Expression(request, current)
                 .applyUpdate(request.get("UpdateExpression").asText());
+        if (size(current) > ITEM_LIMIT) {
+            return tooLarge();
+        }
         items.put(id, current);
         return ok(json.createObjectNode());
     }

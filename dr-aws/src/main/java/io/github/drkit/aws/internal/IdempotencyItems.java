@@ -18,11 +18,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <pre>
  * id             S  "&lt;scope length&gt;:&lt;scope&gt;/&lt;key&gt;"  (partition key, unambiguous)
  * scope, idemKey S  the key's parts
- * state          S  IN_PROGRESS | COMPLETED
+ * state          S  IN_PROGRESS | COMPLETED | NOT_REPLAYABLE
  * fingerprint    S
  * claimToken     S
- * result         B  (completed only)
- * leaseExpiresAt N  epoch ms (in progress only)
+ * result         B  (COMPLETED only)
+ * leaseExpiresAt N  epoch ms (IN_PROGRESS only)
  * expiresAt      N  epoch ms
  * &lt;ttl&gt;          N  epoch s, for DynamoDB's TTL deletion
  * </pre>
@@ -117,8 +117,8 @@ public final class IdempotencyItems {
         try {
             state = IdempotencyState.valueOf(text(item, STATE));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "attribute " + STATE + " must be IN_PROGRESS or COMPLETED (was " + text(item, STATE) + ")");
+            throw new IllegalArgumentException("attribute " + STATE
+                    + " must be IN_PROGRESS, COMPLETED or NOT_REPLAYABLE (was " + text(item, STATE) + ")");
         }
         AttributeValue result = item.get(RESULT);
         if (result != null && result.b() == null) {

@@ -46,12 +46,20 @@ public interface IdempotencyStore {
      * Marks the key completed with its encoded result, if the record is still in progress under
      * {@code claimToken}.
      *
+     * <p>A record is completed at most once: a later call never changes its result or expiry. What a
+     * second call with the same token answers is not fixed: a store whose client retries requests
+     * (the DynamoDB store, whose SDK retries a request whose answer was lost after it was applied)
+     * cannot tell a second call from its client's retry of the first, and answers {@code true} when
+     * it finds the record already completed by this token with the same result; other stores answer
+     * {@code false}. {@link Idempotency} calls it once per execution.
+     *
      * @param key the key
      * @param claimToken the token the key was claimed with
      * @param result the encoded result
      * @param expiresAt the expiry of the completed record
-     * @return {@code true} if the record was completed; {@code false} if it no longer carries the
-     *     token (the lease was taken over, or the record expired and was purged)
+     * @return {@code true} if the record was completed (by this call, or by an earlier attempt of it
+     *     with the same result, see above); {@code false} if it no longer carries the token (the lease
+     *     was taken over, or the record expired and was purged)
      * @throws IdempotencyStoreException if the backend fails
      */
     boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt);

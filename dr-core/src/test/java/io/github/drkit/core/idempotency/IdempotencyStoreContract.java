@@ -294,8 +294,9 @@ public abstract class IdempotencyStoreContract {
     }
 
     /**
-     * Complete and release act only with the claim token; a completed record is completed once and
-     * never released.
+     * Complete and release act only with the claim token; a completed record keeps its first result
+     * and is never released. A second {@code complete} by the same token may answer either way (a
+     * store cannot tell it from its client's retry of the first one), but changes nothing.
      */
     @Test
     public void completeAndReleaseNeedTheClaimTokenAndACompletedRecordIsNeverReleased() {
@@ -307,11 +308,16 @@ public abstract class IdempotencyStoreContract {
         assertThat(store.find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.IN_PROGRESS);
         assertThat(store.complete(KEY, "mine", new byte[] {4, 2}, now.plus(TTL)))
                 .isTrue();
+        IdempotencyRecord completed = store.find(KEY).orElseThrow();
         assertThat(store.release(KEY, "mine")).isFalse();
-        assertThat(store.complete(KEY, "mine", new byte[] {9}, now.plus(TTL)))
-                .as("a completed record is completed once")
-                .isFalse();
-        assertThat(store.find(KEY).orElseThrow().result()).containsExactly(4, 2);
+        store.complete(KEY, "mine", new byte[] {9}, now.plus(TTL).plusSeconds(5));
+        store.complete(KEY, "mine", new byte[] {4, 2}, now.plus(TTL).plusSeconds(5));
+
+        assertThat(store.find(KEY).orElseThrow())
+                .as("a second complete by the same token changes nothing")
+                .isEqualTo(completed);
+        assertThat(completed.result()).containsExactly(4, 2);
+        assertThat(completed.expiresAt()).isEqualTo(now.plus(TTL));
     }
 
     /**
