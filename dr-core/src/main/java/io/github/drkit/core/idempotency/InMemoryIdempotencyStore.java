@@ -1,47 +1,68 @@
 package io.github.drkit.core.idempotency;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.github.drkit.core.idempotency.internal.ClockTicker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An {@link IdempotencyStore} in this process's memory, on a Caffeine cache: for a single instance
- * and for tests. Records are lost when the process ends, and are not shared between instances: a
- * service with several instances, or one that must survive a regional failover, needs a shared store
- * (the JDBC store in {@code dr-jdbc}).
+ * An {@link IdempotencyStore} in this process's memory: for a single instance and for tests. Records
+ * are lost when the process ends, and are not shared between instances: a service with several
+ * instances, or one that must survive a regional failover, needs a shared store (the JDBC store in
+ * {@code dr-jdbc}, or the DynamoDB store in {@code dr-aws}).
  *
- * <p>Every operation on a key is one atomic Caffeine {@code compute}, so claims never race. Records
- * expire by the store's clock at their {@code expiresAt} and their memory is reclaimed during later
- * operations or by {@link #purgeExpired}. With {@link Builder#maximumSize(long)} the cache also
- * evicts records when full, which forgets keys early: size it well above the number of keys in one
- * record TTL.
+ * <p>Every operation on a key is one atomic {@link ConcurrentHashMap#compute}, so claims never race.
+ * A record counts as absent from its {@code expiresAt} on, by the store's clock; its memory is
+ * reclaimed by later claims (each removes a few of the longest-expired records) and by {@link
+ * #purgeExpired}.
+ *
+ * <p><b>Never forgets a live record.</b> A record is removed only when it has expired, when its
+ * execution releases it, or when a claim takes it over by the rules of {@link
+ * IdempotencyRecord#isClaimableBy}; an in-progress or unexpired record is never evicted to make room.
+ * With {@link Builder#maximumSize(long)}, a claim of a new key when the store holds that many records
+ * first removes every expired one; if none has expired, the claim fails with an {@link
+ * IdempotencyStoreException} naming the bound, and the action does not run (fail closed: a key that was
+ * forgotten early would let a retry run twice). Size the bound above the number of new keys one record
+ * TTL brings. A record takes about 500 bytes of heap plus its result: 490 bytes measured for a completed
+ * record with a 16-byte result, a short key, a SHA-256 fingerprint and a UUID claim token (200,000
+ * records, 64-bit JVM with compressed pointers, everything the store holds counted).
  *
  * <p>A claim that finds a live holder may wait for it (see {@link ClaimRequest#maxWait()}); waiters
  * are woken when a record is completed or released. The wait is real time, measured with {@link
  * System#nanoTime()}, whatever the clock.
  *
- * <p>Thread-safe. Starts no threads: cache maintenance runs on the calling threads.
+ * <p>Thread-safe. Starts no threads: expired records are removed on the calling threads.
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     private static final long UNBOUNDED = -1;
 
-    private static final ThreadLocal<long[]> PURGED_BY_THIS_THREAD = new ThreadLocal<>();
+    /** How many expired records a claim removes, at most, to reclaim their memory. */
+    private static final int PURGED_PER_CLAIM = 4;
 
     private final Clock clock;
     private final int maxResultBytes;
-    private final Cache<IdempotencyKey, IdempotencyRecord> cache;
+    private final long maximumSize;
+    private final ConcurrentHashMap<IdempotencyKey, IdempotencyRecord> records = new ConcurrentHashMap<>();
+
+    /**
+     * One entry per record, in expiry order: for every record {@code r} of key {@code k} exactly
+     * {@code Deadline(r.expiresAt(), k)}. Changed only inside {@code records.compute} of that key.
+     */
+    private final ConcurrentSkipListMap<Deadline, Boolean> deadlines = new ConcurrentSkipListMap<>();
+
+    /** The number of records held (mappings in {@link #records}); never above {@link #maximumSize}. */
+    private final AtomicLong size = new AtomicLong();
+
     private final AtomicLong changes = new AtomicLong();
     private final AtomicInteger waiters = new AtomicInteger();
     private final ReentrantLock changeLock = new ReentrantLock();
@@ -50,22 +71,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private InMemoryIdempotencyStore(Builder builder) {
         this.clock = builder.clock;
         this.maxResultBytes = builder.maxResultBytes;
-        Caffeine<IdempotencyKey, IdempotencyRecord> caffeine = Caffeine.newBuilder()
-                .executor(Runnable::run)
-                .ticker(new ClockTicker(clock))
-                .expireAfter(new RecordExpiry())
-                .evictionListener(InMemoryIdempotencyStore::countPurged);
-        if (builder.maximumSize > 0) {
-            caffeine.maximumSize(builder.maximumSize);
-        }
-        this.cache = caffeine.build();
-    }
-
-    private static void countPurged(IdempotencyKey key, IdempotencyRecord record, RemovalCause cause) {
-        long[] purged = PURGED_BY_THIS_THREAD.get();
-        if (purged != null && cause == RemovalCause.EXPIRED) {
-            purged[0]++;
-        }
+        this.maximumSize = builder.maximumSize == UNBOUNDED ? Long.MAX_VALUE : builder.maximumSize;
     }
 
     /**
@@ -77,6 +83,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return new Builder();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IdempotencyStoreException if the key is new, the store holds {@link
+     *     Builder#maximumSize(long)} records and none of them has expired (nothing is written)
+     */
     @Override
     public ClaimResult claim(ClaimRequest request) {
         Objects.requireNonNull(request, "request must not be null");
@@ -106,17 +118,96 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     private ClaimResult tryClaim(ClaimRequest request) {
+        purgeDue(clock.instant(), PURGED_PER_CLAIM);
+        ClaimResult result = claimOnce(request);
+        if (result == null) {
+            purgeDue(clock.instant(), Long.MAX_VALUE);
+            result = claimOnce(request);
+            if (result == null) {
+                throw new IdempotencyStoreException(
+                        "the in-memory idempotency store is full: it holds its maximumSize of " + maximumSize
+                                + " records and none has expired, so idempotency key " + request.key()
+                                + " cannot be claimed (live records are never evicted; raise maximumSize,"
+                                + " shorten the record TTL, or use a shared store)",
+                        null);
+            }
+        }
+        return result;
+    }
+
+    /** Claims atomically; {@code null} if the key is new and the store is full. */
+    private ClaimResult claimOnce(ClaimRequest request) {
         IdempotencyRecord candidate = request.toInProgressRecord();
         IdempotencyRecord[] blocking = new IdempotencyRecord[1];
-        cache.asMap().compute(request.key(), (key, existing) -> {
-            if (existing == null || existing.isClaimableBy(request.fingerprint(), request.now())) {
-                blocking[0] = null;
-                return candidate;
+        boolean[] full = new boolean[1];
+        records.compute(request.key(), (key, existing) -> {
+            if (existing != null && !existing.isClaimableBy(request.fingerprint(), request.now())) {
+                blocking[0] = existing;
+                return existing;
             }
-            blocking[0] = existing;
-            return existing;
+            if (existing == null && !reserveRoom()) {
+                full[0] = true;
+                return null;
+            }
+            replaced(key, existing, candidate);
+            return candidate;
         });
+        if (full[0]) {
+            return null;
+        }
         return blocking[0] == null ? new ClaimResult.Claimed(candidate) : new ClaimResult.Conflict(blocking[0]);
+    }
+
+    /** Counts one more record if there is room; never lets the count pass the bound. */
+    private boolean reserveRoom() {
+        while (true) {
+            long held = size.get();
+            if (held >= maximumSize) {
+                return false;
+            }
+            if (size.compareAndSet(held, held + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Keeps {@link #deadlines} in step with a record change of {@code key}; call inside its compute. */
+    private void replaced(IdempotencyKey key, IdempotencyRecord before, IdempotencyRecord after) {
+        if (before != null && (after == null || !before.expiresAt().equals(after.expiresAt()))) {
+            deadlines.remove(new Deadline(before.expiresAt(), key));
+        }
+        if (after != null) {
+            deadlines.put(new Deadline(after.expiresAt(), key), Boolean.TRUE);
+        } else if (before != null) {
+            size.decrementAndGet();
+        }
+    }
+
+    /** Removes up to {@code limit} records expired at {@code now}, longest-expired first. */
+    private long purgeDue(Instant now, long limit) {
+        long purged = 0;
+        while (purged < limit) {
+            Map.Entry<Deadline, Boolean> first = deadlines.firstEntry();
+            if (first == null || first.getKey().expiresAt().isAfter(now)) {
+                return purged;
+            }
+            Deadline due = first.getKey();
+            boolean[] removed = new boolean[1];
+            records.compute(due.key(), (key, existing) -> {
+                if (existing != null && existing.expiresAt().equals(due.expiresAt())) {
+                    replaced(key, existing, null);
+                    removed[0] = true;
+                    return null;
+                }
+                // Changed since it was read: that change already replaced this deadline.
+                deadlines.remove(due);
+                return existing;
+            });
+            if (removed[0]) {
+                purged++;
+            }
+        }
+        return purged;
     }
 
     /** Waits until a change after {@code seen}; returns false if interrupted (the flag is kept). */
@@ -154,11 +245,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         Objects.requireNonNull(claimToken, "claimToken must not be null");
         Objects.requireNonNull(result, "result must not be null");
         Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+        Instant now = clock.instant();
         boolean[] done = new boolean[1];
-        cache.asMap().computeIfPresent(key, (k, existing) -> {
-            if (isHeldBy(existing, claimToken)) {
+        records.computeIfPresent(key, (k, existing) -> {
+            if (isHeldBy(existing, claimToken, now)) {
                 done[0] = true;
-                return existing.complete(result, expiresAt);
+                IdempotencyRecord completed = existing.complete(result, expiresAt);
+                replaced(k, existing, completed);
+                return completed;
             }
             return existing;
         });
@@ -184,11 +278,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(claimToken, "claimToken must not be null");
         Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+        Instant now = clock.instant();
         boolean[] done = new boolean[1];
-        cache.asMap().computeIfPresent(key, (k, existing) -> {
-            if (isHeldBy(existing, claimToken)) {
+        records.computeIfPresent(key, (k, existing) -> {
+            if (isHeldBy(existing, claimToken, now)) {
                 done[0] = true;
-                return existing.markNotReplayable(expiresAt);
+                IdempotencyRecord finished = existing.markNotReplayable(expiresAt);
+                replaced(k, existing, finished);
+                return finished;
             }
             return existing;
         });
@@ -202,10 +299,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     public boolean release(IdempotencyKey key, String claimToken) {
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(claimToken, "claimToken must not be null");
+        Instant now = clock.instant();
         boolean[] done = new boolean[1];
-        cache.asMap().computeIfPresent(key, (k, existing) -> {
-            if (isHeldBy(existing, claimToken)) {
+        records.computeIfPresent(key, (k, existing) -> {
+            if (isHeldBy(existing, claimToken, now)) {
                 done[0] = true;
+                replaced(k, existing, null);
                 return null;
             }
             return existing;
@@ -216,9 +315,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return done[0];
     }
 
-    private static boolean isHeldBy(IdempotencyRecord record, String claimToken) {
+    private static boolean isHeldBy(IdempotencyRecord record, String claimToken, Instant now) {
         return record.state() == IdempotencyState.IN_PROGRESS
-                && record.claimToken().equals(claimToken);
+                && record.claimToken().equals(claimToken)
+                && !record.isExpired(now);
     }
 
     /**
@@ -229,16 +329,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     public Optional<IdempotencyRecord> find(IdempotencyKey key) {
         Objects.requireNonNull(key, "key must not be null");
-        return Optional.ofNullable(cache.getIfPresent(key));
+        Instant now = clock.instant();
+        return Optional.ofNullable(records.get(key)).filter(record -> !record.isExpired(now));
     }
 
     /**
      * {@inheritDoc}
      *
      * <p>Expiry follows the store's clock, which should be the {@link Idempotency}'s: {@code now} is
-     * checked against it only to refuse a purge "in the future". Counts the expired records this
-     * call's cache maintenance removed; records that expired earlier may already have been removed
-     * by other operations.
+     * checked against it only to refuse a purge "in the future". Counts the records this call
+     * removed; claims also remove a few expired records each, so some may be gone already.
      *
      * @throws IllegalArgumentException if {@code now} is after the store clock's time
      */
@@ -250,28 +350,23 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             throw new IllegalArgumentException("now must not be after the store clock's time (was " + now
                     + ", store clock " + storeNow + "): use the same clock for Idempotency and the store");
         }
-        long[] purged = new long[1];
-        PURGED_BY_THIS_THREAD.set(purged);
-        try {
-            cache.cleanUp();
-        } finally {
-            PURGED_BY_THIS_THREAD.remove();
-        }
-        return purged[0];
+        return purgeDue(now, Long.MAX_VALUE);
     }
 
     /**
-     * The approximate number of records held, including expired ones not reclaimed yet.
+     * The number of records held, including expired ones whose memory is not reclaimed yet; never more
+     * than {@link Builder#maximumSize(long)}.
      *
-     * @return the estimated number of records
+     * @return the number of records
      */
     public long estimatedSize() {
-        return cache.estimatedSize();
+        return size.get();
     }
 
     @Override
     public String toString() {
-        return "InMemoryIdempotencyStore[estimatedSize=" + cache.estimatedSize() + "]";
+        return "InMemoryIdempotencyStore[size=" + size.get()
+                + (maximumSize == Long.MAX_VALUE ? "" : ", maximumSize=" + maximumSize) + "]";
     }
 
     private static long saturatedNanos(Duration duration) {
@@ -282,32 +377,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    /** Expires each record at its own {@code expiresAt}, read on the store's clock ticker. */
-    private static final class RecordExpiry implements Expiry<IdempotencyKey, IdempotencyRecord> {
+    /** When a key's record expires; ordered by time, then key. */
+    private record Deadline(Instant expiresAt, IdempotencyKey key) implements Comparable<Deadline> {
+
+        private static final Comparator<Deadline> ORDER = Comparator.comparing(Deadline::expiresAt)
+                .thenComparing(deadline -> deadline.key().scope())
+                .thenComparing(deadline -> deadline.key().key());
 
         @Override
-        public long expireAfterCreate(IdempotencyKey key, IdempotencyRecord record, long currentTime) {
-            return untilExpiry(record, currentTime);
-        }
-
-        @Override
-        public long expireAfterUpdate(
-                IdempotencyKey key, IdempotencyRecord record, long currentTime, long currentDuration) {
-            return untilExpiry(record, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(
-                IdempotencyKey key, IdempotencyRecord record, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-
-        private static long untilExpiry(IdempotencyRecord record, long currentTime) {
-            try {
-                return Math.max(0, Math.subtractExact(ClockTicker.toNanos(record.expiresAt()), currentTime));
-            } catch (ArithmeticException overflow) {
-                return Long.MAX_VALUE;
-            }
+        public int compareTo(Deadline other) {
+            return ORDER.compare(this, other);
         }
     }
 
@@ -346,9 +425,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         }
 
         /**
-         * Bounds the number of records; when full, Caffeine evicts records early and their keys are
-         * forgotten (a retry of such a key runs again). Without a bound, memory is limited by the
-         * record TTL times the request rate.
+         * Bounds the number of records. When the store holds this many, a claim of a new key removes
+         * the expired records; if none has expired, the claim fails with an {@link
+         * IdempotencyStoreException} naming the bound (the action does not run). Live records are
+         * never evicted. Without a bound, memory is limited by the record TTL times the rate of new
+         * keys.
          *
          * @param maximumSize the bound, {@code > 0}, checked by {@link #build()}
          * @return this builder

@@ -5,7 +5,7 @@ import java.time.Clock;
 /**
  * The shared store contract against the in-memory store. dr-core's other in-memory tests cover what
  * the contract does not: {@link Idempotency}'s metrics and messages, codec failures, the store's
- * size bound and its refusal of a purge time ahead of its clock.
+ * refusal of a purge time ahead of its clock; {@link InMemoryBoundTest} covers its size bound.
  */
 class InMemoryIdempotencyStoreContractTest extends IdempotencyStoreContract {
 

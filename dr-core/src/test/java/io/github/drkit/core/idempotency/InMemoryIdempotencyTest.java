@@ -286,7 +286,7 @@ class InMemoryIdempotencyTest {
                 InMemoryIdempotencyStore.builder().clock(clock).maximumSize(10).build();
         for (int i = 0; i < 200; i++) {
             idempotency.execute(fresh, IdempotencyKey.of("t", "k" + i), PAYLOAD, ResultCodec.utf8(), this::charge);
-            clock.advance(Duration.ofMinutes(10));
+            clock.advance(Duration.ofHours(3));
             idempotency.purgeExpired(fresh);
         }
         assertThat(fresh.estimatedSize()).isLessThanOrEqualTo(10);
