@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * through {@link Idempotency} and the SPI's own methods: claim when absent, replay a completed
  * record, refuse another payload, report a live holder, release after a failure, take over a dead
  * holder's claim only after its lease and only for the same payload, treat expired records as
- * absent, purge exactly the expired ones, guard complete/release by claim token, wait for a live
+ * absent, purge exactly the expired ones, guard complete/release by claim token, never change a
+ * completed record, finish a result too large for the store as not replayable, wait for a live
  * holder within {@code maxWait}, and let exactly one of many concurrent claims win.
  *
  * <p>Published in dr-core's test-jar ({@code <type>test-jar</type>}, test scope). A store's test
@@ -349,6 +350,98 @@ public abstract class IdempotencyStoreContract {
 
         clock.advance(TTL);
         assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+    }
+
+    /**
+     * A result larger than the store keeps ({@link IdempotencyStore#maxResultBytes()}) is returned to
+     * its caller once and finished as not replayable; a retry with the same key and payload, even after
+     * the lease, is refused without a run. A store whose bound is above {@value #LARGEST_RESULT_TRIED}
+     * bytes is driven through a view that reports a bound of 64 bytes (every other call goes to the
+     * store itself), so that the case runs on every store without a result of that size.
+     */
+    @Test
+    public void aResultTooLargeForTheStoreIsReturnedOnceAndARetryIsRefusedWithoutARun() {
+        IdempotencyStore bounded =
+                store.maxResultBytes() <= LARGEST_RESULT_TRIED ? store : new SmallResultsView(store, 64);
+        byte[] large = new byte[bounded.maxResultBytes() + 1];
+        Instant now = clock.instant();
+
+        IdempotentOutcome<byte[]> first = idempotency().execute(bounded, KEY, PAYLOAD, ResultCodec.bytes(), () -> {
+            runs.incrementAndGet();
+            return large;
+        });
+
+        assertThat(first.value()).isSameAs(large);
+        assertThat(first.replayed()).isFalse();
+        IdempotencyRecord record = store.find(KEY).orElseThrow();
+        assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        assertThat(record.result()).isNull();
+        assertThat(record.leaseExpiresAt()).isNull();
+        assertThat(record.expiresAt()).isEqualTo(now.plus(TTL));
+
+        clock.advance(LEASE.multipliedBy(2));
+        IdempotencyResultNotReplayableException refused = catchThrowableOfType(
+                IdempotencyResultNotReplayableException.class,
+                () -> idempotency().execute(bounded, KEY, PAYLOAD, ResultCodec.bytes(), () -> {
+                    runs.incrementAndGet();
+                    return large;
+                }));
+        assertThat(refused.key()).isEqualTo(KEY);
+        assertThat(runs).hasValue(1);
+    }
+
+    /** The largest result {@link #aResultTooLargeForTheStoreIsReturnedOnceAndARetryIsRefusedWithoutARun} sends. */
+    private static final int LARGEST_RESULT_TRIED = 8 * 1024 * 1024;
+
+    /** A store as it is, except that it reports a smaller result bound. */
+    private static final class SmallResultsView implements IdempotencyStore {
+        private final IdempotencyStore store;
+        private final int maxResultBytes;
+
+        SmallResultsView(IdempotencyStore store, int maxResultBytes) {
+            this.store = store;
+            this.maxResultBytes = maxResultBytes;
+        }
+
+        @Override
+        public ClaimResult claim(ClaimRequest request) {
+            return store.claim(request);
+        }
+
+        @Override
+        public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
+            return store.complete(key, claimToken, result, expiresAt);
+        }
+
+        @Override
+        public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+            return store.completeNotReplayable(key, claimToken, expiresAt);
+        }
+
+        @Override
+        public int maxResultBytes() {
+            return maxResultBytes;
+        }
+
+        @Override
+        public boolean transactional() {
+            return store.transactional();
+        }
+
+        @Override
+        public boolean release(IdempotencyKey key, String claimToken) {
+            return store.release(key, claimToken);
+        }
+
+        @Override
+        public java.util.Optional<IdempotencyRecord> find(IdempotencyKey key) {
+            return store.find(key);
+        }
+
+        @Override
+        public long purgeExpired(Instant now) {
+            return store.purgeExpired(now);
+        }
     }
 
     /** Scope and key are kept apart: {@code a/b + c} and {@code a + b/c} are two keys. */
