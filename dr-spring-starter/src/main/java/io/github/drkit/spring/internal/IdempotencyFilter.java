@@ -90,6 +90,9 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String TYPE = "urn:drkit:problem:idempotency:";
     private static final String FAILOVER_TYPE = "urn:drkit:problem:";
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     /**
      * The filter's settings.
@@ -220,11 +223,10 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         Fingerprint fingerprint = fingerprint(request, body);
         HttpServletRequest replayable = new CachedBodyRequest(request, body);
         Instant expiresAt = settings.clock().instant().plus(settings.recordTtl());
-        String expires = DateTimeFormatter.RFC_1123_DATE_TIME.format(expiresAt.atOffset(ZoneOffset.UTC));
         BoundedResponse capturing = new BoundedResponse(response, settings.maxResponseSize(), () -> {
             int status = response.getStatus();
             if (status >= 200 && status < 400) {
-                response.setHeader(EXPIRES_HEADER, expires);
+                response.setHeader(EXPIRES_HEADER, httpDate(expiresAt.getEpochSecond()));
             }
         });
         IdempotentOutcome<StoredResponse> outcome;
@@ -295,10 +297,15 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
             replay(outcome.value(), response);
         } else {
             if (!capturing.spilled()) {
-                response.setHeader(EXPIRES_HEADER, expires);
+                response.setHeader(EXPIRES_HEADER, httpDate(expiresAt.getEpochSecond()));
             }
             capturing.release();
         }
+    }
+
+    /** An IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), as HTTP dates are written. */
+    private static String httpDate(long epochSecond) {
+        return HTTP_DATE.format(Instant.ofEpochSecond(epochSecond));
     }
 
     private StoredResponse stored(BoundedResponse capturing, Instant expiresAt) throws IOException {
@@ -474,10 +481,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         }
         response.setHeader(REPLAYED_HEADER, "true");
         if (stored.expiresAtEpochSecond() > 0) {
-            response.setHeader(
-                    EXPIRES_HEADER,
-                    DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                            Instant.ofEpochSecond(stored.expiresAtEpochSecond()).atOffset(ZoneOffset.UTC)));
+            response.setHeader(EXPIRES_HEADER, httpDate(stored.expiresAtEpochSecond()));
         }
         response.setContentLength(stored.body().length);
         response.getOutputStream().write(stored.body());
