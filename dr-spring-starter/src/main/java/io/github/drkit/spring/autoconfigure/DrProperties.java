@@ -1877,7 +1877,10 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
     /** The in-memory idempotency store ({@code dr.idempotency.memory.*}). */
     public static final class MemoryStore {
 
-        /** The most records kept; older ones are evicted (and their keys forgotten) when full. */
+        /**
+         * The most records kept. A live record is never evicted: when full, a claim of a new key
+         * removes expired records first and otherwise fails (503, the request does not run).
+         */
         private long maximumSize = 100_000;
 
         /**
