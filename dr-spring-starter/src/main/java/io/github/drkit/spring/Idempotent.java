@@ -12,16 +12,22 @@ import java.lang.annotation.Target;
  *
  * <ul>
  *   <li>the header value (a plain token, or a quoted structured-field string) is the key, scoped by
- *       the authenticated principal's name when there is one;
- *   <li>the first request with a key runs the handler; a 2xx or 3xx response (status, content type,
- *       {@code Location} and body) is stored and sent;
- *   <li>the same key with the same request (method, path, query, content type and body) afterwards:
- *       the stored response is replayed with the header {@code Idempotent-Replayed: true}, and the
- *       handler does not run;
+ *       the authenticated principal's name when there is one, or by the application's {@link
+ *       IdempotencyScopeResolver}; callers without a principal share the scope {@code anonymous};
+ *   <li>the first request with a key runs the handler; a 2xx or 3xx response (status, the headers
+ *       of {@code dr.idempotency.replay-headers} and body) is stored and sent, with {@code
+ *       Idempotency-Key-Expires} saying until when it is replayed;
+ *   <li>the same key with the same request (method, path, query, content type and body; JSON by
+ *       value with {@code dr.idempotency.fingerprint.mode=canonical-json}) afterwards: the stored
+ *       response is replayed with the header {@code Idempotent-Replayed: true}, and the handler does
+ *       not run;
  *   <li>the same key with a different request: 422; while the first request still runs: 409; a
  *       required key that is missing or malformed: 400; a body over {@code
- *       dr.idempotency.max-body-size}: 413; the store unreachable: 503 — all as {@code
- *       application/problem+json};
+ *       dr.idempotency.max-body-size}: 413; a key whose response was too large to store ({@code
+ *       dr.idempotency.max-response-size}): 410, the handler does not run again; the store failing:
+ *       503 or 500 with a problem that says whether the request took effect and what a retry will do
+ *       (failovers typed: {@code no-writer}, {@code read-only-mode}, {@code failover-interrupted},
+ *       {@code commit-outcome-unknown}) — all as {@code application/problem+json};
  *   <li>a handler that fails (an exception or a 4xx/5xx response) releases the key, so a retry runs
  *       again, and its response is sent as is.
  * </ul>

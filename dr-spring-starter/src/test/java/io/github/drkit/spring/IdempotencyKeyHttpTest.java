@@ -2,17 +2,28 @@ package io.github.drkit.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.drkit.spring.app.ClusterProperties;
 import io.github.drkit.spring.app.OrderController;
 import io.github.drkit.spring.app.TestApp;
 import io.github.drkit.spring.app.TestHttp;
 import io.github.drkit.testkit.PostgresClusterExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -31,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
             TestApp.WITHOUT_SECURITY,
             "dr.idempotency.jdbc.create-table=true",
             "dr.idempotency.max-body-size=1024",
-            "dr.idempotency.paths=POST /notes/**"
+            "dr.idempotency.paths=POST /notes/**",
+            "dr.killswitch.endpoint.writes-without-security=true"
         })
 class IdempotencyKeyHttpTest {
 
@@ -225,6 +237,124 @@ class IdempotencyKeyHttpTest {
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.header("Content-Type")).startsWith(PROBLEM);
         assertThat(r.body()).contains("body-too-large", "1024");
+    }
+
+    @Test
+    void aReplayRestoresTheAllowListedHeadersAndEveryAnswerAdvertisesTheRecordsExpiry() {
+        Instant before = Instant.now();
+        TestHttp.Response first = http().post("/orders/headers", "pho", JSON, "Idempotency-Key", "headers-1");
+        TestHttp.Response again = http().post("/orders/headers", "pho", JSON, "Idempotency-Key", "headers-1");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.header(IdempotencyReplayHeader.NAME)).isEqualTo("true");
+        assertThat(again.body()).isEqualTo(first.body());
+        for (String restored : List.of("Location", "ETag", "Cache-Control", "Content-Type")) {
+            assertThat(first.header(restored)).as(restored).isNotNull();
+            assertThat(again.header(restored)).as(restored).isEqualTo(first.header(restored));
+        }
+        assertThat(first.header("X-Not-Listed")).isNotNull();
+        assertThat(again.header("X-Not-Listed")).isNull(); // not in dr.idempotency.replay-headers
+        Instant expires =
+                Instant.from(DateTimeFormatter.RFC_1123_DATE_TIME.parse(first.header("Idempotency-Key-Expires")));
+        assertThat(expires)
+                .isBetween(
+                        before.plus(Duration.ofHours(24)).minusSeconds(2),
+                        Instant.now().plus(Duration.ofHours(24)));
+        assertThat(again.header("Idempotency-Key-Expires")).isEqualTo(first.header("Idempotency-Key-Expires"));
+    }
+
+    @Test
+    void outcomesAreCountedPerStore() {
+        double replayed = metric("jdbc", "replayed");
+        double reused = metric("jdbc", "key_reused");
+        double executed = metric("jdbc", "executed");
+
+        http().post("/orders", "sundubu", JSON, "Idempotency-Key", "metrics-1");
+        http().post("/orders", "sundubu", JSON, "Idempotency-Key", "metrics-1");
+        http().post("/orders", "sundubu", JSON, "Idempotency-Key", "metrics-1");
+        http().post("/orders", "other", JSON, "Idempotency-Key", "metrics-1");
+
+        assertThat(metric("jdbc", "executed") - executed).isEqualTo(1);
+        assertThat(metric("jdbc", "replayed") - replayed).isEqualTo(2);
+        assertThat(metric("jdbc", "key_reused") - reused).isEqualTo(1);
+        assertThat(metric("memory", "executed")).isZero();
+    }
+
+    private double metric(String store, String outcome) {
+        TestHttp.Response r = http().get(
+                        "/actuator/metrics/drkit.idempotency.outcomes?tag=store:" + store + "&tag=outcome:" + outcome);
+        if (r.status() == 404) {
+            return 0;
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        Matcher m =
+                Pattern.compile("\"statistic\":\"COUNT\",\"value\":([0-9.E]+)").matcher(r.body());
+        assertThat(m.find()).as(r.body()).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void readOnlyModeIsAnsweredWithItsTypeAndTheRetryAfterItRunsOnce() {
+        int before = OrderController.CREATED.get();
+        TestHttp.Response killed =
+                http().post("/actuator/killswitches/drkit.writes", "{\"state\":\"killed\",\"reason\":\"test\"}", JSON);
+        assertThat(killed.status()).as(killed.body()).isEqualTo(200);
+        try {
+            TestHttp.Response refused = http().post("/orders", "dakgalbi", JSON, "Idempotency-Key", "ro-1");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Content-Type")).startsWith(PROBLEM);
+            assertThat(refused.body())
+                    .contains("\"type\":\"urn:drkit:problem:read-only-mode\"")
+                    .contains("did not run")
+                    .contains("\"store\":\"jdbc\"");
+            assertThat(OrderController.CREATED.get()).isEqualTo(before);
+        } finally {
+            assertThat(http().delete("/actuator/killswitches/drkit.writes?reason=done")
+                            .status())
+                    .isEqualTo(200);
+        }
+        TestHttp.Response retried = http().post("/orders", "dakgalbi", JSON, "Idempotency-Key", "ro-1");
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(rows("dakgalbi")).isEqualTo(1);
+    }
+
+    @Test
+    void aRequestWhoseConnectionIsCutGetsTheApplicationsAnswerWithoutARollbackError() throws Exception {
+        int runs = OrderController.CUT_RUNS.get();
+        OrderController.cutEntered = new CountDownLatch(1);
+        OrderController.cutRelease = new CountDownLatch(1);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        try {
+            CompletableFuture<TestHttp.Response> cut = CompletableFuture.supplyAsync(
+                    () -> http().post("/orders/cut", "ramyeon", JSON, "Idempotency-Key", "cut-1"));
+            assertThat(OrderController.cutEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            PG.cluster().primary().execute("SELECT pg_terminate_backend(" + OrderController.cutBackendPid + ")");
+            OrderController.cutRelease.countDown();
+            TestHttp.Response answer = cut.get(30, TimeUnit.SECONDS);
+
+            assertThat(answer.status()).isEqualTo(503);
+            assertThat(answer.body()).contains("urn:test:problem:database"); // the application's own answer
+        } finally {
+            root.detachAppender(log);
+        }
+        assertThat(log.list)
+                .filteredOn(e -> e.getLevel() == Level.ERROR)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+        assertThat(log.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .noneMatch(m -> m.contains("Application exception overridden by rollback exception"));
+        assertThat(rows("cut ramyeon")).isZero(); // the server rolled the cut transaction back
+
+        TestHttp.Response retried = http().post("/orders/cut", "ramyeon", JSON, "Idempotency-Key", "cut-1");
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.header(IdempotencyReplayHeader.NAME)).isNull();
+        assertThat(rows("cut ramyeon")).isEqualTo(1);
+        assertThat(OrderController.CUT_RUNS.get() - runs).isEqualTo(2);
     }
 
     /** The replay header's name, as clients see it. */

@@ -40,6 +40,9 @@ class StartupFailureTest {
                 "dr.health.route53.match-string=UNAVAILABLE   | dr.health.route53.match-string       | 'UNAVAILABLE' | must not occur",
                 "dr.killswitch.profiles.degraded=nothing-here | dr.killswitch.profiles.degraded[0]   | 'nothing-here' | must name a switch",
                 "dr.idempotency.paths=orders                  | dr.idempotency.paths[0]              | 'orders' | METHOD",
+                "dr.idempotency.replay-headers=Set-Cookie     | dr.idempotency.replay-headers[0]     | 'Set-Cookie' | is never replayed",
+                "dr.idempotency.max-response-size=0           | dr.idempotency.max-response-size     | '0' | must be >= 1",
+                "dr.idempotency.fingerprint.json-fields=item  | dr.idempotency.fingerprint.json-fields[0] | 'item' | must be a JSON Pointer",
                 "dr.datasource.endpoints[1].url=mysql://x     | dr.datasource.endpoints[1].url       | 'mysql://x' | jdbc:<subprotocol>",
                 "dr.datasource.dialect=oracle                 | dr.datasource.dialect                | 'oracle' | use one of postgresql, mysql, mariadb, aurora-postgresql, aurora-mysql",
                 "dr.datasource.endpoints[1].url=jdbc:sqlserver://x:1 | dr.datasource.endpoints[1].url | 'jdbc:sqlserver://x:1' | names an engine drkit has no dialect for"

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Runs actions at most once per idempotency key and payload, following the IETF Idempotency-Key
@@ -40,7 +41,8 @@ import java.util.UUID;
  * <p>Counts outcomes in the Micrometer counter {@code drkit.idempotency.outcomes} (tag {@code
  * outcome}: {@code executed}, {@code executed_not_replayable}, {@code replayed}, {@code
  * not_replayable}, {@code key_reused}, {@code in_progress}, {@code failed}, {@code lease_lost}, {@code
- * store_error}) when a registry is given.
+ * store_error}) and store (tag {@code store}: {@code jdbc}, {@code dynamodb}, {@code memory}, or the
+ * simple class name of another store) when a registry is given.
  *
  * <p>Immutable and thread-safe; starts no threads. Time comes from the configured {@link Clock}.
  */
@@ -51,6 +53,8 @@ public final class Idempotency {
 
     /** The default lifetime of a record: 24 hours, as Stripe keeps keys. */
     public static final Duration DEFAULT_RECORD_TTL = Duration.ofHours(24);
+
+    private static final Predicate<Object> ALWAYS_REPLAYABLE = r -> true;
 
     private final Clock clock;
     private final Duration leaseDuration;
@@ -109,7 +113,50 @@ public final class Idempotency {
             ResultCodec<R> codec,
             IdempotentAction<R, X> action)
             throws X {
+        return execute(store, key, fingerprint, codec, ALWAYS_REPLAYABLE, action);
+    }
+
+    /**
+     * Runs {@code action} like {@link #execute(IdempotencyStore, IdempotencyKey, Fingerprint,
+     * ResultCodec, IdempotentAction)}, letting the caller refuse to store a result: a result for
+     * which {@code replayable} answers {@code false} is not encoded, and the key is finished as
+     * {@linkplain IdempotencyState#NOT_REPLAYABLE not replayable} exactly as for a result larger than
+     * {@link IdempotencyStore#maxResultBytes()}. An HTTP layer uses it for a response it streamed to
+     * the client past its buffer bound instead of keeping it.
+     *
+     * @param store where the record lives
+     * @param key the idempotency key
+     * @param fingerprint the fingerprint of the request payload
+     * @param codec encodes the result for the store and decodes a replayed one
+     * @param replayable whether a result may be stored for replay; called once, after the action
+     *     succeeded
+     * @param action the work to protect
+     * @param <R> the result type
+     * @param <X> the checked exception the action may throw
+     * @return the action's result or the stored result of an earlier execution
+     * @throws X the action's own exception, unchanged, after the key was released
+     * @throws IdempotencyKeyReusedException if the key is bound to another payload
+     * @throws IdempotencyInProgressException if another execution holds the key
+     * @throws IdempotencyLeaseLostException if the action ran but its claim was taken over before
+     *     its result could be stored
+     * @throws IdempotencyResultNotReplayableException if the key and payload already ran with a
+     *     result that was not stored
+     * @throws IdempotencyStoreException if the store's backend fails while claiming (the action did
+     *     not run)
+     * @throws IdempotencyResultNotStoredException if the action ran and the store failed while
+     *     recording its result
+     * @throws NullPointerException if an argument is null
+     */
+    public <R, X extends Exception> IdempotentOutcome<R> execute(
+            IdempotencyStore store,
+            IdempotencyKey key,
+            Fingerprint fingerprint,
+            ResultCodec<R> codec,
+            Predicate<? super R> replayable,
+            IdempotentAction<R, X> action)
+            throws X {
         Objects.requireNonNull(store, "store must not be null");
+        Objects.requireNonNull(replayable, "replayable must not be null");
         Objects.requireNonNull(key, "key must not be null");
         Objects.requireNonNull(fingerprint, "fingerprint must not be null");
         Objects.requireNonNull(codec, "codec must not be null");
@@ -123,17 +170,17 @@ public final class Idempotency {
         try {
             claim = store.claim(request);
         } catch (RuntimeException e) {
-            counters.count(Outcome.STORE_ERROR);
+            counters.count(store, Outcome.STORE_ERROR);
             throw e;
         }
         if (claim instanceof ClaimResult.Conflict conflict) {
-            return answerConflict(key, fingerprint, codec, conflict.existing());
+            return answerConflict(store, key, fingerprint, codec, conflict.existing());
         }
         if (claim instanceof ClaimResult.Busy) {
-            counters.count(Outcome.IN_PROGRESS);
+            counters.count(store, Outcome.IN_PROGRESS);
             throw new IdempotencyInProgressException(key, null);
         }
-        return runClaimed(store, key, claimToken, request.leaseExpiresAt(), codec, action);
+        return runClaimed(store, key, claimToken, request.leaseExpiresAt(), codec, replayable, action);
     }
 
     private <R, X extends Exception> IdempotentOutcome<R> runClaimed(
@@ -142,22 +189,27 @@ public final class Idempotency {
             String claimToken,
             Instant leaseExpiresAt,
             ResultCodec<R> codec,
+            Predicate<? super R> replayablePredicate,
             IdempotentAction<R, X> action)
             throws X {
         R result;
-        byte[] encoded;
+        byte[] encoded = null;
+        boolean kept;
         try {
             result = action.run();
-            encoded = codec.encode(result);
-            if (encoded == null) {
+            kept = replayablePredicate.test(result);
+            if (kept) {
+                encoded = codec.encode(result);
+            }
+            if (kept && encoded == null) {
                 throw new IllegalStateException("the ResultCodec returned null for the result of key " + key);
             }
         } catch (Throwable failure) {
             releaseAfterFailure(store, key, claimToken, failure);
-            counters.count(Outcome.FAILED);
+            counters.count(store, Outcome.FAILED);
             throw failure;
         }
-        boolean replayable = encoded.length <= store.maxResultBytes();
+        boolean replayable = kept && encoded.length <= store.maxResultBytes();
         Instant expiresAt = clock.instant().plus(recordTtl);
         boolean completed;
         try {
@@ -165,37 +217,41 @@ public final class Idempotency {
                     ? store.complete(key, claimToken, encoded, expiresAt)
                     : store.completeNotReplayable(key, claimToken, expiresAt);
         } catch (RuntimeException e) {
-            counters.count(Outcome.STORE_ERROR);
+            counters.count(store, Outcome.STORE_ERROR);
             throw new IdempotencyResultNotStoredException(key, store.transactional(), leaseExpiresAt, e);
         }
         if (!completed) {
-            counters.count(Outcome.LEASE_LOST);
+            counters.count(store, Outcome.LEASE_LOST);
             throw new IdempotencyLeaseLostException(key);
         }
         if (!replayable) {
-            counters.count(Outcome.EXECUTED_NOT_REPLAYABLE);
+            counters.count(store, Outcome.EXECUTED_NOT_REPLAYABLE);
             return new IdempotentOutcome<>(result, false);
         }
-        counters.count(Outcome.EXECUTED);
+        counters.count(store, Outcome.EXECUTED);
         return new IdempotentOutcome<>(result, false);
     }
 
     private <R> IdempotentOutcome<R> answerConflict(
-            IdempotencyKey key, Fingerprint fingerprint, ResultCodec<R> codec, IdempotencyRecord existing) {
+            IdempotencyStore store,
+            IdempotencyKey key,
+            Fingerprint fingerprint,
+            ResultCodec<R> codec,
+            IdempotencyRecord existing) {
         if (!existing.fingerprint().equals(fingerprint)) {
-            counters.count(Outcome.KEY_REUSED);
+            counters.count(store, Outcome.KEY_REUSED);
             throw new IdempotencyKeyReusedException(key);
         }
         if (existing.state() == IdempotencyState.COMPLETED) {
             R replayed = codec.decode(existing.result());
-            counters.count(Outcome.REPLAYED);
+            counters.count(store, Outcome.REPLAYED);
             return new IdempotentOutcome<>(replayed, true);
         }
         if (existing.state() == IdempotencyState.NOT_REPLAYABLE) {
-            counters.count(Outcome.NOT_REPLAYABLE);
+            counters.count(store, Outcome.NOT_REPLAYABLE);
             throw new IdempotencyResultNotReplayableException(key);
         }
-        counters.count(Outcome.IN_PROGRESS);
+        counters.count(store, Outcome.IN_PROGRESS);
         throw new IdempotencyInProgressException(key, existing.leaseExpiresAt());
     }
 

@@ -3,17 +3,23 @@ package io.github.drkit.spring.autoconfigure;
 import io.github.drkit.core.idempotency.Idempotency;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.InMemoryIdempotencyStore;
+import io.github.drkit.spring.IdempotencyScopeResolver;
+import io.github.drkit.spring.Idempotent;
 import io.github.drkit.spring.internal.IdempotencyFilter;
 import io.github.drkit.spring.internal.IdempotentExecutor;
 import io.github.drkit.spring.internal.JdbcIdempotencySupport;
+import io.github.drkit.spring.internal.JsonFingerprint;
 import io.github.drkit.spring.internal.StoreExecutor;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,7 +30,9 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerA
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -33,7 +41,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * The store is the application's {@link IdempotencyStore} bean if it defines one; else, by {@code
  * dr.idempotency.store}: {@code jdbc} (the default when drkit's routing data source is the
  * application's data source: records in the request's transaction, next to the data) or {@code
- * memory} (single instance, tests). With {@code dr.aws.idempotency.dynamodb.table} set, {@link
+ * memory} (single instance, tests; never chosen by {@code auto} for {@code @Idempotent} handlers:
+ * start-up fails instead, see {@link #drIdempotencyStoreCheck}). With {@code dr.aws.idempotency.dynamodb.table} set, {@link
  * DrAwsAutoConfiguration} provides a DynamoDB store as the application's {@link IdempotencyStore}
  * bean ({@code dr.idempotency.store} {@code auto} or {@code dynamodb}). The {@link Idempotency}
  * settings bean backs off for the application's own.
@@ -54,6 +63,9 @@ public final class DrIdempotencyAutoConfiguration {
     public static final int FILTER_ORDER = -90;
 
     private static final Logger LOG = LoggerFactory.getLogger(DrIdempotencyAutoConfiguration.class);
+
+    /** Whether {@code auto} fell back to memory: checked once the handler mapping exists. */
+    private volatile boolean memoryChosenByAuto;
 
     /** Creates the auto-configuration; used by Spring. */
     public DrIdempotencyAutoConfiguration() {}
@@ -88,6 +100,7 @@ public final class DrIdempotencyAutoConfiguration {
      * @param stores the application's store, if it defines one
      * @param dataSources the application's data source, if any
      * @param transactionManagers the transaction manager, if any
+     * @param scopeResolvers the application's key scope resolver, if it defines one
      * @param beans the bean factory, to find the MVC handler mapping on first use
      * @return the filter registration
      */
@@ -99,6 +112,7 @@ public final class DrIdempotencyAutoConfiguration {
             ObjectProvider<IdempotencyStore> stores,
             ObjectProvider<DataSource> dataSources,
             ObjectProvider<PlatformTransactionManager> transactionManagers,
+            ObjectProvider<IdempotencyScopeResolver> scopeResolvers,
             BeanFactory beans) {
         DrProperties.Idempotency p = properties.getIdempotency();
         IdempotentExecutor executor = executor(p, idempotency, stores, dataSources, transactionManagers);
@@ -107,9 +121,16 @@ public final class DrIdempotencyAutoConfiguration {
                 beans.getBeanProvider(RequestMappingHandlerMapping.class);
         IdempotencyFilter filter = new IdempotencyFilter(
                 executor,
-                p.getHeaderName(),
-                p.getMaxBodySize(),
-                p.getPaths(),
+                new IdempotencyFilter.Settings(
+                        p.getHeaderName(),
+                        p.getMaxBodySize(),
+                        p.getMaxResponseSize(),
+                        p.getPaths(),
+                        List.copyOf(p.getReplayHeaders()),
+                        scopeResolvers.getIfUnique(),
+                        jsonFingerprint(p.getFingerprint()),
+                        idempotency.recordTtl(),
+                        idempotency.clock()),
                 () -> beans.containsBean("requestMappingHandlerMapping")
                         ? beans.getBean("requestMappingHandlerMapping", RequestMappingHandlerMapping.class)
                         : mappings.getIfUnique());
@@ -119,7 +140,76 @@ public final class DrIdempotencyAutoConfiguration {
         return registration;
     }
 
-    private static IdempotentExecutor executor(
+    /**
+     * Refuses to start when {@code dr.idempotency.store=auto} fell back to the per-instance memory
+     * store although handlers are {@code @Idempotent} or routes are configured: a retry that reaches
+     * another instance would run again, silently. The message names the fixes.
+     *
+     * @param filter the filter registration
+     * @param beans the bean factory, to find the MVC handler mapping
+     * @return the check, run once every singleton exists
+     */
+    @Bean
+    public SmartInitializingSingleton drIdempotencyStoreCheck(
+            FilterRegistrationBean<IdempotencyFilter> filter, BeanFactory beans) {
+        return () -> {
+            if (!memoryChosenByAuto) {
+                return;
+            }
+            List<String> idempotent = new ArrayList<>();
+            if (filter.getFilter().hasConfiguredRoutes()) {
+                idempotent.add("dr.idempotency.paths");
+            }
+            for (RequestMappingHandlerMapping m : beans.getBeanProvider(RequestMappingHandlerMapping.class)
+                    .orderedStream()
+                    .toList()) {
+                m.getHandlerMethods().values().forEach(h -> {
+                    if (AnnotatedElementUtils.hasAnnotation(h.getMethod(), Idempotent.class)
+                            || AnnotatedElementUtils.hasAnnotation(h.getBeanType(), Idempotent.class)) {
+                        idempotent.add(h.getBeanType().getSimpleName() + "#"
+                                + h.getMethod().getName());
+                    }
+                });
+            }
+            idempotent.sort(null);
+            if (idempotent.isEmpty()) {
+                LOG.debug("dr.idempotency.store=auto: no shared store and no @Idempotent handler; nothing to check");
+                return;
+            }
+            throw DrProperties.invalid(
+                    "dr.idempotency.store",
+                    "auto",
+                    "found no shared store for "
+                            + String.join(", ", idempotent.subList(0, Math.min(5, idempotent.size())))
+                            + (idempotent.size() > 5 ? " and " + (idempotent.size() - 5) + " more" : "")
+                            + ": no IdempotencyStore bean, no dr.aws.idempotency.dynamodb.table, and the DataSource is"
+                            + " not drkit's routing data source. The in-memory store is per instance: a retry that"
+                            + " reaches another instance would run the request again. Set dr.idempotency.store=jdbc"
+                            + " (records in your database, in the request's transaction), set"
+                            + " dr.aws.idempotency.dynamodb.table, define an IdempotencyStore bean, or set"
+                            + " dr.idempotency.store=memory if this service only ever runs as one instance");
+        };
+    }
+
+    private static JsonFingerprint jsonFingerprint(DrProperties.FingerprintSettings f) {
+        if (f.getMode() != DrProperties.FingerprintMode.CANONICAL_JSON) {
+            return null;
+        }
+        if (!ClassUtils.isPresent(
+                "com.fasterxml.jackson.databind.ObjectMapper", DrIdempotencyAutoConfiguration.class.getClassLoader())) {
+            throw DrProperties.invalid(
+                    "dr.idempotency.fingerprint.mode",
+                    "canonical-json",
+                    "needs Jackson (jackson-databind) on the class path");
+        }
+        try {
+            return new JsonFingerprint(f.getJsonFields());
+        } catch (IllegalArgumentException e) {
+            throw DrProperties.invalid("dr.idempotency.fingerprint.json-fields", f.getJsonFields(), e.getMessage());
+        }
+    }
+
+    private IdempotentExecutor executor(
             DrProperties.Idempotency p,
             Idempotency idempotency,
             ObjectProvider<IdempotencyStore> stores,
@@ -141,6 +231,7 @@ public final class DrIdempotencyAutoConfiguration {
         if (type == DrProperties.StoreType.AUTO) {
             boolean routing = JdbcIdempotencySupport.isRouting(dataSources.getIfUnique());
             type = jdbcPossible && routing ? DrProperties.StoreType.JDBC : DrProperties.StoreType.MEMORY;
+            memoryChosenByAuto = type == DrProperties.StoreType.MEMORY;
             if (routing && !jdbcPossible) {
                 LOG.warn("Idempotency-Key records are kept in memory, per instance, because spring-jdbc is not on the"
                         + " class path: add spring-boot-starter-jdbc to keep them in the database next to the data");

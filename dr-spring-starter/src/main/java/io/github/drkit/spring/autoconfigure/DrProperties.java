@@ -367,6 +367,42 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
                         "must be '<METHOD> <path pattern>', e.g. 'POST /orders/**' (METHOD may be *)");
             }
         }
+        if (idempotency.maxResponseSize < 1) {
+            throw bad("dr.idempotency.max-response-size", idempotency.maxResponseSize, "must be >= 1");
+        }
+        for (int i = 0; i < idempotency.replayHeaders.size(); i++) {
+            String h = idempotency.replayHeaders.get(i);
+            if (h == null || !HEADER.matcher(h).matches()) {
+                throw bad("dr.idempotency.replay-headers[" + i + "]", h, "must be an HTTP header name");
+            }
+            if (h.equalsIgnoreCase("Content-Length")
+                    || h.equalsIgnoreCase("Transfer-Encoding")
+                    || h.equalsIgnoreCase("Set-Cookie")) {
+                throw bad(
+                        "dr.idempotency.replay-headers[" + i + "]",
+                        h,
+                        "is never replayed (framing headers are recomputed; cookies belong to one response)");
+            }
+        }
+        if (idempotency.fingerprint.mode == null) {
+            throw bad("dr.idempotency.fingerprint.mode", null, "must be bytes or canonical-json");
+        }
+        for (int i = 0; i < idempotency.fingerprint.jsonFields.size(); i++) {
+            String f = idempotency.fingerprint.jsonFields.get(i);
+            if (f == null || !f.startsWith("/")) {
+                throw bad(
+                        "dr.idempotency.fingerprint.json-fields[" + i + "]",
+                        f,
+                        "must be a JSON Pointer such as '/customer' or '/items/0/sku'");
+            }
+        }
+        if (!idempotency.fingerprint.jsonFields.isEmpty()
+                && idempotency.fingerprint.mode != FingerprintMode.CANONICAL_JSON) {
+            throw bad(
+                    "dr.idempotency.fingerprint.json-fields",
+                    idempotency.fingerprint.jsonFields,
+                    "needs dr.idempotency.fingerprint.mode=canonical-json");
+        }
         if (idempotency.memory.maximumSize < 1) {
             throw bad("dr.idempotency.memory.maximum-size", idempotency.memory.maximumSize, "must be >= 1");
         }
@@ -1525,10 +1561,27 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         private int maxBodySize = 1024 * 1024;
 
         /**
+         * The largest response body (bytes) held back and stored for replay. A larger response is
+         * streamed to the client as it is written and not stored: its key is recorded as not
+         * replayable, and a retry gets 410 instead of a second run.
+         */
+        private int maxResponseSize = 1024 * 1024;
+
+        /**
+         * The response headers stored with a response and restored when it is replayed
+         * (case-insensitive names).
+         */
+        private List<String> replayHeaders = new ArrayList<>(
+                List.of("Content-Type", "Location", "ETag", "Cache-Control", "Last-Modified", "Content-Language"));
+
+        /**
          * Routes treated as @Idempotent(required = true) without the annotation, e.g. 'POST
          * /orders/**' (Spring path patterns).
          */
         private List<String> paths = new ArrayList<>();
+
+        /** How a request's payload is fingerprinted (same key with another fingerprint: 422). */
+        private final FingerprintSettings fingerprint = new FingerprintSettings();
 
         /** The in-memory store. */
         private final MemoryStore memory = new MemoryStore();
@@ -1681,6 +1734,51 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         }
 
         /**
+         * The response size bound.
+         *
+         * @return the bound in bytes
+         */
+        public int getMaxResponseSize() {
+            return maxResponseSize;
+        }
+
+        /**
+         * Sets the response size bound.
+         *
+         * @param maxResponseSize the bound in bytes
+         */
+        public void setMaxResponseSize(int maxResponseSize) {
+            this.maxResponseSize = maxResponseSize;
+        }
+
+        /**
+         * The replayed headers.
+         *
+         * @return the header names
+         */
+        public List<String> getReplayHeaders() {
+            return replayHeaders;
+        }
+
+        /**
+         * Sets the replayed headers.
+         *
+         * @param replayHeaders the header names
+         */
+        public void setReplayHeaders(List<String> replayHeaders) {
+            this.replayHeaders = replayHeaders == null ? new ArrayList<>() : replayHeaders;
+        }
+
+        /**
+         * The fingerprint settings.
+         *
+         * @return the settings
+         */
+        public FingerprintSettings getFingerprint() {
+            return fingerprint;
+        }
+
+        /**
          * The in-memory store settings.
          *
          * @return the settings
@@ -1699,9 +1797,74 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         }
     }
 
+    /** How an idempotent request's payload is fingerprinted ({@code dr.idempotency.fingerprint.*}). */
+    public static final class FingerprintSettings {
+
+        /**
+         * bytes: method, path, query, content type and the body's exact bytes; canonical-json: a
+         * JSON body by value (member order, whitespace and number spelling do not count), other
+         * bodies by bytes.
+         */
+        private FingerprintMode mode = FingerprintMode.BYTES;
+
+        /**
+         * With canonical-json: only these members of a JSON body count (JSON Pointers, e.g.
+         * '/customer', '/items'); empty for the whole body.
+         */
+        private List<String> jsonFields = new ArrayList<>();
+
+        /**
+         * The mode.
+         *
+         * @return the mode
+         */
+        public FingerprintMode getMode() {
+            return mode;
+        }
+
+        /**
+         * Sets the mode.
+         *
+         * @param mode the mode
+         */
+        public void setMode(FingerprintMode mode) {
+            this.mode = mode;
+        }
+
+        /**
+         * The JSON members that count.
+         *
+         * @return JSON Pointers
+         */
+        public List<String> getJsonFields() {
+            return jsonFields;
+        }
+
+        /**
+         * Sets the JSON members that count.
+         *
+         * @param jsonFields JSON Pointers
+         */
+        public void setJsonFields(List<String> jsonFields) {
+            this.jsonFields = jsonFields == null ? new ArrayList<>() : jsonFields;
+        }
+    }
+
+    /** How payloads are fingerprinted. */
+    public enum FingerprintMode {
+        /** Method, path, query, content type and the exact body bytes. */
+        BYTES,
+        /** Like bytes, but a JSON body counts by value: member order and whitespace do not matter. */
+        CANONICAL_JSON
+    }
+
     /** Where idempotency records live. */
     public enum StoreType {
-        /** JDBC when the routing data source and dr-jdbc's store are available, else memory. */
+        /**
+         * An {@code IdempotencyStore} bean (DynamoDB) if there is one, else JDBC when drkit's routing
+         * data source is the application's data source; with neither, start-up fails when a handler
+         * is {@code @Idempotent} or a route is configured, since memory is per instance.
+         */
         AUTO,
         /** In this process's memory: single instance and tests only. */
         MEMORY,
@@ -1714,7 +1877,10 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
     /** The in-memory idempotency store ({@code dr.idempotency.memory.*}). */
     public static final class MemoryStore {
 
-        /** The most records kept; older ones are evicted (and their keys forgotten) when full. */
+        /**
+         * The most records kept. A live record is never evicted: when full, a claim of a new key
+         * removes expired records first and otherwise fails (503, the request does not run).
+         */
         private long maximumSize = 100_000;
 
         /**

@@ -5,9 +5,12 @@ import io.github.drkit.core.idempotency.IdempotencyInProgressException;
 import io.github.drkit.core.idempotency.IdempotencyKey;
 import io.github.drkit.core.idempotency.IdempotencyKeyReusedException;
 import io.github.drkit.core.idempotency.IdempotencyLeaseLostException;
+import io.github.drkit.core.idempotency.IdempotencyResultNotReplayableException;
+import io.github.drkit.core.idempotency.IdempotencyResultNotStoredException;
 import io.github.drkit.core.idempotency.IdempotencyStoreException;
 import io.github.drkit.core.idempotency.IdempotentOutcome;
 import io.github.drkit.core.idempotency.InvalidIdempotencyKeyException;
+import io.github.drkit.spring.IdempotencyScopeResolver;
 import io.github.drkit.spring.Idempotent;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -27,7 +30,11 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.Principal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -56,24 +63,67 @@ import org.springframework.web.util.pattern.PathPatternParser;
 /**
  * HTTP {@code Idempotency-Key} support for handlers annotated {@link Idempotent} and for configured
  * routes (see {@link Idempotent} for the protocol). Runs after Spring Security, so the key is
- * scoped by the authenticated principal. The handler is found with the application's {@code
- * RequestMappingHandlerMapping} on an isolated view of the request, so the real dispatch is not
- * affected. Only {@code POST}, {@code PUT}, {@code PATCH} and {@code DELETE} requests are
- * considered. Thread-safe. Not API.
+ * scoped by the authenticated principal (or the application's {@link IdempotencyScopeResolver}).
+ * The handler is found with the application's {@code RequestMappingHandlerMapping} on an isolated
+ * view of the request, so the real dispatch is not affected. Only {@code POST}, {@code PUT}, {@code
+ * PATCH} and {@code DELETE} requests are considered.
+ *
+ * <p>Every failure is answered with a problem that says what a retry with the same key will do on
+ * this store: a store failure before the handler ran (retry is safe), a failover during the request's
+ * transaction (typed: {@code no-writer}, {@code read-only-mode}, {@code failover-interrupted}, {@code
+ * commit-outcome-unknown}), a result that could not be stored (on a transactional store nothing took
+ * effect; on any other store the effect stands and a retry after the lease runs again), a result that
+ * was never stored because it was too large (410: not replayable). Thread-safe. Not API.
  */
 public final class IdempotencyFilter extends OncePerRequestFilter {
 
     /** The response header marking a replayed response. */
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
+    /**
+     * The response header advertising when the key's record expires (an IMF-fixdate): until then the
+     * same key and request replay this response; after it the key is forgotten.
+     */
+    public static final String EXPIRES_HEADER = "Idempotency-Key-Expires";
+
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyFilter.class);
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String TYPE = "urn:drkit:problem:idempotency:";
+    private static final String FAILOVER_TYPE = "urn:drkit:problem:";
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+            .withZone(ZoneOffset.UTC);
+
+    /**
+     * The filter's settings.
+     *
+     * @param headerName the key's header
+     * @param maxBodySize the largest request body accepted (413 beyond)
+     * @param maxResponseSize the largest response body held and stored (streamed and not replayable
+     *     beyond)
+     * @param paths configured routes, {@code "<METHOD> <pattern>"}
+     * @param replayHeaders the response headers stored and replayed (case-insensitive)
+     * @param scopeResolver the application's scope resolver, or {@code null} for the principal's
+     * @param json the JSON canonicaliser for fingerprints, or {@code null} to fingerprint bytes
+     * @param recordTtl how long a record lives (advertised in {@link #EXPIRES_HEADER})
+     * @param clock the clock of the idempotency settings
+     */
+    public record Settings(
+            String headerName,
+            int maxBodySize,
+            int maxResponseSize,
+            List<String> paths,
+            List<String> replayHeaders,
+            IdempotencyScopeResolver scopeResolver,
+            JsonFingerprint json,
+            Duration recordTtl,
+            Clock clock) {}
 
     private final IdempotentExecutor executor;
+    private final Settings settings;
     private final String headerName;
-    private final int maxBodySize;
     private final List<Route> routes;
+    private final String[] replayHeaders;
     private final Supplier<RequestMappingHandlerMapping> mapping;
     private final Map<Method, Optional<Idempotent>> annotations = new ConcurrentHashMap<>();
 
@@ -81,27 +131,22 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
      * Creates the filter.
      *
      * @param executor runs the idempotent requests
-     * @param headerName the key's header
-     * @param maxBodySize the largest body accepted
-     * @param paths configured routes, {@code "<METHOD> <pattern>"}
+     * @param settings the settings
      * @param mapping the application's handler mapping, looked up on first use
      */
     public IdempotencyFilter(
-            IdempotentExecutor executor,
-            String headerName,
-            int maxBodySize,
-            List<String> paths,
-            Supplier<RequestMappingHandlerMapping> mapping) {
+            IdempotentExecutor executor, Settings settings, Supplier<RequestMappingHandlerMapping> mapping) {
         this.executor = executor;
-        this.headerName = headerName;
-        this.maxBodySize = maxBodySize;
+        this.settings = settings;
+        this.headerName = settings.headerName();
         List<Route> parsed = new ArrayList<>();
-        for (String p : paths) {
+        for (String p : settings.paths()) {
             int space = p.indexOf(' ');
             parsed.add(
                     new Route(p.substring(0, space), PathPatternParser.defaultInstance.parse(p.substring(space + 1))));
         }
         this.routes = List.copyOf(parsed);
+        this.replayHeaders = settings.replayHeaders().toArray(new String[0]);
         this.mapping = mapping;
     }
 
@@ -112,6 +157,15 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
      */
     public String describeStore() {
         return executor.describe();
+    }
+
+    /**
+     * Whether any route is configured by {@code dr.idempotency.paths}.
+     *
+     * @return whether there are configured routes
+     */
+    public boolean hasConfiguredRoutes() {
+        return !routes.isEmpty();
     }
 
     @Override
@@ -138,10 +192,16 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
             }
             return;
         }
+        String scope = scope(request);
         IdempotencyKey key;
         try {
-            key = IdempotencyKey.of(scope(request.getUserPrincipal()), unquote(header.trim()));
+            key = IdempotencyKey.of(scope, unquote(header.trim()));
         } catch (InvalidIdempotencyKeyException e) {
+            if (settings.scopeResolver() != null && !validScope(scope)) {
+                throw new IllegalStateException("the IdempotencyScopeResolver "
+                        + settings.scopeResolver().getClass().getName() + " returned an invalid scope: "
+                        + e.getMessage());
+            }
             ProblemResponse.write(
                     response, 400, TYPE + "key-invalid", headerName + " header invalid", e.getMessage(), path);
             return;
@@ -153,16 +213,25 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
                     413,
                     TYPE + "body-too-large",
                     "Request body too large",
-                    "an idempotent request body may have at most " + maxBodySize + " bytes",
-                    path);
+                    "an idempotent request body may have at most " + settings.maxBodySize() + " bytes"
+                            + " (dr.idempotency.max-body-size); nothing ran",
+                    path,
+                    null,
+                    Map.of("maxBodySize", Integer.toString(settings.maxBodySize())));
             return;
         }
         Fingerprint fingerprint = fingerprint(request, body);
         HttpServletRequest replayable = new CachedBodyRequest(request, body);
-        CapturingResponse capturing = new CapturingResponse(response);
+        Instant expiresAt = settings.clock().instant().plus(settings.recordTtl());
+        BoundedResponse capturing = new BoundedResponse(response, settings.maxResponseSize(), () -> {
+            int status = response.getStatus();
+            if (status >= 200 && status < 400) {
+                response.setHeader(EXPIRES_HEADER, httpDate(expiresAt.getEpochSecond()));
+            }
+        });
         IdempotentOutcome<StoredResponse> outcome;
         try {
-            outcome = executor.execute(key, fingerprint, StoredResponse.CODEC, () -> {
+            outcome = executor.execute(key, fingerprint, StoredResponse.CODEC, r -> !r.tooLarge(), () -> {
                 chain.doFilter(replayable, capturing);
                 if (replayable.isAsyncStarted()) {
                     throw new IllegalStateException("@Idempotent handlers must answer synchronously: "
@@ -173,10 +242,10 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
                 if (status < 200 || status >= 400) {
                     throw new UnsuccessfulResponse();
                 }
-                return capturing.stored();
+                return stored(capturing, expiresAt);
             });
         } catch (UnsuccessfulResponse e) {
-            capturing.copyBodyToResponse();
+            capturing.release();
             return;
         } catch (IdempotencyKeyReusedException e) {
             ProblemResponse.write(
@@ -207,17 +276,17 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
                             + " result",
                     path);
             return;
+        } catch (IdempotencyResultNotReplayableException e) {
+            notReplayable(response, path);
+            return;
+        } catch (IdempotencyResultNotStoredException e) {
+            resultNotStored(request, response, capturing, e);
+            return;
+        } catch (TransactionOutcomeException e) {
+            transactionFailed(request, response, capturing, e);
+            return;
         } catch (IdempotencyStoreException e) {
-            LOG.warn("idempotency store failed for {} {}: {}", request.getMethod(), path, e.toString());
-            ProblemResponse.write(
-                    response,
-                    503,
-                    TYPE + "store-unavailable",
-                    "Idempotency store unavailable",
-                    "the outcome of the request could not be confirmed; retry with the same " + headerName
-                            + ": it takes effect at most once",
-                    path,
-                    "1");
+            claimFailed(request, response, e);
             return;
         } catch (IOException | ServletException | RuntimeException e) {
             throw e;
@@ -227,20 +296,193 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         if (outcome.replayed()) {
             replay(outcome.value(), response);
         } else {
-            capturing.copyBodyToResponse();
+            if (!capturing.spilled()) {
+                response.setHeader(EXPIRES_HEADER, httpDate(expiresAt.getEpochSecond()));
+            }
+            capturing.release();
         }
+    }
+
+    /** An IMF-fixdate ({@code Sun, 06 Nov 1994 08:49:37 GMT}), as HTTP dates are written. */
+    private static String httpDate(long epochSecond) {
+        return HTTP_DATE.format(Instant.ofEpochSecond(epochSecond));
+    }
+
+    private StoredResponse stored(BoundedResponse capturing, Instant expiresAt) throws IOException {
+        if (capturing.spilled()) {
+            return new StoredResponse(capturing.getStatus(), List.of(), new byte[0], 0, true);
+        }
+        List<String> headers = new ArrayList<>(replayHeaders.length * 2);
+        for (String name : replayHeaders) {
+            if (name.equalsIgnoreCase("Content-Type")) {
+                String type = capturing.getContentType();
+                if (type != null) {
+                    headers.add("Content-Type");
+                    headers.add(type);
+                }
+                continue;
+            }
+            for (String value : capturing.getHeaders(name)) {
+                headers.add(name);
+                headers.add(value);
+            }
+        }
+        return new StoredResponse(
+                capturing.getStatus(), headers, capturing.heldBody(), expiresAt.getEpochSecond(), false);
+    }
+
+    private void notReplayable(HttpServletResponse response, String path) throws IOException {
+        ProblemResponse.write(
+                response,
+                410,
+                TYPE + "not-replayable",
+                "Response not replayable",
+                "a request with this " + headerName + " and this payload already ran and took effect, but its"
+                        + " response was too large to store, so it cannot be sent again; do not retry: read the"
+                        + " resource to learn the outcome. The key stays bound to this request until its record"
+                        + " expires",
+                path,
+                null,
+                Map.of("store", executor.storeName()));
+    }
+
+    private void resultNotStored(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            BoundedResponse capturing,
+            IdempotencyResultNotStoredException e)
+            throws IOException {
+        String path = request.getRequestURI();
+        if (response.isCommitted()) {
+            // the handler's response was streamed past the buffer bound: it can no longer be replaced
+            LOG.warn("the result of {} {} was streamed but could not be recorded: {}", request.getMethod(), path, e);
+            if (e.transactional()) {
+                throw new IllegalStateException("aborting a streamed response whose transaction rolled back", e);
+            }
+            capturing.release();
+            return;
+        }
+        if (e.transactional()) {
+            FailoverProblem cause = FailoverProblem.of(e);
+            LOG.warn(
+                    "recording the result of {} {} failed; its transaction rolled back: {}",
+                    request.getMethod(),
+                    path,
+                    e.toString());
+            ProblemResponse.write(
+                    response,
+                    503,
+                    cause == null ? TYPE + "result-not-stored" : FAILOVER_TYPE + cause.code(),
+                    cause == null ? "Result not stored" : cause.title(),
+                    "the request ran, but its result could not be recorded in the " + executor.storeName()
+                            + " store, so its transaction rolled back and nothing took effect; retry with the same "
+                            + headerName + ": it runs once",
+                    path,
+                    "1",
+                    Map.of("store", executor.storeName()));
+            return;
+        }
+        Instant now = settings.clock().instant();
+        long seconds = Math.max(1, Duration.between(now, e.leaseExpiresAt()).toSeconds() + 1);
+        LOG.warn(
+                "{} {} took effect but its result could not be recorded in the {} store: {}",
+                request.getMethod(),
+                path,
+                executor.storeName(),
+                e.toString());
+        ProblemResponse.write(
+                response,
+                500,
+                TYPE + "result-not-stored",
+                "Result not stored",
+                "the request took effect, but its result could not be recorded in the " + executor.storeName()
+                        + " store; a retry with the same " + headerName + " is answered 409 until " + e.leaseExpiresAt()
+                        + " and after that RUNS THE REQUEST AGAIN: check the resource before retrying",
+                path,
+                Long.toString(seconds),
+                Map.of(
+                        "store",
+                        executor.storeName(),
+                        "leaseExpiresAt",
+                        e.leaseExpiresAt().toString()));
+    }
+
+    private void transactionFailed(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            BoundedResponse capturing,
+            TransactionOutcomeException e)
+            throws IOException {
+        String path = request.getRequestURI();
+        FailoverProblem cause = FailoverProblem.of(e);
+        LOG.warn(
+                "the transaction of {} {} failed at {}: {}",
+                request.getMethod(),
+                path,
+                e.phase(),
+                cause == null ? e.getCause().toString() : cause.code());
+        if (response.isCommitted()) {
+            throw new IllegalStateException("aborting a streamed response whose transaction did not commit", e);
+        }
+        String detail = "the request's transaction could not begin, so the request did not run; retry with the same "
+                + headerName;
+        if (e.phase() == TransactionOutcomeException.Phase.COMMIT) {
+            detail = "the request ran, but its commit failed"
+                    + (cause == FailoverProblem.COMMIT_OUTCOME_UNKNOWN ? " with an unknown outcome" : "")
+                    + "; its writes and its " + headerName + " record are one transaction, so a retry with the same "
+                    + headerName + " replays the result if the commit happened and runs the request once if not";
+        }
+        ProblemResponse.write(
+                response,
+                503,
+                cause == null ? TYPE + "store-unavailable" : FAILOVER_TYPE + cause.code(),
+                cause == null ? "Idempotency store unavailable" : cause.title(),
+                detail,
+                path,
+                "1",
+                Map.of("store", executor.storeName()));
+    }
+
+    private void claimFailed(HttpServletRequest request, HttpServletResponse response, IdempotencyStoreException e)
+            throws IOException {
+        String path = request.getRequestURI();
+        FailoverProblem cause = FailoverProblem.of(e);
+        LOG.warn(
+                "claiming the {} of {} {} failed: {}",
+                headerName,
+                request.getMethod(),
+                path,
+                cause == null ? e.toString() : cause.code());
+        ProblemResponse.write(
+                response,
+                503,
+                cause == null ? TYPE + "store-unavailable" : FAILOVER_TYPE + cause.code(),
+                cause == null ? "Idempotency store unavailable" : cause.title(),
+                "the " + headerName + " could not be claimed in the " + executor.storeName()
+                        + " store, so the request did not run; retry with the same " + headerName,
+                path,
+                cause == FailoverProblem.READ_ONLY_MODE ? null : "1",
+                Map.of("store", executor.storeName()));
     }
 
     private static void replay(StoredResponse stored, HttpServletResponse response) throws IOException {
         response.reset();
         response.setStatus(stored.status());
-        if (!stored.contentType().isEmpty()) {
-            response.setContentType(stored.contentType());
-        }
-        if (!stored.location().isEmpty()) {
-            response.setHeader("Location", stored.location());
+        List<String> headers = stored.headers();
+        for (int i = 0; i < headers.size(); i += 2) {
+            String name = headers.get(i);
+            if (name.equalsIgnoreCase("Content-Type")) {
+                response.setContentType(headers.get(i + 1));
+            } else if (response.containsHeader(name)) {
+                response.addHeader(name, headers.get(i + 1));
+            } else {
+                response.setHeader(name, headers.get(i + 1));
+            }
         }
         response.setHeader(REPLAYED_HEADER, "true");
+        if (stored.expiresAtEpochSecond() > 0) {
+            response.setHeader(EXPIRES_HEADER, httpDate(stored.expiresAtEpochSecond()));
+        }
         response.setContentLength(stored.body().length);
         response.getOutputStream().write(stored.body());
     }
@@ -279,21 +521,19 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         return annotation.map(Idempotent::required).orElse(null);
     }
 
-    static String scope(Principal principal) {
-        if (principal == null
-                || principal.getName() == null
-                || principal.getName().isEmpty()) {
-            return "anonymous";
+    private String scope(HttpServletRequest request) {
+        IdempotencyScopeResolver resolver = settings.scopeResolver();
+        String scope = resolver == null ? null : resolver.scope(request);
+        return scope == null ? IdempotencyScopeResolver.principalScope(request) : scope;
+    }
+
+    private static boolean validScope(String scope) {
+        try {
+            IdempotencyKey.of(scope, "k");
+            return true;
+        } catch (InvalidIdempotencyKeyException e) {
+            return false;
         }
-        String name = principal.getName();
-        boolean printable = name.length() <= 200;
-        for (int i = 0; printable && i < name.length(); i++) {
-            char c = name.charAt(i);
-            printable = c >= 0x20 && c <= 0x7E;
-        }
-        return printable
-                ? "user:" + name
-                : "user-sha256:" + Fingerprint.sha256(name).value();
     }
 
     static String unquote(String value) {
@@ -306,6 +546,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
     /** Reads the body, or returns {@code null} if it is larger than allowed. */
     private byte[] readBody(HttpServletRequest request) throws IOException {
         long declared = request.getContentLengthLong();
+        int maxBodySize = settings.maxBodySize();
         if (declared > maxBodySize) {
             return null;
         }
@@ -325,12 +566,23 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         return out.toByteArray();
     }
 
+    private static boolean isJson(HttpServletRequest request) {
+        String type = request.getContentType();
+        if (type == null) {
+            return false;
+        }
+        int semicolon = type.indexOf(';');
+        String media =
+                (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+        return media.equals("application/json") || media.endsWith("+json");
+    }
+
     private static boolean isForm(HttpServletRequest request) {
         String type = request.getContentType();
         return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
-    private static Fingerprint fingerprint(HttpServletRequest request, byte[] body) {
+    private Fingerprint fingerprint(HttpServletRequest request, byte[] body) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -344,7 +596,10 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
                 .append('?')
                 .append(request.getQueryString() == null ? "" : request.getQueryString())
                 .append('\n')
-                .append(request.getContentType() == null ? "" : request.getContentType())
+                .append('\n');
+        String canonical =
+                settings.json() != null && isJson(request) ? settings.json().canonical(body) : null;
+        head.append(canonical != null ? "json" : request.getContentType() == null ? "" : request.getContentType())
                 .append('\n');
         if (isForm(request)) {
             new TreeMap<>(request.getParameterMap()).forEach((k, v) -> {
@@ -356,7 +611,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
             });
         }
         sha.update(head.toString().getBytes(StandardCharsets.UTF_8));
-        sha.update(body);
+        sha.update(canonical != null ? canonical.getBytes(StandardCharsets.UTF_8) : body);
         return Fingerprint.of("sha256:" + HexFormat.of().formatHex(sha.digest()));
     }
 
@@ -368,21 +623,6 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
 
         UnsuccessfulResponse() {
             super("the handler answered with an error status", null, false, false);
-        }
-    }
-
-    /** The response of the handler, buffered until the idempotent execution is decided. */
-    private static final class CapturingResponse extends org.springframework.web.util.ContentCachingResponseWrapper {
-
-        CapturingResponse(HttpServletResponse response) {
-            super(response);
-        }
-
-        StoredResponse stored() {
-            String type = getContentType();
-            String location = getHeader("Location");
-            return new StoredResponse(
-                    getStatus(), type == null ? "" : type, location == null ? "" : location, getContentAsByteArray());
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.drkit.spring.internal;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** Writes RFC 9457 {@code application/problem+json} answers. Not API. */
 public final class ProblemResponse {
@@ -47,15 +48,54 @@ public final class ProblemResponse {
             String instance,
             String retryAfterSeconds)
             throws IOException {
+        write(response, status, type, title, detail, instance, retryAfterSeconds, Map.of());
+    }
+
+    /**
+     * Writes a problem answer with a {@code Retry-After} header and extension members, replacing
+     * anything buffered.
+     *
+     * @param response the response (not committed)
+     * @param status the status code
+     * @param type the problem type URI
+     * @param title a short summary
+     * @param detail the explanation for this occurrence
+     * @param instance the request path
+     * @param retryAfterSeconds the {@code Retry-After} value, or {@code null} for none
+     * @param extensions extension members (string values), written in iteration order
+     * @throws IOException if writing fails
+     */
+    public static void write(
+            HttpServletResponse response,
+            int status,
+            String type,
+            String title,
+            String detail,
+            String instance,
+            String retryAfterSeconds,
+            Map<String, String> extensions)
+            throws IOException {
         if (!response.isCommitted()) {
             response.reset();
         }
         if (retryAfterSeconds != null) {
             response.setHeader("Retry-After", retryAfterSeconds);
         }
-        String json = "{\"type\":" + quote(type) + ",\"title\":" + quote(title) + ",\"status\":" + status
-                + ",\"detail\":" + quote(detail) + ",\"instance\":" + quote(instance) + "}";
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        StringBuilder json = new StringBuilder(256)
+                .append("{\"type\":")
+                .append(quote(type))
+                .append(",\"title\":")
+                .append(quote(title))
+                .append(",\"status\":")
+                .append(status)
+                .append(",\"detail\":")
+                .append(quote(detail))
+                .append(",\"instance\":")
+                .append(quote(instance));
+        extensions.forEach(
+                (k, v) -> json.append(',').append(quote(k)).append(':').append(quote(v)));
+        json.append('}');
+        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/problem+json");
         response.setContentLength(body.length);

@@ -2,12 +2,11 @@ package io.github.drkit.core.idempotency.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.EnumMap;
-import java.util.Map;
 
 /**
- * The {@code drkit.idempotency.outcomes} counters, one per outcome, registered once so that counting
- * is a field read and an increment. Without a registry nothing is counted. Not API. Thread-safe.
+ * The {@code drkit.idempotency.outcomes} counters, one per outcome and store (tags {@code outcome}
+ * and {@code store}), registered at a store class's first use so that counting is a class-value
+ * lookup and an increment. Without a registry nothing is counted. Not API. Thread-safe.
  */
 public final class OutcomeCounters {
 
@@ -51,38 +50,72 @@ public final class OutcomeCounters {
         }
     }
 
-    private final Map<Outcome, Counter> counters;
+    private final MeterRegistry registry;
+    private final ClassValue<Counter[]> byStore;
 
     /**
-     * Registers the counters.
+     * Prepares the counters; those of a store class are registered at its first use.
      *
      * @param registry the registry, or {@code null} to count nothing
      */
     public OutcomeCounters(MeterRegistry registry) {
-        if (registry == null) {
-            counters = null;
-            return;
+        this.registry = registry;
+        this.byStore = registry == null
+                ? null
+                : new ClassValue<>() {
+                    @Override
+                    protected Counter[] computeValue(Class<?> storeClass) {
+                        return register(storeTag(storeClass));
+                    }
+                };
+    }
+
+    private Counter[] register(String store) {
+        Outcome[] outcomes = Outcome.values();
+        Counter[] counters = new Counter[outcomes.length];
+        for (Outcome outcome : outcomes) {
+            counters[outcome.ordinal()] = Counter.builder(METRIC)
+                    .description("Idempotent executions by outcome and store")
+                    .tag("outcome", outcome.tag())
+                    .tag("store", store)
+                    .register(registry);
         }
-        Map<Outcome, Counter> map = new EnumMap<>(Outcome.class);
-        for (Outcome outcome : Outcome.values()) {
-            map.put(
-                    outcome,
-                    Counter.builder(METRIC)
-                            .description("Idempotent executions by outcome")
-                            .tag("outcome", outcome.tag())
-                            .register(registry));
-        }
-        counters = map;
+        return counters;
     }
 
     /**
-     * Counts one outcome.
+     * The {@code store} tag of a store class: {@code jdbc} for dr-jdbc's stores, {@code dynamodb}
+     * for dr-aws's, {@code memory} for {@link io.github.drkit.core.idempotency.InMemoryIdempotencyStore},
+     * else the class's simple name (one value per store class: low cardinality).
      *
+     * @param storeClass the store's class
+     * @return the tag value
+     */
+    public static String storeTag(Class<?> storeClass) {
+        String name = storeClass.getName();
+        if (name.startsWith("io.github.drkit.jdbc.")) {
+            return "jdbc";
+        }
+        if (name.startsWith("io.github.drkit.aws.")) {
+            return "dynamodb";
+        }
+        if (name.equals("io.github.drkit.core.idempotency.InMemoryIdempotencyStore")) {
+            return "memory";
+        }
+        String simple = storeClass.getSimpleName();
+        return simple.isEmpty() ? name : simple;
+    }
+
+    /**
+     * Counts one outcome of an execution on {@code store}. Allocates nothing after the first count
+     * for a store class.
+     *
+     * @param store the store the execution used
      * @param outcome the outcome
      */
-    public void count(Outcome outcome) {
-        if (counters != null) {
-            counters.get(outcome).increment();
+    public void count(Object store, Outcome outcome) {
+        if (byStore != null) {
+            byStore.get(store.getClass())[outcome.ordinal()].increment();
         }
     }
 }

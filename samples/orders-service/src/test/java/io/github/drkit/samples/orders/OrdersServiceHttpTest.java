@@ -169,11 +169,11 @@ class OrdersServiceHttpTest {
                     "Idempotency-Key",
                     UUID.randomUUID().toString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-            assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
-            // The refusal reaches the idempotency claim first; the starter reports that as
-            // store-unavailable (it does not yet pass the read-only cause through).
-            assertThat(JSON.readTree(r.body()).get("type").asText())
-                    .isIn("urn:orders:problem:read-only-mode", "urn:drkit:problem:idempotency:store-unavailable");
+            // The refusal reaches the idempotency claim first; the starter passes the cause through.
+            // No Retry-After: read-only mode is an operator's decision that outlasts a retry.
+            assertThat(JSON.readTree(r.body()).get("type").asText()).isEqualTo("urn:drkit:problem:read-only-mode");
+            assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("did not run");
+            assertThat(r.headers().firstValue("Retry-After")).isEmpty();
             assertThat(http.get("/orders?limit=1").statusCode()).isEqualTo(200); // reads still work
         } finally {
             http.delete("/actuator/killswitches/drkit.writes?reason=done", "Authorization", OPERATOR);
