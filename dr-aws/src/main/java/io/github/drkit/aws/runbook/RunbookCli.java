@@ -145,11 +145,7 @@ public final class RunbookCli {
         out.println(report.runbook() + ": " + report.outcome());
         int i = 0;
         for (StepRecord step : report.steps()) {
-            out.printf("%2d. %-13s %s%n", ++i, step.outcome(), step.name());
-            if (!step.seenBefore().isEmpty()) {
-                out.println("      sees:   " + step.seenBefore());
-            }
-            out.println("      result: " + step.result());
+            out.printf("%2d. %-13s %s (%s)%n", ++i, step.outcome(), step.name(), step.took());
         }
         report.evidenceDirectory().ifPresent(dir -> out.println("evidence: " + dir));
     }

@@ -115,8 +115,9 @@ final class AwsStandIn {
 
     // --- what tests set and read
 
+    /** Where the writer is: the Aurora writer's region, or Tokyo once the RDS replica there was promoted. */
     synchronized String writerRegion() {
-        return writerRegion;
+        return replicaSource == null ? TOKYO : writerRegion;
     }
 
     synchronized String arcState(String arn) {

@@ -44,7 +44,7 @@ public final class AwaitReadyStep implements RunbookStep {
             return StepObservation.holding(answer.summary());
         }
         return StepObservation.pending(
-                answer.summary(), "nothing; wait up to " + timeout + " until " + answer.url() + " answers DR_READY");
+                answer.summary(), "wait up to " + timeout + " until " + answer.url() + " answers DR_READY");
     }
 
     @Override

@@ -1,0 +1,219 @@
+package io.github.drkit.aws.runbook;
+
+import static io.github.drkit.aws.runbook.AwsStandIn.SEOUL;
+import static io.github.drkit.aws.runbook.AwsStandIn.TOKYO;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line against the stand-ins: the configuration file of the Seoul → Tokyo deployment with
+ * endpoint overrides pointing at them. The dry run's output is kept in {@code
+ * target/runbook-cli-dry-run.txt} (the README shows it).
+ */
+class RunbookCliTest {
+
+    @TempDir
+    Path dir;
+
+    private final RunbookFixture f;
+
+    RunbookCliTest() throws Exception {
+        f = new RunbookFixture();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        f.close();
+    }
+
+    private Path config(String... extra) throws Exception {
+        String text = String.join(
+                "\n",
+                "# Seoul -> Tokyo pilot light (sources/003), Aurora MySQL global database",
+                "home-region=ap-northeast-2",
+                "standby-region=ap-northeast-1",
+                "readiness.url.ap-northeast-2=" + f.readiness.url(SEOUL),
+                "readiness.url.ap-northeast-1=" + f.readiness.url(TOKYO),
+                "drain.ssm.path=" + RunbookFixture.SWITCH_PATH,
+                "aurora.global-cluster-identifier=orders-global",
+                "aurora.cluster.ap-northeast-2=" + AwsStandIn.SEOUL_CLUSTER,
+                "aurora.cluster.ap-northeast-1=" + AwsStandIn.TOKYO_CLUSTER,
+                "arc.endpoints=" + f.global.baseUrl() + "/v1|ap-northeast-1",
+                "arc.control.ap-northeast-2=" + AwsStandIn.SEOUL_CELL,
+                "arc.control.ap-northeast-1=" + AwsStandIn.TOKYO_CELL,
+                "route53.hosted-zone-id=Z1D633PJN98FT9",
+                "route53.record.name=service-be.example.com",
+                "route53.alias.ap-northeast-2=Z14GRHDCWA56QT " + RunbookFixture.SEOUL_ALB,
+                "route53.alias.ap-northeast-1=Z14GRHDCWA56QT " + RunbookFixture.TOKYO_ALB,
+                "endpoint.rds.ap-northeast-2=" + f.seoul.baseUrl(),
+                "endpoint.rds.ap-northeast-1=" + f.tokyo.baseUrl(),
+                "endpoint.ssm.ap-northeast-2=" + f.seoul.baseUrl(),
+                "endpoint.ssm.ap-northeast-1=" + f.tokyo.baseUrl(),
+                "endpoint.route53=" + f.global.baseUrl(),
+                String.join("\n", extra),
+                "");
+        Path file = dir.resolve("orders-seoul-tokyo.properties");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private record Result(int status, String out) {}
+
+    private Result cli(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int status = RunbookCli.run(args, out, RunbookFixture.CREDENTIALS, f.clock, f::advance);
+        return new Result(status, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aDryRunPrintsThePlanAndChangesNothing() throws Exception {
+        Path config = config();
+
+        Result dry = cli(
+                "failover",
+                "--config",
+                config.toString(),
+                "--operator",
+                "oncall:jkim",
+                "--reason",
+                "rehearsal before GameDay-7",
+                "--dry-run",
+                "--evidence-dir",
+                dir.resolve("evidence").toString());
+
+        assertThat(dry.status()).as(dry.out()).isZero();
+        assertThat(dry.out())
+                .contains("DRY RUN (nothing is changed) of failover ap-northeast-2 -> ap-northeast-1 (planned)")
+                .contains("WOULD_CHANGE  Aurora orders-global writer -> ap-northeast-1 (switchover)")
+                .contains("WOULD_REFUSE  drain ap-northeast-2")
+                .contains("evidence: " + dir.resolve("evidence"));
+        assertThat(f.aws.mutatingCalls()).isZero();
+        Path target = Path.of("target", "runbook-cli-dry-run.txt");
+        Files.createDirectories(target.getParent());
+        Files.writeString(
+                target,
+                dry.out()
+                        .replace(f.readiness.url(SEOUL).toString(), "https://seoul.orders.example.com/dr/route53")
+                        .replace(f.readiness.url(TOKYO).toString(), "https://tokyo.orders.example.com/dr/route53")
+                        .replace(dir.toString() + "/", ""));
+    }
+
+    @Test
+    void failoverAndFailbackRunFromTheCommandLine() throws Exception {
+        Path config = config();
+        String evidence = dir.resolve("evidence").toString();
+
+        Result failover = cli(
+                "failover",
+                "--config",
+                config.toString(),
+                "--operator",
+                "oncall:jkim",
+                "--reason",
+                "GameDay-7",
+                "--evidence-dir",
+                evidence);
+        assertThat(failover.status()).as(failover.out()).isZero();
+        assertThat(f.aws.writerRegion()).isEqualTo(TOKYO);
+        assertThat(f.aws.recordTarget("service-be.example.com.")).isEqualTo(RunbookFixture.TOKYO_ALB);
+
+        Result failback = cli(
+                "failback",
+                "--config",
+                config.toString(),
+                "--operator",
+                "oncall:jkim",
+                "--reason",
+                "GameDay-7 back home",
+                "--evidence-dir",
+                evidence);
+        assertThat(failback.status()).as(failback.out()).isZero();
+        assertThat(f.aws.writerRegion()).isEqualTo(SEOUL);
+        assertThat(f.aws.recordTarget("service-be.example.com.")).isEqualTo(RunbookFixture.SEOUL_ALB);
+        try (var dirs = Files.list(Path.of(evidence))) {
+            assertThat(dirs.filter(d -> d.getFileName().toString().endsWith("-runbook")
+                                    || d.getFileName().toString().contains("-runbook-"))
+                            .count())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anUnconfirmedUnplannedFailoverExitsWithTwoAndSaysWhatToType() throws Exception {
+        f.readiness.databaseDown(SEOUL, true);
+
+        Result refused = cli(
+                "failover",
+                "--unplanned",
+                "--config",
+                config().toString(),
+                "--operator",
+                "oncall:jkim",
+                "--reason",
+                "INC-4411",
+                "--evidence-dir",
+                dir.resolve("evidence").toString());
+
+        assertThat(refused.status()).as(refused.out()).isEqualTo(2);
+        assertThat(refused.out()).contains("REFUSED", "--confirm-data-loss orders-global:lag=unknown");
+        assertThat(f.aws.calls("FailoverGlobalCluster")).isZero();
+    }
+
+    @Test
+    void badUsageAndBadConfigurationAreNamed() throws Exception {
+        Result noOperator = cli("failover", "--config", config().toString(), "--reason", "x");
+        assertThat(noOperator.status()).isEqualTo(64);
+        assertThat(noOperator.out()).contains("--operator is required", "usage: runbook");
+
+        Result unknownKey = cli(
+                "failover",
+                "--config",
+                config("aurora.globl-cluster=orders").toString(),
+                "--operator",
+                "me",
+                "--reason",
+                "x");
+        assertThat(unknownKey.status()).isEqualTo(64);
+        assertThat(unknownKey.out()).contains("unknown key(s) [aurora.globl-cluster]");
+
+        Result badDuration = cli(
+                "failover",
+                "--config",
+                config("readiness.timeout=ten minutes").toString(),
+                "--operator",
+                "me",
+                "--reason",
+                "x");
+        assertThat(badDuration.status()).isEqualTo(64);
+        assertThat(badDuration.out()).contains("readiness.timeout must be a duration", "(was \"ten minutes\")");
+
+        Result badConfirmation = cli(
+                "failover",
+                "--unplanned",
+                "--config",
+                config().toString(),
+                "--operator",
+                "me",
+                "--reason",
+                "x",
+                "--confirm-data-loss",
+                "yes");
+        assertThat(badConfirmation.status()).isEqualTo(64);
+        assertThat(badConfirmation.out()).contains("--confirm-data-loss must be <global-cluster>:lag=");
+
+        Result unplannedFailback =
+                cli("failback", "--unplanned", "--config", config().toString(), "--operator", "me", "--reason", "x");
+        assertThat(unplannedFailback.status()).isEqualTo(64);
+        assertThat(unplannedFailback.out()).contains("--unplanned applies to failover only");
+        assertThat(f.aws.mutatingCalls()).isZero();
+    }
+}
