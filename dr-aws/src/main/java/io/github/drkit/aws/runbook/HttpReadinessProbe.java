@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +33,7 @@ public final class HttpReadinessProbe implements ReadinessProbe {
     private final Clock clock;
 
     private HttpReadinessProbe(Builder builder) {
-        this.urls = Map.copyOf(builder.urls);
+        this.urls = Collections.unmodifiableMap(new LinkedHashMap<>(builder.urls));
         this.matchString = builder.matchString;
         this.timeout = builder.timeout;
         this.clock = builder.clock;
@@ -87,6 +88,7 @@ public final class HttpReadinessProbe implements ReadinessProbe {
         }
     }
 
+    /** The regions, in the order they were added to the builder. */
     @Override
     public Set<String> regions() {
         return urls.keySet();

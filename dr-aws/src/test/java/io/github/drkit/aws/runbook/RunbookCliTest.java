@@ -85,26 +85,35 @@ class RunbookCliTest {
                 "--operator",
                 "oncall:jkim",
                 "--reason",
-                "rehearsal before GameDay-7",
+                "GameDay-7 rehearsal",
                 "--dry-run",
                 "--evidence-dir",
-                dir.resolve("evidence").toString());
+                dir.resolve("evidence/dr").toString());
 
         assertThat(dry.status()).as(dry.out()).isZero();
         assertThat(dry.out())
                 .contains("DRY RUN (nothing is changed) of failover ap-northeast-2 -> ap-northeast-1 (planned)")
                 .contains("WOULD_CHANGE  Aurora orders-global writer -> ap-northeast-1 (switchover)")
                 .contains("WOULD_REFUSE  drain ap-northeast-2")
-                .contains("evidence: " + dir.resolve("evidence"));
+                .contains("evidence: " + dir.resolve("evidence/dr"));
         assertThat(f.aws.mutatingCalls()).isZero();
+        // the README shows this output, with the loopback URLs and the temporary directory replaced
+        String shown = dry.out()
+                .replace(f.readiness.url(SEOUL).toString(), "https://seoul.orders.example.com/dr/route53")
+                .replace(f.readiness.url(TOKYO).toString(), "https://tokyo.orders.example.com/dr/route53")
+                .replace(dir.toString() + "/", "");
         Path target = Path.of("target", "runbook-cli-dry-run.txt");
         Files.createDirectories(target.getParent());
-        Files.writeString(
-                target,
-                dry.out()
-                        .replace(f.readiness.url(SEOUL).toString(), "https://seoul.orders.example.com/dr/route53")
-                        .replace(f.readiness.url(TOKYO).toString(), "https://tokyo.orders.example.com/dr/route53")
-                        .replace(dir.toString() + "/", ""));
+        Files.writeString(target, shown);
+        String readme = Files.readString(Path.of("../README.md"));
+        int block = readme.indexOf("```text\n[09:00:00Z] DRY RUN (nothing is changed) of failover");
+        assertThat(block)
+                .as("the README's dry-run block (expected: target/runbook-cli-dry-run.txt)")
+                .isPositive();
+        String readmeBlock = readme.substring(block + "```text\n".length(), readme.indexOf("```", block + 7));
+        assertThat(readmeBlock)
+                .as("the README's dry-run block (expected: target/runbook-cli-dry-run.txt)")
+                .isEqualTo(shown);
     }
 
     @Test
