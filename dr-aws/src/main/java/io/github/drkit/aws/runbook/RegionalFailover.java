@@ -2,6 +2,7 @@ package io.github.drkit.aws.runbook;
 
 import io.github.drkit.aws.ArcRoutingControls;
 import io.github.drkit.aws.AuroraGlobalDatabase;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.Route53Record;
 import io.github.drkit.aws.RoutingControlState;
@@ -142,7 +143,7 @@ public final class RegionalFailover {
         private Duration readinessPollInterval = Duration.ofSeconds(5);
         private AuroraGlobalDatabase aurora;
         private final Map<String, String> auroraClusters = new LinkedHashMap<>();
-        private ReplicationLagSource lag = ReplicationLagSource.UNMEASURED;
+        private GlobalReplicationLagSource lag;
         private final Map<String, RdsClient> replicaClients = new LinkedHashMap<>();
         private final Map<String, String> replicaIds = new LinkedHashMap<>();
         private Duration promotionTimeout = Duration.ofMinutes(30);
@@ -189,11 +190,14 @@ public final class RegionalFailover {
          *
          * @param database the global database (with an RDS client per region)
          * @param clusterArnByRegion the member cluster ARN of each of the two regions
-         * @param lag measures the replication lag for the unplanned-failover guard
+         * @param lag measures the secondaries' replication lag for the unplanned-failover guard (the
+         *     application's {@link GlobalReplicationLagSource}, as given to the starter), or {@code
+         *     null} if nothing measures it: an unplanned failover then needs a {@code lag=unknown}
+         *     confirmation
          * @return this builder
          */
         public Builder auroraGlobalDatabase(
-                AuroraGlobalDatabase database, Map<String, String> clusterArnByRegion, ReplicationLagSource lag) {
+                AuroraGlobalDatabase database, Map<String, String> clusterArnByRegion, GlobalReplicationLagSource lag) {
             this.aurora = database;
             this.auroraClusters.putAll(clusterArnByRegion);
             this.lag = lag;
@@ -283,7 +287,6 @@ public final class RegionalFailover {
                 for (String region : List.of(home, standby)) {
                     Require.text("auroraGlobalDatabase cluster ARN of " + region, auroraClusters.get(region));
                 }
-                Objects.requireNonNull(lag, "lag must not be null");
             }
             if (!replicaIds.isEmpty()) {
                 Objects.requireNonNull(replicaClients.get(standby), "rds client must not be null");

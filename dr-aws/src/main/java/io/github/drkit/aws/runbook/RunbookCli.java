@@ -274,7 +274,7 @@ public final class RunbookCli {
             for (String region : regions) {
                 clusters.put(region, config.required("aurora.cluster." + region));
             }
-            plans.auroraGlobalDatabase(aurora.build(), clusters, ReplicationLagSource.UNMEASURED);
+            plans.auroraGlobalDatabase(aurora.build(), clusters, null);
         } else if (config.has("rds.replica.instance-id")) {
             plans.rdsReadReplica(
                     rds.get(standby),
@@ -312,7 +312,9 @@ public final class RunbookCli {
 
         if (config.has("route53.hosted-zone-id")) {
             var builder = Route53Client.builder()
-                    .region(Region.of(config.optional("route53.region").orElse("aws-global")))
+                    .region(config.optional("route53.region")
+                            .map(Region::of)
+                            .orElseGet(() -> Route53Failover.globalRegionFor(Region.of(home))))
                     .credentialsProvider(credentials)
                     .httpClient(http)
                     .overrideConfiguration(overrides);

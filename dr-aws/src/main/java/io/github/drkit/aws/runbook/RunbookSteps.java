@@ -2,6 +2,7 @@ package io.github.drkit.aws.runbook;
 
 import io.github.drkit.aws.ArcRoutingControls;
 import io.github.drkit.aws.AuroraGlobalDatabase;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.Route53Record;
 import io.github.drkit.aws.RoutingControlState;
@@ -80,7 +81,8 @@ public final class RunbookSteps {
      * @param targetRegion the region to move the writer to
      * @param targetClusterArn the member cluster there
      * @param unplanned {@code true} for a failover with data loss
-     * @param lag measures the lag for the guard ({@link ReplicationLagSource#UNMEASURED} if none)
+     * @param lag measures the target's lag for the guard, or {@code null} if nothing measures it (an
+     *     unplanned failover then needs a {@code lag=unknown} confirmation)
      * @return the step
      */
     public static RunbookStep auroraWriter(
@@ -88,13 +90,13 @@ public final class RunbookSteps {
             String targetRegion,
             String targetClusterArn,
             boolean unplanned,
-            ReplicationLagSource lag) {
+            GlobalReplicationLagSource lag) {
         return new AuroraWriterStep(
                 Objects.requireNonNull(database, "database must not be null"),
                 Require.text("targetRegion", targetRegion),
                 Require.text("targetClusterArn", targetClusterArn),
                 unplanned,
-                Objects.requireNonNull(lag, "lag must not be null"));
+                lag);
     }
 
     /**

@@ -139,6 +139,25 @@ final class AwsStandIn {
         records.put(name + "|" + type + "|", r);
     }
 
+    /** A weighted alias record (the active/active recipe), replacing any record of that set. */
+    synchronized void putWeighted(String name, String setIdentifier, long weight, String dnsName) {
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("Name", name);
+        r.put("Type", "A");
+        r.put("SetIdentifier", setIdentifier);
+        r.put("Weight", String.valueOf(weight));
+        r.put("HostedZoneId", "Z14GRHDCWA56QT");
+        r.put("DNSName", dnsName);
+        r.put("EvaluateTargetHealth", "true");
+        records.put(name + "|A|" + setIdentifier, r);
+    }
+
+    /** The weight of a weighted record set, or {@code null}. */
+    synchronized String weight(String name, String setIdentifier) {
+        Map<String, String> r = records.get(name + "|A|" + setIdentifier);
+        return r == null ? null : r.get("Weight");
+    }
+
     String parameter(String region, String name) {
         return parameters.get(region).get(name);
     }
@@ -439,6 +458,7 @@ final class AwsStandIn {
                         "Type",
                         "SetIdentifier",
                         "Failover",
+                        "Weight",
                         "TTL",
                         "HealthCheckId",
                         "HostedZoneId",
@@ -477,6 +497,9 @@ final class AwsStandIn {
                         .append("</Type>");
                 if (r.containsKey("SetIdentifier")) {
                     xml.append("<SetIdentifier>").append(r.get("SetIdentifier")).append("</SetIdentifier>");
+                }
+                if (r.containsKey("Weight")) {
+                    xml.append("<Weight>").append(r.get("Weight")).append("</Weight>");
                 }
                 if (r.containsKey("Failover")) {
                     xml.append("<Failover>").append(r.get("Failover")).append("</Failover>");

@@ -51,6 +51,7 @@ class RunbookCliTest {
                 "arc.control.ap-northeast-1=" + AwsStandIn.TOKYO_CELL,
                 "route53.hosted-zone-id=Z1D633PJN98FT9",
                 "route53.record.name=service-be.example.com",
+                "route53.poll-interval=100ms",
                 "route53.alias.ap-northeast-2=Z14GRHDCWA56QT " + RunbookFixture.SEOUL_ALB,
                 "route53.alias.ap-northeast-1=Z14GRHDCWA56QT " + RunbookFixture.TOKYO_ALB,
                 "endpoint.rds.ap-northeast-2=" + f.seoul.baseUrl(),

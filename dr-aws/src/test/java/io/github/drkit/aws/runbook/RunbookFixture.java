@@ -10,6 +10,7 @@ import io.github.drkit.aws.AliasTarget;
 import io.github.drkit.aws.ArcClusterEndpoint;
 import io.github.drkit.aws.ArcRoutingControls;
 import io.github.drkit.aws.AuroraGlobalDatabase;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.Route53Record;
 import io.github.drkit.aws.SsmSwitchSource;
@@ -199,7 +200,7 @@ final class RunbookFixture implements AutoCloseable {
     }
 
     /** The Aurora deployment with ARC and Route 53, as the README and the runbook page show it. */
-    RegionalFailover.Builder plans(ReplicationLagSource lag) {
+    RegionalFailover.Builder plans(GlobalReplicationLagSource lag) {
         return RegionalFailover.builder(AwsStandIn.SEOUL, AwsStandIn.TOKYO)
                 .drain(drain())
                 .readiness(probe(), Duration.ofMinutes(5), Duration.ofSeconds(5))
@@ -213,7 +214,7 @@ final class RunbookFixture implements AutoCloseable {
                         Route53Failover.builder(route53)
                                 .clock(clock)
                                 .sleeper(this::advance)
-                                .pollInterval(Duration.ofSeconds(5))
+                                .pollInterval(Duration.ofMillis(100)) // the SDK waiter's delay is real time
                                 .changeTimeout(Duration.ofMinutes(5))
                                 .build(),
                         AwsStandIn.ZONE,

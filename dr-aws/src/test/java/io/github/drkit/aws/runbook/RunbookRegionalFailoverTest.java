@@ -17,6 +17,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.runbook.RegionalFailover.Mode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +63,7 @@ class RunbookRegionalFailoverTest {
 
     @Test
     void aPlannedFailoverMovesWriterTrafficAndDrainAndAFailbackMovesThemHome() throws Exception {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
         RunbookRunner runner = f.runner(evidence, lines);
 
         RunbookReport failover = runner.run(plans.failover(Mode.PLANNED), PLANNED);
@@ -124,7 +126,7 @@ class RunbookRegionalFailoverTest {
 
     @Test
     void aFinishedRunbookRunAgainChangesNothing() {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
         RunbookRunner runner = f.runner(evidence, lines);
         runner.run(plans.failover(Mode.PLANNED), PLANNED);
         int mutating = f.aws.mutatingCalls();
@@ -138,7 +140,7 @@ class RunbookRegionalFailoverTest {
 
     @Test
     void aFailureInTheMiddleStopsTheRunAndARunAgainResumesThere() {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
         RunbookRunner runner = f.runner(evidence, lines);
         f.aws.fail("ChangeResourceRecordSets", 1); // Route 53's control plane fails once
 
@@ -180,7 +182,7 @@ class RunbookRegionalFailoverTest {
 
     @Test
     void aDryRunPrintsWhatEachStepSeesAndWouldChangeAndSendsNothingThatChanges() {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
 
         RunbookReport dry = f.runner(evidence, lines)
                 .run(
@@ -233,7 +235,7 @@ class RunbookRegionalFailoverTest {
     @Test
     void anUnplannedFailoverWithDataLossIsRefusedUntilTheOperatorStatesTheMeasuredLag() {
         f.readiness.databaseDown(SEOUL, true); // Seoul's database is gone: its path answers no-writer
-        ReplicationLagSource lag = () -> Optional.of(Duration.ofSeconds(4));
+        GlobalReplicationLagSource lag = state -> Map.of(TOKYO, Duration.ofSeconds(4));
         RegionalFailover plans = f.plans(lag).build();
         RunbookRunner runner = f.runner(evidence, lines);
 
@@ -296,7 +298,7 @@ class RunbookRegionalFailoverTest {
     @Test
     void anUnmeasurableLagMustBeConfirmedAsUnknown() {
         f.readiness.databaseDown(SEOUL, true);
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
         RunbookRunner runner = f.runner(evidence, lines);
 
         assertThatThrownBy(() -> runner.run(
@@ -323,7 +325,7 @@ class RunbookRegionalFailoverTest {
     @Test
     void drainingTheLastReadyRegionIsRefusedAndNothingIsChanged() {
         // Seoul is healthy and Tokyo is not ready: this is no regional outage
-        RegionalFailover plans = f.plans(() -> Optional.of(Duration.ZERO)).build();
+        RegionalFailover plans = f.plans(state -> Map.of(TOKYO, Duration.ZERO)).build();
 
         RunbookFailedException refused = catchThrowableOfType(
                 RunbookFailedException.class,
@@ -352,7 +354,7 @@ class RunbookRegionalFailoverTest {
     void anUnreachableHomeRegionIsNotDrainedButTheFailoverGoesOn() {
         f.readiness.databaseDown(SEOUL, true);
         f.seoul.stop(); // Seoul's RDS and SSM endpoints are gone
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
 
         RunbookReport report = f.runner(evidence, lines)
                 .run(
@@ -372,7 +374,7 @@ class RunbookRegionalFailoverTest {
 
     @Test
     void theEvidenceHasTheTimelineRequestIdsWhoAndWhyAndAVerifiableManifest() throws Exception {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
 
         RunbookReport report = f.runner(evidence, lines).run(plans.failover(Mode.PLANNED), PLANNED);
 
@@ -414,7 +416,7 @@ class RunbookRegionalFailoverTest {
 
     @Test
     void theReadinessStepWaitsWithProgressUntilTheTargetAnswersDrReady() {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
         f.readiness.databaseDown(TOKYO, true); // Tokyo's app has not yet seen its new writer
         RunbookRunner runner = f.runner(evidence, lines);
         f.after(Duration.ofSeconds(45), () -> f.readiness.databaseDown(TOKYO, false));
@@ -435,8 +437,49 @@ class RunbookRegionalFailoverTest {
     }
 
     @Test
+    void weightedRecordsHoldOnlyWithTheirWeights() {
+        String name = "api.example.com.";
+        f.aws.putWeighted(name, "seoul", 100, SEOUL_ALB);
+        f.aws.putWeighted(name, "tokyo", 0, TOKYO_ALB);
+        var alias = new io.github.drkit.aws.AliasTarget("Z14GRHDCWA56QT", TOKYO_ALB, true);
+        List<io.github.drkit.aws.Route53Record> tokyoTakesAll = List.of(
+                io.github.drkit.aws.Route53Record.builder(name, "A")
+                        .aliasTarget(new io.github.drkit.aws.AliasTarget("Z14GRHDCWA56QT", SEOUL_ALB, true))
+                        .weighted("seoul", 0)
+                        .build(),
+                io.github.drkit.aws.Route53Record.builder(name, "A")
+                        .aliasTarget(alias)
+                        .weighted("tokyo", 100)
+                        .build());
+        Runbook shift = new Runbook(
+                "shift api to Tokyo",
+                List.of(RunbookSteps.route53Records(
+                        f.route53,
+                        io.github.drkit.aws.Route53Failover.builder(f.route53)
+                                .clock(f.clock)
+                                .sleeper(f::advance)
+                                .pollInterval(Duration.ofMillis(100))
+                                .build(),
+                        AwsStandIn.ZONE,
+                        tokyoTakesAll,
+                        TOKYO)));
+        RunbookRunner runner = f.runner(evidence, lines);
+
+        RunbookReport moved = runner.run(shift, PLANNED);
+
+        assertThat(moved.steps().get(0).outcome())
+                .as(moved.steps().get(0).toString())
+                .isEqualTo(StepOutcome.DONE);
+        assertThat(moved.steps().get(0).seenBefore()).contains("[seoul] = alias " + SEOUL_ALB + " weight 100");
+        assertThat(f.aws.weight(name, "seoul")).isEqualTo("0");
+        assertThat(f.aws.weight(name, "tokyo")).isEqualTo("100");
+        assertThat(runner.run(shift, PLANNED).steps().get(0).outcome()).isEqualTo(StepOutcome.ALREADY_HELD);
+        assertThat(f.aws.calls("ChangeResourceRecordSets")).isEqualTo(1);
+    }
+
+    @Test
     void aReadinessWaitIsBoundedAndSaysWhatItLastSaw() {
-        RegionalFailover plans = f.plans(ReplicationLagSource.UNMEASURED).build();
+        RegionalFailover plans = f.plans(null).build();
         f.readiness.databaseDown(TOKYO, true); // Tokyo's app never gets its writer
 
         RunbookFailedException failed = catchThrowableOfType(

@@ -3,8 +3,8 @@ package io.github.drkit.aws.runbook.internal;
 import io.github.drkit.aws.AuroraGlobalDatabase;
 import io.github.drkit.aws.GlobalClusterMember;
 import io.github.drkit.aws.GlobalClusterState;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.runbook.DataLossConfirmation;
-import io.github.drkit.aws.runbook.ReplicationLagSource;
 import io.github.drkit.aws.runbook.RunbookContext;
 import io.github.drkit.aws.runbook.RunbookRefusedException;
 import io.github.drkit.aws.runbook.RunbookStep;
@@ -24,7 +24,7 @@ public final class AuroraWriterStep implements RunbookStep {
     private final String targetRegion;
     private final String targetArn;
     private final boolean unplanned;
-    private final ReplicationLagSource lag;
+    private final GlobalReplicationLagSource lag;
 
     /**
      * Creates the step.
@@ -33,19 +33,19 @@ public final class AuroraWriterStep implements RunbookStep {
      * @param targetRegion the region to move the writer to
      * @param targetArn the cluster there
      * @param unplanned {@code true} for a failover with data loss
-     * @param lag measures the lag for the guard
+     * @param lag measures the target's lag for the guard, or {@code null} if nothing can measure it
      */
     public AuroraWriterStep(
             AuroraGlobalDatabase database,
             String targetRegion,
             String targetArn,
             boolean unplanned,
-            ReplicationLagSource lag) {
+            GlobalReplicationLagSource lag) {
         this.database = Objects.requireNonNull(database);
         this.targetRegion = Objects.requireNonNull(targetRegion);
         this.targetArn = Objects.requireNonNull(targetArn);
         this.unplanned = unplanned;
-        this.lag = Objects.requireNonNull(lag);
+        this.lag = lag;
     }
 
     @Override
@@ -79,8 +79,18 @@ public final class AuroraWriterStep implements RunbookStep {
         if (!unplanned) {
             return;
         }
-        Optional<Duration> measured = lag.measure();
-        String measuredText = measured.map(Duration::toString).orElse("cannot be measured");
+        Optional<Duration> measured = Optional.empty();
+        String measuredText = "cannot be measured (no GlobalReplicationLagSource)";
+        if (lag != null) {
+            try {
+                measured =
+                        Optional.ofNullable(lag.lagByRegion(database.describe()).get(targetRegion));
+                measuredText = measured.map(Duration::toString)
+                        .orElse("cannot be measured (the lag source has no measurement for " + targetRegion + ")");
+            } catch (RuntimeException e) {
+                measuredText = "cannot be measured (" + e.getMessage() + ")";
+            }
+        }
         context.progress("measured global replication lag: " + measuredText);
         String id = database.globalClusterIdentifier();
         String suggestion = "--confirm-data-loss " + id + ":lag="

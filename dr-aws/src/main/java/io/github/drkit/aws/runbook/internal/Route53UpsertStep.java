@@ -147,6 +147,9 @@ public final class Route53UpsertStep implements RunbookStep {
                 current.failoverAsString(), wanted.failover().map(Enum::name).orElse(null))) {
             return false;
         }
+        if (!Objects.equals(current.weight(), wanted.weight().orElse(null))) {
+            return false;
+        }
         return Objects.equals(current.healthCheckId(), wanted.healthCheckId().orElse(null));
     }
 
@@ -162,13 +165,16 @@ public final class Route53UpsertStep implements RunbookStep {
                         .map(ResourceRecord::value)
                         .toList()
                         .toString();
-        return what + (set.failover() == null ? "" : " " + set.failoverAsString());
+        return what
+                + (set.failover() == null ? "" : " " + set.failoverAsString())
+                + (set.weight() == null ? "" : " weight " + set.weight());
     }
 
     private static String describe(Route53Record record) {
         return record.aliasTarget()
                         .map(a -> "alias " + a.dnsName())
                         .orElse(record.values().toString())
-                + record.failover().map(f -> " " + f.name()).orElse("");
+                + record.failover().map(f -> " " + f.name()).orElse("")
+                + record.weight().map(w -> " weight " + w).orElse("");
     }
 }
