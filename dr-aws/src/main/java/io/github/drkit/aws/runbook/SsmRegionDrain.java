@@ -29,6 +29,9 @@ public final class SsmRegionDrain implements RegionDrain {
     /** The starter's default drain switch. */
     public static final String DEFAULT_SWITCH = "region-traffic";
 
+    private static final int MAX_ACTOR_LENGTH = 128;
+    private static final int MAX_REASON_LENGTH = 1024;
+
     private final Map<String, SsmClient> clients;
     private final String path;
     private final String switchName;
@@ -72,6 +75,15 @@ public final class SsmRegionDrain implements RegionDrain {
     public void drain(String region, String actor, String reason) {
         Require.text("actor", actor);
         Require.text("reason", reason);
+        // the limits of drkit's other switch writers (operator overrides, the JDBC table)
+        if (actor.length() > MAX_ACTOR_LENGTH) {
+            throw new IllegalArgumentException(
+                    "actor must be at most " + MAX_ACTOR_LENGTH + " characters (was " + actor.length() + ")");
+        }
+        if (reason.length() > MAX_REASON_LENGTH) {
+            throw new IllegalArgumentException(
+                    "reason must be at most " + MAX_REASON_LENGTH + " characters (was " + reason.length() + ")");
+        }
         SsmClient ssm = client(region);
         var entry = SwitchEntries.MAPPER.createObjectNode();
         entry.put("state", "killed").put("reason", reason).put("actor", actor);

@@ -117,10 +117,18 @@ class RunbookCliTest {
                 .isEqualTo(shown);
     }
 
+    private static java.util.Set<Thread> drkitAndSdkThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive()
+                        && (t.getName().startsWith("drkit-") || t.getName().startsWith("sdk-")))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
-    void failoverAndFailbackRunFromTheCommandLine() throws Exception {
+    void failoverAndFailbackRunFromTheCommandLineAndLeaveNoThreadBehind() throws Exception {
         Path config = config();
         String evidence = dir.resolve("evidence").toString();
+        java.util.Set<Thread> before = drkitAndSdkThreads();
 
         Result failover = cli(
                 "failover",
@@ -149,6 +157,15 @@ class RunbookCliTest {
         assertThat(failback.status()).as(failback.out()).isZero();
         assertThat(f.aws.writerRegion()).isEqualTo(SEOUL);
         assertThat(f.aws.recordTarget("service-be.example.com.")).isEqualTo(RunbookFixture.SEOUL_ALB);
+        // the ARC timer thread and the SDK's threads of the clients (and waiters) the command line built
+        // end: they are shut down on close, an executor's idle threads a moment later
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .untilAsserted(() -> {
+                    java.util.Set<Thread> left = drkitAndSdkThreads();
+                    left.removeAll(before);
+                    assertThat(left).extracting(Thread::getName).isEmpty();
+                });
         try (var dirs = Files.list(Path.of(evidence))) {
             assertThat(dirs.filter(d -> d.getFileName().toString().endsWith("-runbook")
                                     || d.getFileName().toString().contains("-runbook-"))

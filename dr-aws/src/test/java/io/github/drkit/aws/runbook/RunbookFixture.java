@@ -113,8 +113,17 @@ final class RunbookFixture implements AutoCloseable {
         return server;
     }
 
+    /** The fixture's SDK clients time out on this, so that every "sdk-" thread is the code under test's. */
+    private final java.util.concurrent.ScheduledExecutorService timeouts =
+            java.util.concurrent.Executors.newScheduledThreadPool(2, task -> {
+                Thread thread = new Thread(task, "test-aws-timeouts");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private ClientOverrideConfiguration overrides() {
         return ClientOverrideConfiguration.builder()
+                .scheduledExecutorService(timeouts)
                 .retryStrategy(AwsRetryStrategy.doNotRetry())
                 .apiCallAttemptTimeout(Duration.ofSeconds(20))
                 .addExecutionInterceptor(log)
@@ -244,6 +253,7 @@ final class RunbookFixture implements AutoCloseable {
             opened.get(i).close();
         }
         http.close();
+        timeouts.shutdownNow();
         readiness.close();
         seoul.stop();
         tokyo.stop();

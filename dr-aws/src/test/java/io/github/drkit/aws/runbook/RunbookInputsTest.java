@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /** Bad input is refused at the boundary with a message naming it. */
 class RunbookInputsTest {
@@ -38,6 +40,29 @@ class RunbookInputsTest {
                 .hasMessageContaining("operator must not be blank");
         assertThatThrownBy(() -> new RunbookRequest("me", "", false, Optional.empty()))
                 .hasMessageContaining("reason must not be blank");
+    }
+
+    @Test
+    void aDrainRefusesAnActorOrReasonTheSwitchReadersWouldNotTakeBeforeSendingAnything() {
+        try (SsmClient ssm = SsmClient.builder()
+                .region(Region.AP_NORTHEAST_2)
+                .endpointOverride(URI.create("http://127.0.0.1:1"))
+                .credentialsProvider(RunbookFixture.CREDENTIALS)
+                .build()) {
+            SsmRegionDrain drain = SsmRegionDrain.builder("/drkit/orders/prod/switches")
+                    .region("ap-northeast-2", ssm)
+                    .build();
+            assertThatThrownBy(() -> drain.drain("ap-northeast-2", "me", "x".repeat(1025)))
+                    .hasMessage("reason must be at most 1024 characters (was 1025)");
+            assertThatThrownBy(() -> drain.drain("ap-northeast-2", "m".repeat(129), "why"))
+                    .hasMessage("actor must be at most 128 characters (was 129)");
+            assertThatThrownBy(() -> drain.drain("ap-northeast-1", "me", "why"))
+                    .hasMessageContaining("no SsmClient is configured for region ap-northeast-1");
+            assertThatThrownBy(() -> SsmRegionDrain.builder("drkit/switches/")
+                            .region("ap-northeast-2", ssm)
+                            .build())
+                    .hasMessageContaining("path must start with / and not end with / (was drkit/switches/)");
+        }
     }
 
     @Test
