@@ -1,5 +1,6 @@
 package io.github.drkit.aws.runbook;
 
+import io.github.drkit.aws.ArcEndpointsUnavailableException;
 import io.github.drkit.aws.Sleeper;
 import io.github.drkit.aws.internal.AwsErrors;
 import io.github.drkit.aws.runbook.internal.EvidenceWriter;
@@ -253,7 +254,7 @@ public final class RunbookRunner {
                         lastSeen = now.seen();
                     }
                 } catch (RuntimeException e) {
-                    if (!AwsErrors.isTransient(e)) {
+                    if (!transientFailure(e)) {
                         failure = e;
                         return finish(
                                 StepOutcome.FAILED,
@@ -300,6 +301,16 @@ public final class RunbookRunner {
                     requestLog == null ? List.of() : requestLog.since(mark),
                     readiness);
         }
+    }
+
+    /**
+     * Whether a failure while waiting may pass: an SDK failure that is transient (throttling, 5xx, no
+     * answer), also when a drkit exception wraps it, and no Route 53 ARC endpoint answering.
+     */
+    private static boolean transientFailure(RuntimeException e) {
+        return e instanceof ArcEndpointsUnavailableException
+                || AwsErrors.isTransient(e)
+                || (e.getCause() != null && AwsErrors.isTransient(e.getCause()));
     }
 
     private static String describe(Throwable e) {

@@ -73,6 +73,7 @@ final class AwsStandIn {
     private String replicaSource = "arn:aws:rds:ap-northeast-2:123456789012:db:orders-seoul";
     private int promotionPolls;
     private final Map<String, Integer> failing = new ConcurrentHashMap<>();
+    private final Map<String, Integer> skipping = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
     private final List<String> requestIdsOf = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -170,6 +171,12 @@ final class AwsStandIn {
         return replicaStatus + (replicaSource == null ? "" : " replica of " + replicaSource);
     }
 
+    /** After {@code skip} more requests of an operation, the next {@code times} are answered with a 500. */
+    void failLater(String operation, int skip, int times) {
+        skipping.put(operation, skip);
+        failing.put(operation, times);
+    }
+
     /** The next {@code times} requests of an operation are answered with a 500 InternalFailure. */
     void fail(String operation, int times) {
         failing.put(operation, times);
@@ -220,6 +227,11 @@ final class AwsStandIn {
     }
 
     private boolean failNow(String operation) {
+        Integer skip = skipping.get(operation);
+        if (skip != null && skip > 0) {
+            skipping.put(operation, skip - 1);
+            return false;
+        }
         Integer left = failing.get(operation);
         if (left == null || left <= 0) {
             return false;

@@ -181,6 +181,22 @@ class RunbookRegionalFailoverTest {
     }
 
     @Test
+    void aTransientFailureWhileVerifyingIsWaitedOutNotReportedAsAFailure() {
+        RegionalFailover plans = f.plans(null).build();
+        // the ARC step reads both controls, sets them, then its first read-back fails (500, no endpoint answers)
+        f.aws.failLater("GetRoutingControlState", 2, 1);
+
+        RunbookReport report = f.runner(evidence, lines).run(plans.failover(Mode.PLANNED), PLANNED);
+
+        StepRecord arc = report.step("ARC routing controls: ap-northeast-1 On, ap-northeast-2 Off");
+        assertThat(arc.outcome()).isEqualTo(StepOutcome.DONE);
+        assertThat(arc.progress())
+                .anyMatch(p -> p.contains("waiting, cannot read") && p.contains("InternalServerException (HTTP 500"));
+        assertThat(arc.result()).contains("verified: ap-northeast-1 On, ap-northeast-2 Off");
+        assertThat(f.aws.calls("UpdateRoutingControlStates")).isEqualTo(1);
+    }
+
+    @Test
     void aDryRunPrintsWhatEachStepSeesAndWouldChangeAndSendsNothingThatChanges() {
         RegionalFailover plans = f.plans(null).build();
 
