@@ -8,6 +8,7 @@ import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.Route53Record;
 import io.github.drkit.aws.Sleeper;
 import io.github.drkit.aws.runbook.internal.CliConfig;
+import io.github.drkit.aws.runbook.internal.EvidenceWriter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -145,7 +146,7 @@ public final class RunbookCli {
         out.println(report.runbook() + ": " + report.outcome());
         int i = 0;
         for (StepRecord step : report.steps()) {
-            out.printf("%2d. %-13s %s (%s)%n", ++i, step.outcome(), step.name(), step.took());
+            out.printf("%2d. %-13s %s (%s)%n", ++i, step.outcome(), step.name(), EvidenceWriter.seconds(step.took()));
         }
         report.evidenceDirectory().ifPresent(dir -> out.println("evidence: " + dir));
     }

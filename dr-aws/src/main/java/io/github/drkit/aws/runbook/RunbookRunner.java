@@ -126,7 +126,7 @@ public final class RunbookRunner {
                 throw new UncheckedIOException("cannot write the runbook evidence under " + evidenceRoot, e);
             }
         }
-        emit(end, report.summary() + " in " + report.took());
+        emit(end, report.summary() + " in " + millis(report.took()));
         LOG.info("{}", report.summary());
         if (failure != null) {
             throw new RunbookFailedException(report, failure);

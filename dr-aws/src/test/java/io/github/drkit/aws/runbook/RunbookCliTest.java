@@ -35,35 +35,7 @@ class RunbookCliTest {
     }
 
     private Path config(String... extra) throws Exception {
-        String text = String.join(
-                "\n",
-                "# Seoul -> Tokyo pilot light (sources/003), Aurora MySQL global database",
-                "home-region=ap-northeast-2",
-                "standby-region=ap-northeast-1",
-                "readiness.url.ap-northeast-2=" + f.readiness.url(SEOUL),
-                "readiness.url.ap-northeast-1=" + f.readiness.url(TOKYO),
-                "drain.ssm.path=" + RunbookFixture.SWITCH_PATH,
-                "aurora.global-cluster-identifier=orders-global",
-                "aurora.cluster.ap-northeast-2=" + AwsStandIn.SEOUL_CLUSTER,
-                "aurora.cluster.ap-northeast-1=" + AwsStandIn.TOKYO_CLUSTER,
-                "arc.endpoints=" + f.global.baseUrl() + "/v1|ap-northeast-1",
-                "arc.control.ap-northeast-2=" + AwsStandIn.SEOUL_CELL,
-                "arc.control.ap-northeast-1=" + AwsStandIn.TOKYO_CELL,
-                "route53.hosted-zone-id=Z1D633PJN98FT9",
-                "route53.record.name=service-be.example.com",
-                "route53.poll-interval=100ms",
-                "route53.alias.ap-northeast-2=Z14GRHDCWA56QT " + RunbookFixture.SEOUL_ALB,
-                "route53.alias.ap-northeast-1=Z14GRHDCWA56QT " + RunbookFixture.TOKYO_ALB,
-                "endpoint.rds.ap-northeast-2=" + f.seoul.baseUrl(),
-                "endpoint.rds.ap-northeast-1=" + f.tokyo.baseUrl(),
-                "endpoint.ssm.ap-northeast-2=" + f.seoul.baseUrl(),
-                "endpoint.ssm.ap-northeast-1=" + f.tokyo.baseUrl(),
-                "endpoint.route53=" + f.global.baseUrl(),
-                String.join("\n", extra),
-                "");
-        Path file = dir.resolve("orders-seoul-tokyo.properties");
-        Files.writeString(file, text);
-        return file;
+        return f.writeCliConfig(dir.resolve("orders-seoul-tokyo.properties"), extra);
     }
 
     private record Result(int status, String out) {}

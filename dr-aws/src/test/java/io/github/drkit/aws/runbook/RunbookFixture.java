@@ -243,6 +243,38 @@ final class RunbookFixture implements AutoCloseable {
                 .build();
     }
 
+    /** Writes the command line's configuration of this deployment, endpoints pointing at the stand-ins. */
+    java.nio.file.Path writeCliConfig(java.nio.file.Path file, String... extra) throws java.io.IOException {
+        String text = String.join(
+                "\n",
+                "# Seoul -> Tokyo pilot light (sources/003), Aurora MySQL global database",
+                "home-region=ap-northeast-2",
+                "standby-region=ap-northeast-1",
+                "readiness.url.ap-northeast-2=" + readiness.url(AwsStandIn.SEOUL),
+                "readiness.url.ap-northeast-1=" + readiness.url(AwsStandIn.TOKYO),
+                "drain.ssm.path=" + SWITCH_PATH,
+                "aurora.global-cluster-identifier=orders-global",
+                "aurora.cluster.ap-northeast-2=" + AwsStandIn.SEOUL_CLUSTER,
+                "aurora.cluster.ap-northeast-1=" + AwsStandIn.TOKYO_CLUSTER,
+                "arc.endpoints=" + global.baseUrl() + "/v1|ap-northeast-1",
+                "arc.control.ap-northeast-2=" + AwsStandIn.SEOUL_CELL,
+                "arc.control.ap-northeast-1=" + AwsStandIn.TOKYO_CELL,
+                "route53.hosted-zone-id=Z1D633PJN98FT9",
+                "route53.record.name=service-be.example.com",
+                "route53.poll-interval=100ms",
+                "route53.alias.ap-northeast-2=Z14GRHDCWA56QT " + SEOUL_ALB,
+                "route53.alias.ap-northeast-1=Z14GRHDCWA56QT " + TOKYO_ALB,
+                "endpoint.rds.ap-northeast-2=" + seoul.baseUrl(),
+                "endpoint.rds.ap-northeast-1=" + tokyo.baseUrl(),
+                "endpoint.ssm.ap-northeast-2=" + seoul.baseUrl(),
+                "endpoint.ssm.ap-northeast-1=" + tokyo.baseUrl(),
+                "endpoint.route53=" + global.baseUrl(),
+                String.join("\n", extra),
+                "");
+        java.nio.file.Files.writeString(file, text);
+        return file;
+    }
+
     String drainParameter(String region) {
         return aws.parameter(region, SWITCH_PATH + "/region-traffic");
     }

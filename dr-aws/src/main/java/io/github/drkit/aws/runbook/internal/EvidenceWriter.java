@@ -82,7 +82,7 @@ public final class EvidenceWriter {
         md.append("| finished | ")
                 .append(report.finishedAt())
                 .append(" (took ")
-                .append(report.took())
+                .append(seconds(report.took()))
                 .append(") |\n\n");
         md.append("## Timeline\n\n| # | step | outcome | took | saw before | result |\n|---|---|---|---|---|---|\n");
         int i = 0;
@@ -94,7 +94,7 @@ public final class EvidenceWriter {
                     .append(" | ")
                     .append(s.outcome())
                     .append(" | ")
-                    .append(s.took())
+                    .append(seconds(s.took()))
                     .append(" | ")
                     .append(cell(s.seenBefore()))
                     .append(" | ")
@@ -210,7 +210,7 @@ public final class EvidenceWriter {
                 .append(" &rarr; ")
                 .append(report.finishedAt())
                 .append(" (")
-                .append(report.took())
+                .append(seconds(report.took()))
                 .append(")</p>\n");
         h.append("<table><tr><th>#</th><th>step</th><th>outcome</th><th>took</th><th>saw before</th>"
                 + "<th>result</th><th>timeline</th><th>AWS requests</th><th>readiness</th></tr>\n");
@@ -223,7 +223,7 @@ public final class EvidenceWriter {
                     .append("</td><td>")
                     .append(s.outcome())
                     .append("</td><td>")
-                    .append(s.took())
+                    .append(seconds(s.took()))
                     .append("</td><td>")
                     .append(esc(s.seenBefore()))
                     .append("</td><td>")
@@ -240,6 +240,16 @@ public final class EvidenceWriter {
             h.append("</td></tr>\n");
         }
         return h.append("</table></body></html>\n").toString();
+    }
+
+    /**
+     * A duration as seconds with one decimal, such as {@code 12.3s}.
+     *
+     * @param duration the duration
+     * @return the text
+     */
+    public static String seconds(java.time.Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", duration.toMillis() / 1000.0);
     }
 
     private static String cell(String text) {
