@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.route53.Route53Client;
  * <p>The steps, from region A to region B:
  *
  * <ol>
- *   <li>unplanned only: drain A (refused if A is the last region answering {@code DR_READY}; passed,
+ *   <li>unplanned only: drain A (refused if A is the last region answering {@code DR_READY}; skipped,
  *       saying so, if A's switch store cannot be reached at all: run the plan again when it can);
  *   <li>move the writer to B: Aurora switchover (planned) or failover with data loss (unplanned,
  *       refused without the operator's confirmation stating the measured lag), or promote the RDS

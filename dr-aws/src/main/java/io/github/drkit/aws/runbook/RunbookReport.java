@@ -98,9 +98,14 @@ public record RunbookReport(
         Optional<StepRecord> stopped = steps.stream()
                 .filter(s -> s.outcome() == StepOutcome.FAILED || s.outcome() == StepOutcome.REFUSED)
                 .findFirst();
+        List<String> skipped = steps.stream()
+                .filter(s -> s.outcome() == StepOutcome.SKIPPED)
+                .map(StepRecord::name)
+                .toList();
         return "runbook \"" + runbook + "\" " + outcome
                 + stopped.map(s -> " at step \"" + s.name() + "\": " + s.result())
                         .orElse("")
+                + (skipped.isEmpty() ? "" : " (skipped, run again later: " + String.join(", ", skipped) + ")")
                 + evidenceDirectory.map(d -> " (evidence: " + d + ")").orElse("");
     }
 }

@@ -187,6 +187,8 @@ public final class RunbookRunner {
             StepObservation before;
             try {
                 before = step.observe(this);
+            } catch (StepSkippedException e) {
+                return finish(StepOutcome.SKIPPED, "?", "?", "skipped: " + e.getMessage());
             } catch (RuntimeException e) {
                 String why = "cannot read the current state: " + describe(e);
                 if (request.dryRun()) {

@@ -27,6 +27,7 @@ public interface RunbookStep {
      *
      * @param context the run, for readiness answers seen
      * @return what the step sees and whether its goal holds
+     * @throws StepSkippedException if the step cannot act now and the run may safely go on without it
      * @throws RuntimeException if the state cannot be read (for example {@link
      *     io.github.drkit.aws.AwsOperationException})
      */

@@ -4,6 +4,8 @@ package io.github.drkit.aws.runbook;
 public enum StepOutcome {
     /** Its goal already held: nothing was done (an interrupted run resumes past it). */
     ALREADY_HELD,
+    /** It could not act now and said why ({@link StepSkippedException}); the run went on without it. */
+    SKIPPED,
     /** It acted, waited and its goal was verified. */
     DONE,
     /** Dry run: it would act (its guard accepted). */

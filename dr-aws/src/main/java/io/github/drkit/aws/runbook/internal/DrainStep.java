@@ -8,6 +8,7 @@ import io.github.drkit.aws.runbook.RunbookContext;
 import io.github.drkit.aws.runbook.RunbookRefusedException;
 import io.github.drkit.aws.runbook.RunbookStep;
 import io.github.drkit.aws.runbook.StepObservation;
+import io.github.drkit.aws.runbook.StepSkippedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +61,11 @@ public final class DrainStep implements RunbookStep {
             if (!skipUnreachable || !AwsErrors.isTransient(e.getCause() == null ? e : e.getCause())) {
                 throw e;
             }
-            return StepObservation.holding("cannot reach " + drains.describe(region) + " (" + e.getMessage()
-                    + "): NOT drained; its instances cannot read their switches either. Run this plan again"
-                    + " when " + region + " answers, to drain it");
+            throw new StepSkippedException(
+                    "cannot reach " + drains.describe(region) + " (" + e.getMessage() + "): " + region
+                            + " is NOT drained; its instances cannot read their switches either. Run this plan again"
+                            + " when " + region + " answers, to drain it",
+                    e);
         }
         String seen = region + (drained ? " is drained (" : " is not drained (") + drains.describe(region) + ")";
         if (drained == drain) {
