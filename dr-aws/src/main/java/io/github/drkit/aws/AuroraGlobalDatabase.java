@@ -35,7 +35,16 @@ import software.amazon.awssdk.services.rds.model.GlobalCluster;
  * client is required; a switchover prefers it and falls back to the others.
  *
  * <p>Both operations are safe to call again: if the target already is the writer they return at
- * once, and if a switchover or failover to the target is already running they only wait for it.
+ * once, and if a switchover or failover to the target is already running they only wait for it. A
+ * request that RDS refuses is checked by describing the global cluster again: if the change to the
+ * target is under way after all (an earlier attempt reached RDS, through an SDK retry after a lost
+ * answer or in another region), that is not a refusal and the change is waited for. While the global
+ * cluster is {@code switching-over} or {@code failing-over} without saying to which cluster, nothing
+ * is sent.
+ *
+ * <p>{@link GlobalClusterState#writerEndpoint()} is the global writer endpoint that always points
+ * to the current writer: connecting through it lets an application follow a switchover or failover
+ * without being reconfigured.
  *
  * <p>Uses the given clients and never closes them. Calls block the calling thread; no thread is
  * started. Thread-safe.
@@ -103,10 +112,10 @@ public final class AuroraGlobalDatabase {
      * @throws IllegalArgumentException if the ARN is blank or not a member of this global database
      *     (nothing is sent)
      * @throws IllegalStateException if the global cluster is not {@code available}, or a switchover
-     *     or failover to another cluster is in progress (nothing is sent)
+     *     or failover to another (or an unreported) cluster is in progress (nothing is sent)
      * @throws AwsWaitTimeoutException if the switchover did not finish within the operation timeout
-     * @throws AwsOperationException if RDS refused the switchover, it ended with another writer, or no
-     *     region answered
+     * @throws AwsOperationException if RDS refused the switchover (and it is not under way after all),
+     *     it ended with another writer, or no region answered
      */
     public GlobalClusterState switchoverTo(String targetDbClusterArn) {
         return change("SwitchoverGlobalCluster", "switchover", targetDbClusterArn, false);
@@ -123,11 +132,12 @@ public final class AuroraGlobalDatabase {
      * @throws IllegalArgumentException if the ARN is blank or not a member of this global database
      *     (nothing is sent)
      * @throws IllegalStateException if no client was configured for the target's region, or a
-     *     switchover or failover to another cluster is in progress (nothing is sent)
+     *     switchover or failover to another (or an unreported) cluster is in progress (nothing is
+     *     sent)
      * @throws AwsWaitTimeoutException if the failover did not finish within the operation timeout,
      *     for example while the global cluster stays {@code failing-over}
-     * @throws AwsOperationException if RDS refused the failover, it ended with another writer, or no
-     *     region answered
+     * @throws AwsOperationException if RDS refused the failover (and it is not under way after all),
+     *     it ended with another writer, or no region answered
      */
     public GlobalClusterState failoverAllowingDataLossTo(String targetDbClusterArn) {
         return change("FailoverGlobalCluster", "failover (allowing data loss)", targetDbClusterArn, true);
@@ -210,6 +220,11 @@ public final class AuroraGlobalDatabase {
             sawChange.set(true);
             return await(operation, target, sawChange);
         }
+        if (before.changingWriter()) {
+            throw new IllegalStateException("Aurora global database " + globalClusterIdentifier + " is "
+                    + before.status() + " and RDS did not say to which cluster (" + before.summary() + "); nothing"
+                    + " was sent: wait for it to finish (awaitWriter, or describe) and call again");
+        }
         if (!allowDataLoss && !before.settled()) {
             throw new IllegalStateException("Aurora global database " + globalClusterIdentifier
                     + " is not available for a" + " switchover (" + before.summary() + ")");
@@ -252,10 +267,26 @@ public final class AuroraGlobalDatabase {
                 return;
             } catch (SdkException e) {
                 if (!AwsErrors.isTransient(e)) {
+                    Optional<GlobalClusterState> now = describeQuietly(order);
+                    if (now.isPresent() && alreadyUnderWay(now.get(), target)) {
+                        LOG.info(
+                                "Aurora global database {}: RDS in {} refused the {} to {} ({}), but it is already"
+                                        + " under way ({}): an earlier attempt (an SDK retry or another region)"
+                                        + " reached RDS; waiting for it",
+                                globalClusterIdentifier,
+                                region,
+                                what,
+                                target,
+                                AwsErrors.describe(e),
+                                now.get().summary());
+                        return;
+                    }
                     throw new AwsOperationException(
                             operation,
                             "RDS in " + region + " refused the " + what + " of " + globalClusterIdentifier + " to "
-                                    + target + ": " + AwsErrors.describe(e),
+                                    + target + ": " + AwsErrors.describe(e)
+                                    + now.map(state -> " (described afterwards: " + state.summary() + ")")
+                                            .orElse(""),
                             e);
                 }
                 last = e;
@@ -268,6 +299,27 @@ public final class AuroraGlobalDatabase {
                         + String.join("; ", attempts) + "); it may or may not have started: calling again is safe,"
                         + " it waits for a change already in progress",
                 last);
+    }
+
+    /** Whether the target already writes, or a change to it is in progress, and not being cancelled. */
+    private static boolean alreadyUnderWay(GlobalClusterState state, String target) {
+        if (state.settled()) {
+            return state.member(target).map(GlobalClusterMember::writer).orElse(false);
+        }
+        return state.failover()
+                .filter(f -> !f.cancelling())
+                .flatMap(GlobalClusterFailover::toDbClusterArn)
+                .map(target::equals)
+                .orElse(false);
+    }
+
+    private Optional<GlobalClusterState> describeQuietly(List<String> order) {
+        try {
+            return Optional.of(describeOnce(order));
+        } catch (RuntimeException e) {
+            LOG.debug("cannot describe {} after a refusal: {}", globalClusterIdentifier, AwsErrors.describe(e));
+            return Optional.empty();
+        }
     }
 
     private GlobalClusterState await(String operation, String target, AtomicBoolean sawChange) {
@@ -366,7 +418,8 @@ public final class AuroraGlobalDatabase {
                 Objects.requireNonNullElse(cluster.status(), "unknown"),
                 Objects.requireNonNullElse(cluster.engine(), "unknown"),
                 members,
-                failover);
+                failover,
+                Optional.ofNullable(cluster.endpoint()).filter(endpoint -> !endpoint.isBlank()));
     }
 
     private static String regionOfArn(String arn) {

@@ -9,8 +9,9 @@ import java.util.Objects;
  * (whose error code, HTTP status and request id stay available to the caller).
  *
  * <p>Messages never contain credentials. Subclasses say more precisely what went wrong: {@link
- * AwsWaitTimeoutException} (a bounded wait ran out) and {@link ArcEndpointsUnavailableException}
- * (no Route 53 ARC cluster endpoint answered).
+ * AwsWaitTimeoutException} (a bounded wait ran out), {@link ArcEndpointsUnavailableException}
+ * (no Route 53 ARC cluster endpoint answered) and {@link ArcSafetyRuleException} (an ARC safety rule
+ * refused a change).
  *
  * <p>Not final so that those subclasses can extend it; applications should not subclass it.
  */

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * A switchover or failover of an Aurora global database that is in progress ({@code FailoverState}).
  *
- * @param status {@code "pending"}, {@code "failing-over"} or {@code "cancelling"}
+ * @param status {@code "pending"} (requested, being verified), {@code "switching-over"} (a planned
+ *     switchover is moving the writer), {@code "failing-over"} (the target is being promoted) or
+ *     {@code "cancelling"} (the change was cancelled and both clusters return to their roles)
  * @param fromDbClusterArn the cluster being demoted, if reported
  * @param toDbClusterArn the cluster being promoted, if reported
  * @param dataLossAllowed {@code true} for an unplanned failover that may lose the writes not yet
@@ -28,5 +30,14 @@ public record GlobalClusterFailover(
         Objects.requireNonNull(status, "status must not be null");
         Objects.requireNonNull(fromDbClusterArn, "fromDbClusterArn must not be null");
         Objects.requireNonNull(toDbClusterArn, "toDbClusterArn must not be null");
+    }
+
+    /**
+     * Whether the change is being cancelled, so the old writer stays the writer.
+     *
+     * @return {@code true} if the status is {@code cancelling}
+     */
+    public boolean cancelling() {
+        return "cancelling".equals(status);
     }
 }

@@ -15,16 +15,27 @@ import java.util.Optional;
  * @param engine the engine, such as {@code "aurora-mysql"}
  * @param members the member clusters
  * @param failover the switchover or failover in progress, if any
+ * @param writerEndpoint the global cluster's writer endpoint ({@code GlobalCluster.Endpoint}), a DNS
+ *     name that always points to the writer instance of the current primary cluster, so that an
+ *     application connecting through it follows a switchover or failover without a configuration
+ *     change; empty if RDS did not report one (older engine versions)
  */
 public record GlobalClusterState(
         String globalClusterIdentifier,
         String status,
         String engine,
         List<GlobalClusterMember> members,
-        Optional<GlobalClusterFailover> failover) {
+        Optional<GlobalClusterFailover> failover,
+        Optional<String> writerEndpoint) {
 
     /** The status of a global cluster that is not changing. */
     public static final String AVAILABLE = "available";
+
+    /** The status of a global cluster during a planned switchover. */
+    public static final String SWITCHING_OVER = "switching-over";
+
+    /** The status of a global cluster during an unplanned failover. */
+    public static final String FAILING_OVER = "failing-over";
 
     /**
      * Validates and copies the components.
@@ -34,6 +45,7 @@ public record GlobalClusterState(
      * @param engine see the record component
      * @param members see the record component
      * @param failover see the record component
+     * @param writerEndpoint see the record component
      * @throws NullPointerException if a component is {@code null}
      */
     public GlobalClusterState {
@@ -42,6 +54,26 @@ public record GlobalClusterState(
         Objects.requireNonNull(engine, "engine must not be null");
         members = List.copyOf(Objects.requireNonNull(members, "members must not be null"));
         Objects.requireNonNull(failover, "failover must not be null");
+        Objects.requireNonNull(writerEndpoint, "writerEndpoint must not be null");
+    }
+
+    /**
+     * Creates a state without a writer endpoint.
+     *
+     * @param globalClusterIdentifier see the record component
+     * @param status see the record component
+     * @param engine see the record component
+     * @param members see the record component
+     * @param failover see the record component
+     * @throws NullPointerException if a component is {@code null}
+     */
+    public GlobalClusterState(
+            String globalClusterIdentifier,
+            String status,
+            String engine,
+            List<GlobalClusterMember> members,
+            Optional<GlobalClusterFailover> failover) {
+        this(globalClusterIdentifier, status, engine, members, failover, Optional.empty());
     }
 
     /**
@@ -94,14 +126,25 @@ public record GlobalClusterState(
     }
 
     /**
+     * Whether a switchover or failover is in progress: a {@code FailoverState} is reported, or the
+     * global cluster's status is {@code switching-over} or {@code failing-over} (which RDS can report
+     * without the details of the change).
+     *
+     * @return {@code true} while the writer may be moving
+     */
+    public boolean changingWriter() {
+        return failover.isPresent() || SWITCHING_OVER.equals(status) || FAILING_OVER.equals(status);
+    }
+
+    /**
      * A one-line summary for logs and messages.
      *
-     * @return status, writer and failover in progress
+     * @return status, writer and switchover or failover in progress
      */
     public String summary() {
         return "status " + status + ", writer "
                 + writer().map(GlobalClusterMember::dbClusterArn).orElse("none")
-                + failover.map(f -> ", failover " + f.status() + " to "
+                + failover.map(f -> ", " + (f.dataLossAllowed() ? "failover " : "switchover ") + f.status() + " to "
                                 + f.toDbClusterArn().orElse("?"))
                         .orElse("");
     }

@@ -8,6 +8,15 @@ import java.util.Objects;
  * Route 53 considers an endpoint healthy when more than 18% of the checkers that report say it is
  * healthy; {@link #healthy()} applies that rule to these observations.
  *
+ * <p>The verdict covers <em>endpoint</em> health checks only (HTTP, HTTPS, TCP, with or without
+ * string matching), whose status is the vote of the checkers around the world. It does not cover
+ * health checks whose status is not such a vote: a calculated health check (the status of its child
+ * checks against a threshold), a CloudWatch-alarm health check (the alarm's state, or its
+ * insufficient-data setting) and a Route 53 ARC routing-control health check (the routing control's
+ * On/Off, read it with {@link ArcRoutingControls#state(String)}). For those, {@link #healthy()} is
+ * not Route 53's verdict and must not be used to decide a failover. Also, AWS meant {@code
+ * GetHealthCheckStatus} for diagnosis, not for automation at a high request rate.
+ *
  * @param healthCheckId the health check
  * @param observations one per reporting checker
  */
@@ -40,6 +49,7 @@ public record HealthCheckStatus(String healthCheckId, List<HealthCheckObservatio
 
     /**
      * Whether Route 53 considers the endpoint healthy: more than 18% of the reporting checkers say so.
+     * Meaningful for endpoint health checks only (see the type's documentation).
      *
      * @return {@code true} if healthy; {@code false} if no checker reported
      */

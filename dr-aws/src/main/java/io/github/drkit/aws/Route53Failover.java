@@ -1,26 +1,33 @@
 package io.github.drkit.aws;
 
 import io.github.drkit.aws.internal.AwsErrors;
-import io.github.drkit.aws.internal.BoundedPoll;
 import io.github.drkit.aws.internal.Require;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.waiters.WaiterResponse;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
+import software.amazon.awssdk.services.route53.model.GetChangeResponse;
 import software.amazon.awssdk.services.route53.model.GetHealthCheckStatusResponse;
 import software.amazon.awssdk.services.route53.model.HealthCheckObservation;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
+import software.amazon.awssdk.services.route53.waiters.Route53Waiter;
 
 /**
  * Route 53 steps of a DNS failover runbook: read a health check's status, and switch traffic by
@@ -50,20 +57,24 @@ public final class Route53Failover {
 
     private final Route53Client route53;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final Duration changeTimeout;
-    private final BoundedPoll poll;
+    private final Duration pollInterval;
 
     private Route53Failover(Builder builder) {
         this.route53 = builder.route53;
         this.clock = builder.clock;
+        this.sleeper = builder.sleeper;
         this.changeTimeout = builder.changeTimeout;
-        this.poll = new BoundedPoll(builder.clock, builder.sleeper, builder.changeTimeout, builder.pollInterval);
+        this.pollInterval = builder.pollInterval;
     }
 
     /**
      * Starts a builder.
      *
-     * @param route53 the Route 53 client (region {@code aws-global}); not closed by drkit
+     * @param route53 the Route 53 client, built for the global pseudo-region of the partition its
+     *     application runs in ({@link #globalRegionFor(Region)}: {@code aws-global}, {@code
+     *     aws-cn-global}, {@code aws-us-gov-global}, ...); not closed by drkit
      * @return a builder
      * @throws NullPointerException if {@code route53} is {@code null}
      */
@@ -72,11 +83,40 @@ public final class Route53Failover {
     }
 
     /**
+     * The region to build a Route 53 client with, for an application running in {@code region}:
+     * Route 53 is a global service with one endpoint per AWS partition, addressed through that
+     * partition's global pseudo-region ({@code aws-global} for the commercial regions, {@code
+     * aws-cn-global} for China, {@code aws-us-gov-global} for GovCloud, and so on). A global
+     * pseudo-region is returned as it is.
+     *
+     * @param region the application's region, such as {@code cn-north-1}
+     * @return the partition's global pseudo-region, such as {@code aws-cn-global}
+     * @throws NullPointerException if {@code region} is {@code null}
+     * @throws IllegalArgumentException if the SDK knows no global pseudo-region for the region's
+     *     partition
+     */
+    public static Region globalRegionFor(Region region) {
+        Objects.requireNonNull(region, "region must not be null");
+        if (region.isGlobalRegion()) {
+            return region;
+        }
+        String partition = PartitionMetadata.of(region).id();
+        Region global = Region.of(partition + "-global");
+        if (!Region.regions().contains(global)) {
+            throw new IllegalArgumentException("region " + region.id() + " is in partition " + partition
+                    + ", for which this AWS SDK knows no global Route 53 region (" + global.id() + ")");
+        }
+        return global;
+    }
+
+    /**
      * Reads what Route 53's health checkers report about a health check ({@code
      * GetHealthCheckStatus}).
      *
-     * @param healthCheckId the health check id
-     * @return the observations and Route 53's verdict
+     * @param healthCheckId the id of an endpoint health check (HTTP, HTTPS or TCP); the verdict of
+     *     {@link HealthCheckStatus#healthy()} does not apply to calculated, CloudWatch-alarm or ARC
+     *     routing-control health checks
+     * @return the observations and, for an endpoint health check, Route 53's verdict
      * @throws IllegalArgumentException if the id is blank
      * @throws AwsOperationException if the call fails (unknown health check, throttling after the
      *     SDK's retries, timeout, unreadable answer)
@@ -166,27 +206,111 @@ public final class Route53Failover {
     }
 
     /**
-     * Polls {@code GetChange} until the change is {@code INSYNC}, at most for the configured change
-     * timeout. Throttled or failed polls are retried until then.
+     * Waits until the change is {@code INSYNC} with the SDK's own waiter ({@code
+     * Route53Waiter.waitUntilResourceRecordSetsChanged}: {@code GetChange} every poll interval), at
+     * most for the configured change timeout. A poll that fails transiently (throttling after the
+     * client's own retries, a 5xx, a timeout) ends the SDK waiter's run; drkit then pauses one poll
+     * interval and starts the waiter again, until the change timeout has passed.
      *
      * @param changeId the change id, with or without the {@code /change/} prefix
      * @return the change as last observed, {@code INSYNC}
      * @throws IllegalArgumentException if the id is blank
      * @throws AwsWaitTimeoutException if the change was not {@code INSYNC} in time (it was submitted
      *     and may still complete)
-     * @throws AwsOperationException if Route 53 refuses the poll (for example an unknown change id)
+     * @throws AwsOperationException if Route 53 refuses the poll (for example an unknown change id),
+     *     or the thread was interrupted (its interrupt flag is kept)
      */
     public Route53Change awaitInSync(String changeId) {
         Require.text("changeId", changeId);
         String id = changeId.startsWith("/change/") ? changeId.substring("/change/".length()) : changeId;
-        Route53Change done = poll.until(
+        String what = "Route 53 change " + id + " to reach INSYNC";
+        Instant deadline = clock.instant().plus(changeTimeout);
+        SdkException lastError = null;
+        int runs = 0;
+        try (Route53Waiter waiter = Route53Waiter.builder().client(route53).build()) {
+            while (true) {
+                Duration remaining = Duration.between(clock.instant(), deadline);
+                if (remaining.isZero() || remaining.isNegative()) {
+                    throw timedOut(id, what, runs, lastError);
+                }
+                runs++;
+                try {
+                    WaiterResponse<GetChangeResponse> response = waiter.waitUntilResourceRecordSetsChanged(
+                            r -> r.id(id),
+                            o -> o.waitTimeout(remaining)
+                                    .maxAttempts(maxAttempts(remaining))
+                                    .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(pollInterval)));
+                    Optional<GetChangeResponse> matched = response.matched().response();
+                    if (matched.isEmpty()) {
+                        throw new AwsOperationException(
+                                "GetChange",
+                                "the waiter for " + what + " ended without an answer: "
+                                        + response.matched()
+                                                .exception()
+                                                .map(AwsErrors::describe)
+                                                .orElse("none"),
+                                response.matched().exception().orElse(null));
+                    }
+                    Route53Change done = toChange(matched.get().changeInfo(), "GetChange");
+                    LOG.info("Route 53 change {} is INSYNC", id);
+                    return done;
+                } catch (SdkClientException waiterFailure) {
+                    Throwable cause = waiterFailure.getCause();
+                    if (cause == null) {
+                        // the SDK waiter ran out of time or attempts
+                        throw timedOut(id, what, runs, lastError);
+                    }
+                    if (cause instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        throw new AwsOperationException("GetChange", "interrupted while waiting for " + what, cause);
+                    }
+                    if (!(cause instanceof SdkException sdk) || !AwsErrors.isTransient(sdk)) {
+                        throw new AwsOperationException(
+                                "GetChange",
+                                "failed while waiting for " + what + ": " + AwsErrors.describe(cause),
+                                cause);
+                    }
+                    lastError = sdk;
+                    LOG.debug("transient failure while waiting for {}: {}", what, AwsErrors.describe(sdk));
+                }
+                Duration left = Duration.between(clock.instant(), deadline);
+                if (left.isZero() || left.isNegative()) {
+                    throw timedOut(id, what, runs, lastError);
+                }
+                try {
+                    sleeper.sleep(left.compareTo(pollInterval) < 0 ? left : pollInterval);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AwsOperationException("GetChange", "interrupted while waiting for " + what, e);
+                }
+            }
+        }
+    }
+
+    private int maxAttempts(Duration remaining) {
+        long attempts = remaining.toMillis() / Math.max(1, pollInterval.toMillis()) + 1;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, attempts));
+    }
+
+    /** The timeout, naming the change's status as one last {@code GetChange} reads it. */
+    private AwsWaitTimeoutException timedOut(String id, String what, int runs, SdkException lastError) {
+        String lastObserved;
+        try {
+            lastObserved = route53.getChange(r -> r.id(id)).changeInfo().statusAsString();
+        } catch (SdkException e) {
+            lastObserved = "nothing observed";
+            if (lastError == null) {
+                lastError = e;
+            }
+        }
+        return new AwsWaitTimeoutException(
                 "GetChange",
-                "Route 53 change " + id + " to reach INSYNC",
-                () -> toChange(route53.getChange(r -> r.id(id)).changeInfo(), "GetChange"),
-                Route53Change::inSync,
-                Route53Change::status);
-        LOG.info("Route 53 change {} is INSYNC", id);
-        return done;
+                what + " did not happen within " + changeTimeout + " (" + runs + " run(s) of the SDK waiter; last"
+                        + " observed: " + lastObserved
+                        + (lastError == null ? "" : "; last error: " + AwsErrors.describe(lastError)) + ")",
+                changeTimeout,
+                lastObserved,
+                lastError);
     }
 
     /**
@@ -246,6 +370,7 @@ public final class Route53Failover {
                         .dnsName(alias.dnsName())
                         .evaluateTargetHealth(alias.evaluateTargetHealth())));
         record.failover().ifPresent(role -> set.failover(ResourceRecordSetFailover.fromValue(role.name())));
+        record.weight().ifPresent(set::weight);
         record.setIdentifier().ifPresent(set::setIdentifier);
         record.healthCheckId().ifPresent(set::healthCheckId);
         return set.build();
@@ -265,7 +390,8 @@ public final class Route53Failover {
         }
 
         /**
-         * Sets the clock that bounds waits.
+         * Sets the clock that bounds waits across runs of the SDK waiter and stamps observations (the
+         * SDK waiter measures its own run with the system clock).
          *
          * @param clock the clock (default {@link Clock#systemUTC()})
          * @return this builder
@@ -276,7 +402,8 @@ public final class Route53Failover {
         }
 
         /**
-         * Sets how waits pause between polls.
+         * Sets how drkit pauses before it starts the SDK waiter again after a transient failure (the
+         * SDK waiter's own pauses between polls are real time).
          *
          * @param sleeper the sleeper (default {@link Sleeper#system()})
          * @return this builder
@@ -298,7 +425,7 @@ public final class Route53Failover {
         }
 
         /**
-         * Sets the pause between {@code GetChange} polls.
+         * Sets the pause between {@code GetChange} polls (the SDK waiter's fixed delay).
          *
          * @param pollInterval {@code > 0} (default 5 s)
          * @return this builder

@@ -10,15 +10,18 @@ import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
  * One Route 53 record set that a runbook step UPSERTs: a plain record ({@code service-be.example.com
- * A 60 192.0.2.44}), an alias to a load balancer, or one half of a failover pair (with a set
- * identifier, a {@link FailoverRole} and usually a health check). Immutable and thread-safe; build it
- * with {@link #builder(String, String)}.
+ * A 60 192.0.2.44}), an alias to a load balancer, one half of a failover pair (with a set
+ * identifier, a {@link FailoverRole} and usually a health check), or one member of a weighted set
+ * (with a set identifier and a weight: the active/active recipe, where a runbook drains a region by
+ * setting its weight to 0). Immutable and thread-safe; build it with {@link #builder(String,
+ * String)}.
  */
 public final class Route53Record {
 
     private static final int MAX_NAME_LENGTH = 1024;
     private static final int MAX_SET_IDENTIFIER_LENGTH = 128;
     private static final long MAX_TTL_SECONDS = 2_147_483_647L;
+    private static final long MAX_WEIGHT = 255;
 
     private final String name;
     private final String type;
@@ -27,6 +30,7 @@ public final class Route53Record {
     private final AliasTarget aliasTarget;
     private final String setIdentifier;
     private final FailoverRole failover;
+    private final Long weight;
     private final String healthCheckId;
 
     private Route53Record(Builder builder) {
@@ -37,6 +41,7 @@ public final class Route53Record {
         this.aliasTarget = builder.aliasTarget;
         this.setIdentifier = builder.setIdentifier;
         this.failover = builder.failover;
+        this.weight = builder.weight;
         this.healthCheckId = builder.healthCheckId;
     }
 
@@ -97,7 +102,7 @@ public final class Route53Record {
     }
 
     /**
-     * The set identifier of a failover record.
+     * The set identifier of a failover or weighted record.
      *
      * @return the identifier; empty for a simple record
      */
@@ -112,6 +117,16 @@ public final class Route53Record {
      */
     public Optional<FailoverRole> failover() {
         return Optional.ofNullable(failover);
+    }
+
+    /**
+     * The weight of a weighted record: Route 53 answers with it in proportion to its weight among
+     * the records of the same name and type; 0 stops traffic to it (unless all weights are 0).
+     *
+     * @return the weight, 0-255; empty for a record that is not weighted
+     */
+    public Optional<Long> weight() {
+        return Optional.ofNullable(weight);
     }
 
     /**
@@ -133,12 +148,13 @@ public final class Route53Record {
                 && Objects.equals(aliasTarget, that.aliasTarget)
                 && Objects.equals(setIdentifier, that.setIdentifier)
                 && failover == that.failover
+                && Objects.equals(weight, that.weight)
                 && Objects.equals(healthCheckId, that.healthCheckId);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, ttl, values, aliasTarget, setIdentifier, failover, healthCheckId);
+        return Objects.hash(name, type, ttl, values, aliasTarget, setIdentifier, failover, weight, healthCheckId);
     }
 
     @Override
@@ -151,6 +167,9 @@ public final class Route53Record {
         }
         if (failover != null) {
             text.append(" failover=").append(failover).append(" set=").append(setIdentifier);
+        }
+        if (weight != null) {
+            text.append(" weight=").append(weight).append(" set=").append(setIdentifier);
         }
         if (healthCheckId != null) {
             text.append(" healthCheck=").append(healthCheckId);
@@ -168,6 +187,7 @@ public final class Route53Record {
         private AliasTarget aliasTarget;
         private String setIdentifier;
         private FailoverRole failover;
+        private Long weight;
         private String healthCheckId;
 
         private Builder(String name, String type) {
@@ -222,6 +242,20 @@ public final class Route53Record {
         }
 
         /**
+         * Makes this one member of a weighted set (the active/active recipe): Route 53 answers with
+         * each record of the same name and type in proportion to its weight.
+         *
+         * @param setIdentifier the set identifier that tells the records apart, 1-128 characters
+         * @param weight 0-255; 0 sends no traffic to this record while another has a weight above 0
+         * @return this builder
+         */
+        public Builder weighted(String setIdentifier, long weight) {
+            this.setIdentifier = setIdentifier;
+            this.weight = weight;
+            return this;
+        }
+
+        /**
          * Attaches a health check.
          *
          * @param healthCheckId the health check id
@@ -239,8 +273,9 @@ public final class Route53Record {
          * @throws NullPointerException if the name or type is {@code null}
          * @throws IllegalArgumentException naming the field, if the name is blank or too long, the
          *     type unknown, a plain record lacks a TTL or values or has a bad TTL, an alias record
-         *     has a TTL or values, a CNAME has more than one value, or a failover set identifier is
-         *     blank or too long
+         *     has a TTL or values, a CNAME has more than one value, a failover or weighted set
+         *     identifier is blank or too long, a weight is outside 0-255, or the record is both
+         *     failover and weighted
          */
         public Route53Record build() {
             Require.text("name", name);
@@ -276,14 +311,23 @@ public final class Route53Record {
                             "a CNAME record of " + name + " takes exactly one value (was " + values + ")");
                 }
             }
-            if (failover != null) {
+            if (failover != null && weight != null) {
+                throw new IllegalArgumentException("a record of " + name + " is either failover or weighted, not both"
+                        + " (was failover " + failover + ", weight " + weight + ")");
+            }
+            if (weight != null && (weight < 0 || weight > MAX_WEIGHT)) {
+                throw new IllegalArgumentException(
+                        "weight must be from 0 to " + MAX_WEIGHT + " (was " + weight + ") for a record of " + name);
+            }
+            if (failover != null || weight != null) {
                 Require.text("setIdentifier", setIdentifier);
                 if (setIdentifier.length() > MAX_SET_IDENTIFIER_LENGTH) {
                     throw new IllegalArgumentException("setIdentifier must be at most " + MAX_SET_IDENTIFIER_LENGTH
                             + " characters (was " + setIdentifier.length() + ")");
                 }
             } else if (setIdentifier != null) {
-                throw new IllegalArgumentException("setIdentifier \"" + setIdentifier + "\" needs a failover role");
+                throw new IllegalArgumentException(
+                        "setIdentifier \"" + setIdentifier + "\" needs a failover role or a weight");
             }
             if (healthCheckId != null) {
                 Require.text("healthCheckId", healthCheckId);

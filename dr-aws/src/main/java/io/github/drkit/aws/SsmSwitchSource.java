@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
  * Kill-switch settings for the whole fleet from AWS Systems Manager Parameter Store: one parameter per
@@ -40,7 +43,11 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
  * setting's change time unless its JSON entry says otherwise. A parameter whose name is not a valid
  * switch name, or whose value cannot be understood, rejects the whole read ({@link
  * MalformedSwitchPayloadException}); the registry then keeps the last known good reading and reports
- * the source stale after repeated failures.
+ * the source stale after repeated failures. Such an error names the parameter, its version and what
+ * is wrong, but never shows the parameter's value (or any part of it): a parameter under the path
+ * may hold something secret. A {@code SecureString} parameter read without decryption ({@link
+ * Builder#withDecryption(boolean)} off) is such an error too, saying so, instead of a confusing
+ * complaint about its ciphertext.
  *
  * <p>When SSM throttles (or answers 503), the source backs off: reads during the back-off window fail
  * at once without calling SSM, and the window doubles with each throttled read from one poll
@@ -62,6 +69,10 @@ public final class SsmSwitchSource implements SwitchSource {
 
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9_.\\-]+)+");
     private static final int PAGE_SIZE = 10;
+    private static final Pattern QUOTED = Pattern.compile("(['\"])([^'\"]+)\\1");
+    private static final Set<String> ENTRY_WORDS =
+            Set.of("state", "reason", "actor", "changedAt", "expiresAt", "enabled", "killed", "switches");
+    private static final String HIDDEN = "<value hidden>";
     private static final Logger LOG = LoggerFactory.getLogger(SsmSwitchSource.class);
 
     private final SsmClient ssm;
@@ -123,7 +134,8 @@ public final class SsmSwitchSource implements SwitchSource {
      * Reads every parameter directly under the path, page by page.
      *
      * @return the reading
-     * @throws MalformedSwitchPayloadException if a parameter's name or value cannot be understood
+     * @throws MalformedSwitchPayloadException if a parameter's name or value cannot be understood, or
+     *     a parameter is a {@code SecureString} and decryption is off (the message never shows a value)
      * @throws AwsOperationException if SSM cannot be read, throttles, or the source is backing off
      *     after throttling
      */
@@ -180,11 +192,44 @@ public final class SsmSwitchSource implements SwitchSource {
         if (parameter.value() == null) {
             throw new MalformedSwitchPayloadException(origin + ": has no value");
         }
+        if (!withDecryption && parameter.type() == ParameterType.SECURE_STRING) {
+            throw new MalformedSwitchPayloadException(origin + ": is a SecureString, and this source reads"
+                    + " parameters without decryption, so its value would be ciphertext: enable withDecryption"
+                    + " (dr.aws.kill-switches.ssm.with-decryption=true) and grant kms:Decrypt on its key, or store"
+                    + " the switch as a String parameter");
+        }
         Instant changedAt = parameter.lastModifiedDate() == null ? now : parameter.lastModifiedDate();
-        SwitchSetting setting = SwitchEntries.parse(switchName, parameter.value(), origin, changedAt);
+        SwitchSetting setting;
+        try {
+            setting = SwitchEntries.parse(switchName, parameter.value(), origin, changedAt);
+        } catch (MalformedSwitchPayloadException e) {
+            throw new MalformedSwitchPayloadException(hideValue(e.getMessage(), parameter.value(), switchName));
+        }
         if (settings.put(switchName, setting) != null) {
             throw new MalformedSwitchPayloadException(origin + ": switch '" + switchName + "' appears twice");
         }
+    }
+
+    /**
+     * Removes every quoted fragment of a parse error that comes from the parameter's value (keeping
+     * the entry's field names and states, which say what is wrong without revealing anything), then
+     * any remaining occurrence of the whole value.
+     */
+    static String hideValue(String message, String value, String switchName) {
+        Matcher quoted = QUOTED.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (quoted.find()) {
+            String fragment = quoted.group(2);
+            boolean structural = ENTRY_WORDS.contains(fragment) || fragment.equals(switchName);
+            String replacement = !structural && value.contains(fragment)
+                    ? quoted.group(1) + HIDDEN + quoted.group(1)
+                    : quoted.group();
+            quoted.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        quoted.appendTail(out);
+        String text = out.toString();
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? text : text.replace(trimmed, HIDDEN);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -246,7 +291,8 @@ public final class SsmSwitchSource implements SwitchSource {
         }
 
         /**
-         * Whether to decrypt {@code SecureString} parameters (needs {@code kms:Decrypt}).
+         * Whether to decrypt {@code SecureString} parameters (needs {@code kms:Decrypt}). Without it a
+         * {@code SecureString} parameter under the path fails the read with an error that says so.
          *
          * @param withDecryption {@code true} to decrypt (default {@code false})
          * @return this builder

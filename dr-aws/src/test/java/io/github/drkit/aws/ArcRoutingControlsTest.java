@@ -22,9 +22,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Route 53 ARC routing controls through several cluster endpoints: the real SDK client against ARC's
@@ -79,17 +84,38 @@ class ArcRoutingControlsTest {
     }
 
     /**
-     * Long enough that a loopback stub answers in time on a loaded 2-core machine (at 500 ms a slow
-     * answer from the first endpoint once fell over to the second and failed a test), short enough
-     * that a black hole costs a test only seconds.
+     * For tests where a timeout is not the point: long enough that a loopback stub answers in time on
+     * a loaded 2-core machine (at 2 s the first endpoint's attempt once timed out under load and the
+     * test fell over to the second endpoint).
      */
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * For tests whose endpoint black-holes or stalls on purpose: each such attempt costs this much,
+     * and the other requests of the test must still be answered within it under load.
+     */
+    private static final Duration SHORT_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** A random source that leaves the endpoints in the configured order, so a test knows which is tried first. */
+    private static final class InOrder extends Random {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int nextInt(int bound) {
+            return bound - 1;
+        }
+    }
 
     private ArcRoutingControls controls(ArcClusterEndpoint... endpoints) {
+        return controls(ATTEMPT_TIMEOUT, endpoints);
+    }
+
+    private ArcRoutingControls controls(Duration attemptTimeout, ArcClusterEndpoint... endpoints) {
         ArcRoutingControls controls = ArcRoutingControls.builder()
                 .endpoints(List.of(endpoints))
                 .credentialsProvider(AwsTestClients.CREDENTIALS)
-                .attemptTimeout(ATTEMPT_TIMEOUT)
+                .attemptTimeout(attemptTimeout)
+                .random(new InOrder())
                 .build();
         toClose.add(controls);
         return controls;
@@ -148,7 +174,7 @@ class ArcRoutingControlsTest {
     }
 
     @Test
-    void anEndpointThatIsTemporarilyUnavailableIsSkippedAndTheOneThatAnsweredIsTriedFirstNextTime() {
+    void anEndpointThatIsTemporarilyUnavailableIsSkipped() {
         answerError(SECOND, 503, "EndpointTemporarilyUnavailableException", "The cluster endpoint isn't available.");
         answerState(FIRST, TOKYO_CELL, "On");
         ArcRoutingControls controls = controls(endpoint(SECOND, "us-east-1"), endpoint(FIRST, "ap-northeast-1"));
@@ -156,8 +182,34 @@ class ArcRoutingControlsTest {
         assertThat(controls.state(TOKYO_CELL)).isEqualTo(RoutingControlState.ON);
         assertThat(controls.state(TOKYO_CELL)).isEqualTo(RoutingControlState.ON);
 
-        SECOND.verify(1, postRequestedFor(urlPathMatching(PATH)));
+        SECOND.verify(2, postRequestedFor(urlPathMatching(PATH)));
         FIRST.verify(2, postRequestedFor(urlPathMatching(PATH)));
+    }
+
+    @Test
+    void eachRequestTriesTheEndpointsInRandomOrder() {
+        answerState(FIRST, TOKYO_CELL, "On");
+        answerState(SECOND, TOKYO_CELL, "On");
+        ArcRoutingControls controls = ArcRoutingControls.builder()
+                .endpoint(endpoint(FIRST, "ap-northeast-1"))
+                .endpoint(endpoint(SECOND, "us-east-1"))
+                .credentialsProvider(AwsTestClients.CREDENTIALS)
+                .attemptTimeout(ATTEMPT_TIMEOUT)
+                .random(new Random(20261130L))
+                .build();
+        toClose.add(controls);
+
+        for (int i = 0; i < 40; i++) {
+            assertThat(controls.state(TOKYO_CELL)).isEqualTo(RoutingControlState.ON);
+        }
+
+        // each answered, so each request reached exactly one endpoint: the first of its random order
+        int first = FIRST.findAll(postRequestedFor(urlPathMatching(PATH))).size();
+        int second = SECOND.findAll(postRequestedFor(urlPathMatching(PATH))).size();
+        assertThat(first + second).isEqualTo(40);
+        assertThat(first)
+                .as("requests that tried the first configured endpoint first")
+                .isBetween(8, 32);
     }
 
     @Test
@@ -187,13 +239,14 @@ class ArcRoutingControlsTest {
     @Test
     void aBlackHoledEndpointTimesOutWithinTheAttemptTimeoutAndTheNextAnswers() throws IOException {
         answerState(FIRST, TOKYO_CELL, "On");
-        ArcRoutingControls controls = controls(blackHoleEndpoint(), endpoint(FIRST, "ap-northeast-1"));
+        ArcRoutingControls controls =
+                controls(SHORT_ATTEMPT_TIMEOUT, blackHoleEndpoint(), endpoint(FIRST, "ap-northeast-1"));
         long start = System.nanoTime();
 
         assertThat(controls.state(TOKYO_CELL)).isEqualTo(RoutingControlState.ON);
 
         // the black hole costs one attempt timeout, not the SDK's own (much longer) timeouts
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ATTEMPT_TIMEOUT.plusSeconds(3));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(SHORT_ATTEMPT_TIMEOUT.plusSeconds(8));
     }
 
     @Test
@@ -220,10 +273,15 @@ class ArcRoutingControlsTest {
         assertThat(failure.attempts().get(1)).startsWith(refusing + ": ");
         assertThat(failure.attempts().get(2))
                 .startsWith(FIRST.baseUrl() + "/v1 (ap-northeast-1): InternalServerException (HTTP 500");
-        assertThat(failure.getSuppressed()).hasSize(3);
+        // the 500 may have come after the change was made, so the state was read back, which failed too
+        assertThat(failure.mayHaveBeenApplied()).isTrue();
+        assertThat(failure.getSuppressed()).hasSize(4);
         assertThat(failure)
                 .hasMessageStartingWith("no Route 53 ARC cluster endpoint answered; could not set routing" + " control "
-                        + TOKYO_CELL + " On (tried 3)");
+                        + TOKYO_CELL + " On (tried 3)")
+                .hasMessageContaining("; the change may or may not have been applied (reading the state back failed"
+                        + " too: no Route 53 ARC cluster endpoint answered; could not read routing control "
+                        + TOKYO_CELL);
         assertThat(logged).anyMatch(line -> line.contains("did not answer UpdateRoutingControlState"));
         assertThat(logged).noneMatch(line -> line.contains(AwsTestClients.SECRET_ACCESS_KEY));
         assertThat(failure.getMessage()).doesNotContain(AwsTestClients.SECRET_ACCESS_KEY);
@@ -231,32 +289,153 @@ class ArcRoutingControlsTest {
     }
 
     @Test
-    void aRefusalIsFinalAndNotRetriedAtAnotherEndpoint() {
-        answerError(
-                FIRST,
-                409,
-                "ConflictException",
-                "Updating the routing control state would violate safety rule " + SAFETY_RULE);
+    void aSafetyRuleRefusalIsFinalAndNotRetriedAtAnotherEndpoint() {
+        FIRST.stubFor(post(urlPathMatching(PATH))
+                .willReturn(aResponse()
+                        .withStatus(409)
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{\"__type\":\"ConflictException\",\"message\":\"Updating the routing control"
+                                + " state would violate safety rule " + SAFETY_RULE + "\",\"resourceId\":\""
+                                + SAFETY_RULE + "\",\"resourceType\":\"SafetyRule\"}")));
         answerUpdates(SECOND);
         ArcRoutingControls controls = controls(endpoint(FIRST, "ap-northeast-1"), endpoint(SECOND, "us-east-1"));
 
-        assertThatThrownBy(() -> controls.setState(SEOUL_CELL, RoutingControlState.OFF))
-                .isInstanceOf(AwsOperationException.class)
-                .isNotInstanceOf(ArcEndpointsUnavailableException.class)
-                .hasMessageContaining(
-                        "refused to set routing control " + SEOUL_CELL + " Off: ConflictException (HTTP 409");
+        ArcSafetyRuleException refusal = catchThrowableOfType(
+                ArcSafetyRuleException.class, () -> controls.setState(SEOUL_CELL, RoutingControlState.OFF));
+
+        assertThat(refusal)
+                .hasMessageContaining("refused to set routing control " + SEOUL_CELL
+                        + " Off because of a safety rule: ConflictException (HTTP 409");
+        assertThat(refusal.operation()).isEqualTo("UpdateRoutingControlState");
+        assertThat(refusal.resourceId()).contains(SAFETY_RULE);
         SECOND.verify(0, postRequestedFor(urlPathMatching(PATH)));
     }
 
     @Test
-    void aValidationErrorIsFinal() {
-        answerError(FIRST, 400, "ValidationException", "1 validation error detected");
+    void aConflictToTryAgainIsRetriedAtTheNextEndpoint() {
+        answerError(FIRST, 409, "ConflictException", "There was a conflict with this request. Try again.");
+        answerUpdates(SECOND);
+        ArcRoutingControls controls = controls(endpoint(FIRST, "ap-northeast-1"), endpoint(SECOND, "us-east-1"));
 
-        assertThatThrownBy(() -> controls(endpoint(FIRST, "ap-northeast-1"), endpoint(SECOND, "us-east-1"))
-                        .state(TOKYO_CELL))
+        controls.setState(SEOUL_CELL, RoutingControlState.OFF);
+
+        FIRST.verify(1, postRequestedFor(urlPathMatching(PATH)));
+        SECOND.verify(
+                1,
+                postRequestedFor(urlPathMatching(PATH))
+                        .withHeader("X-Amz-Target", equalTo("ToggleCustomerAPI.UpdateRoutingControlState")));
+    }
+
+    @Test
+    void aChangeThatTimedOutIsReadBackAndSucceedsIfItWasApplied() {
+        FIRST.stubFor(post(urlPathMatching(PATH))
+                .withHeader("X-Amz-Target", equalTo("ToggleCustomerAPI.UpdateRoutingControlState"))
+                .willReturn(aResponse()
+                        .withFixedDelay(
+                                (int) SHORT_ATTEMPT_TIMEOUT.multipliedBy(4).toMillis())
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{}")));
+        answerState(FIRST, TOKYO_CELL, "On");
+        ArcRoutingControls controls = controls(SHORT_ATTEMPT_TIMEOUT, endpoint(FIRST, "ap-northeast-1"));
+
+        controls.setState(TOKYO_CELL, RoutingControlState.ON);
+
+        FIRST.verify(
+                1,
+                postRequestedFor(urlPathMatching(PATH))
+                        .withHeader("X-Amz-Target", equalTo("ToggleCustomerAPI.GetRoutingControlState")));
+    }
+
+    @Test
+    void aChangeWhoseOutcomeWasInDoubtAndThatReadsBackUnchangedIsReportedAsNotApplied() {
+        FIRST.stubFor(post(urlPathMatching(PATH))
+                .withHeader("X-Amz-Target", equalTo("ToggleCustomerAPI.UpdateRoutingControlState"))
+                .willReturn(aResponse()
+                        .withStatus(500)
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("{\"__type\":\"InternalServerException\",\"message\":\"Internal failure\"}")));
+        answerState(FIRST, TOKYO_CELL, "Off");
+
+        ArcEndpointsUnavailableException failure = catchThrowableOfType(
+                ArcEndpointsUnavailableException.class,
+                () -> controls(endpoint(FIRST, "ap-northeast-1")).setState(TOKYO_CELL, RoutingControlState.ON));
+
+        assertThat(failure.mayHaveBeenApplied()).isFalse();
+        assertThat(failure)
+                .hasMessageEndingWith(
+                        "; the change was not applied: reading the state back found " + TOKYO_CELL + "=Off");
+    }
+
+    @Test
+    void aFailureBeforeTheRequestWasSentIsNotReadBack() throws IOException {
+        answerError(FIRST, 429, "ThrottlingException", "Rate exceeded");
+
+        ArcEndpointsUnavailableException failure = catchThrowableOfType(
+                ArcEndpointsUnavailableException.class,
+                () -> controls(endpoint(FIRST, "ap-northeast-1"), refusingEndpoint())
+                        .setState(TOKYO_CELL, RoutingControlState.ON));
+
+        assertThat(failure.mayHaveBeenApplied()).isFalse();
+        FIRST.verify(
+                0,
+                postRequestedFor(urlPathMatching(PATH))
+                        .withHeader("X-Amz-Target", equalTo("ToggleCustomerAPI.GetRoutingControlState")));
+    }
+
+    @Test
+    void credentialsThatCannotBeLoadedAreReportedAsSuchAndNoEndpointIsCalled() {
+        answerUpdates(FIRST);
+        answerUpdates(SECOND);
+        AwsCredentialsProvider broken = () -> {
+            throw SdkClientException.create("Unable to load credentials from any of the providers in the chain");
+        };
+        ArcRoutingControls controls = ArcRoutingControls.builder()
+                .endpoint(endpoint(FIRST, "ap-northeast-1"))
+                .endpoint(endpoint(SECOND, "us-east-1"))
+                .credentialsProvider(broken)
+                .attemptTimeout(ATTEMPT_TIMEOUT)
+                .build();
+        toClose.add(controls);
+
+        assertThatThrownBy(() -> controls.setState(TOKYO_CELL, RoutingControlState.ON))
                 .isInstanceOf(AwsOperationException.class)
-                .hasMessageContaining("ValidationException (HTTP 400");
+                .isNotInstanceOf(ArcEndpointsUnavailableException.class)
+                .hasMessage("cannot set routing control " + TOKYO_CELL + " On: the AWS credentials provider could not"
+                        + " load credentials (SdkClientException: Unable to load credentials from any of the"
+                        + " providers in the chain); no Route 53 ARC endpoint was called");
+        FIRST.verify(0, postRequestedFor(urlPathMatching(PATH)));
         SECOND.verify(0, postRequestedFor(urlPathMatching(PATH)));
+    }
+
+    @Test
+    void closeClosesTheDefaultCredentialsProviderItCreatedButNotOneItWasGiven() {
+        class Recording implements AwsCredentialsProvider, SdkAutoCloseable {
+            volatile boolean closed;
+
+            @Override
+            public AwsCredentials resolveCredentials() {
+                return AwsTestClients.CREDENTIALS.resolveCredentials();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        }
+        Recording created = new Recording();
+        ArcRoutingControls.Builder withDefault =
+                ArcRoutingControls.builder().endpoint(endpoint(FIRST, "ap-northeast-1"));
+        withDefault.defaultCredentials = () -> created;
+        withDefault.build().close();
+        assertThat(created.closed).isTrue();
+
+        Recording given = new Recording();
+        ArcRoutingControls.builder()
+                .endpoint(endpoint(FIRST, "ap-northeast-1"))
+                .credentialsProvider(given)
+                .build()
+                .close();
+        assertThat(given.closed).isFalse();
     }
 
     @Test
@@ -309,6 +488,7 @@ class ArcRoutingControlsTest {
         ArcRoutingControls controls = ArcRoutingControls.builder()
                 .endpoint(endpoint(FIRST, "ap-northeast-1"))
                 .credentialsProvider(AwsTestClients.CREDENTIALS)
+                .attemptTimeout(ATTEMPT_TIMEOUT)
                 .build();
         controls.state(TOKYO_CELL);
 

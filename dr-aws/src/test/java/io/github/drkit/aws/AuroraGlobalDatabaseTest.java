@@ -37,6 +37,7 @@ class AuroraGlobalDatabaseTest {
     private static final String GLOBAL = "orders-global";
     private static final String SEOUL = "arn:aws:rds:ap-northeast-2:123456789012:cluster:orders-seoul";
     private static final String TOKYO = "arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-tokyo";
+    private static final String WRITER_ENDPOINT = GLOBAL + ".global-f5982077e3b5aabb.global.rds.amazonaws.com";
 
     @RegisterExtension
     static final WireMockExtension SEOUL_RDS = WireMockExtension.newInstance()
@@ -100,7 +101,8 @@ class AuroraGlobalDatabaseTest {
                 + "<GlobalClusterArn>arn:aws:rds::123456789012:global-cluster:" + GLOBAL + "</GlobalClusterArn>"
                 + "<Status>" + status + "</Status><Engine>aurora-mysql</Engine>"
                 + "<EngineVersion>8.0.mysql_aurora.3.05.2</EngineVersion><StorageEncrypted>true</StorageEncrypted>"
-                + "<DeletionProtection>true</DeletionProtection><GlobalClusterMembers>"
+                + "<DeletionProtection>true</DeletionProtection>"
+                + "<Endpoint>" + WRITER_ENDPOINT + "</Endpoint><GlobalClusterMembers>"
                 + "<GlobalClusterMember><DBClusterArn>" + writer + "</DBClusterArn><Readers><member>" + secondary
                 + "</member></Readers><IsWriter>true</IsWriter><SynchronizationStatus>connected"
                 + "</SynchronizationStatus></GlobalClusterMember>"
@@ -176,6 +178,7 @@ class AuroraGlobalDatabaseTest {
                         new GlobalClusterMember(TOKYO, "ap-northeast-1", false, List.of(), Optional.of("connected")));
         assertThat(state.memberIn("ap-northeast-1").map(GlobalClusterMember::dbClusterArn))
                 .contains(TOKYO);
+        assertThat(state.writerEndpoint()).contains(WRITER_ENDPOINT);
         SEOUL_RDS.verify(postRequestedFor(urlEqualTo("/"))
                 .withRequestBody(containing("Action=DescribeGlobalClusters&Version=2014-10-31"))
                 .withRequestBody(containing("GlobalClusterIdentifier=" + GLOBAL)));
@@ -309,6 +312,109 @@ class AuroraGlobalDatabaseTest {
     }
 
     @Test
+    void aRefusalOfASwitchoverThatIsUnderWayAfterAllIsWaitedForNotReported() {
+        // the SDK's retry after a lost answer: the second attempt is refused because the first started it
+        stub(TOKYO_RDS, "DescribeGlobalClusters", STARTED, null, describe("available", SEOUL));
+        stub(
+                TOKYO_RDS,
+                "SwitchoverGlobalCluster",
+                STARTED,
+                "switching",
+                error(
+                        400,
+                        "InvalidGlobalClusterStateFault",
+                        "The global cluster orders-global is already switching over"));
+        stub(
+                TOKYO_RDS,
+                "DescribeGlobalClusters",
+                "switching",
+                "switched",
+                describe("switching-over", SEOUL, "switching-over", SEOUL, TOKYO, "false"));
+        stub(TOKYO_RDS, "DescribeGlobalClusters", "switched", null, describe("available", TOKYO));
+
+        GlobalClusterState state = database().switchoverTo(TOKYO);
+
+        assertThat(state.writerRegion()).contains("ap-northeast-1");
+        assertThat(requests(TOKYO_RDS, "SwitchoverGlobalCluster")).isEqualTo(1);
+        assertThat(requests(SEOUL_RDS, "SwitchoverGlobalCluster")).isZero();
+    }
+
+    @Test
+    void aSwitchoverSentAgainInTheNextRegionAfterAnAnswerWasLostIsWaitedFor() {
+        // Tokyo started the switchover but answered 500; Seoul then refuses the duplicate
+        stub(TOKYO_RDS, "DescribeGlobalClusters", STARTED, null, describe("available", SEOUL));
+        stub(
+                TOKYO_RDS,
+                "SwitchoverGlobalCluster",
+                STARTED,
+                "sent",
+                error(500, "InternalFailure", "An internal error has occurred"));
+        stub(
+                TOKYO_RDS,
+                "DescribeGlobalClusters",
+                "sent",
+                "switched",
+                describe("switching-over", SEOUL, "pending", SEOUL, TOKYO, "false"));
+        stub(TOKYO_RDS, "DescribeGlobalClusters", "switched", null, describe("available", TOKYO));
+        stub(
+                SEOUL_RDS,
+                "SwitchoverGlobalCluster",
+                null,
+                null,
+                error(
+                        400,
+                        "InvalidGlobalClusterStateFault",
+                        "The global cluster orders-global is already switching over"));
+
+        GlobalClusterState state = database().switchoverTo(TOKYO);
+
+        assertThat(state.writer().map(GlobalClusterMember::dbClusterArn)).contains(TOKYO);
+        assertThat(requests(TOKYO_RDS, "SwitchoverGlobalCluster")).isEqualTo(1);
+        assertThat(requests(SEOUL_RDS, "SwitchoverGlobalCluster")).isEqualTo(1);
+    }
+
+    @Test
+    void whileSwitchingOverWithoutSayingWhereNothingIsSent() {
+        stub(TOKYO_RDS, "DescribeGlobalClusters", null, null, describe("switching-over", SEOUL));
+
+        assertThatThrownBy(() -> database().failoverAllowingDataLossTo(TOKYO))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Aurora global database " + GLOBAL + " is switching-over and RDS did not say to which"
+                        + " cluster (status switching-over, writer " + SEOUL + "); nothing was sent: wait for it to"
+                        + " finish (awaitWriter, or describe) and call again");
+        assertThat(requests(TOKYO_RDS, "FailoverGlobalCluster")).isZero();
+        assertThat(requests(SEOUL_RDS, "FailoverGlobalCluster")).isZero();
+    }
+
+    @Test
+    void aSwitchoverInProgressToTheTargetIsWaitedForAndSummarizedAsASwitchover() {
+        stub(
+                SEOUL_RDS,
+                "DescribeGlobalClusters",
+                null,
+                null,
+                describe("switching-over", TOKYO, "switching-over", SEOUL, TOKYO, "false"));
+        stub(
+                TOKYO_RDS,
+                "DescribeGlobalClusters",
+                STARTED,
+                "seen",
+                describe("switching-over", TOKYO, "switching-over", SEOUL, TOKYO, "false"));
+        stub(TOKYO_RDS, "DescribeGlobalClusters", "seen", null, describe("available", TOKYO));
+
+        AuroraGlobalDatabase database = database();
+
+        GlobalClusterState during = database.describe();
+        assertThat(during.changingWriter()).isTrue();
+        assertThat(during.summary())
+                .isEqualTo("status switching-over, writer " + TOKYO + ", switchover switching-over to " + TOKYO);
+        GlobalClusterState state = database.switchoverTo(TOKYO);
+
+        assertThat(state.settled()).isTrue();
+        assertThat(requests(TOKYO_RDS, "SwitchoverGlobalCluster")).isZero();
+    }
+
+    @Test
     void aTargetThatIsNotAMemberIsRefusedBeforeAnythingIsChanged() {
         stub(TOKYO_RDS, "DescribeGlobalClusters", null, null, describe("available", SEOUL));
         String stranger = "arn:aws:rds:ap-northeast-1:123456789012:cluster:payments-tokyo";
@@ -414,7 +520,8 @@ class AuroraGlobalDatabaseTest {
         assertThatThrownBy(() -> database().switchoverTo(TOKYO))
                 .isInstanceOf(AwsOperationException.class)
                 .hasMessageContaining("RDS in ap-northeast-1 refused the switchover of " + GLOBAL + " to " + TOKYO
-                        + ": InvalidGlobalClusterStateFault (HTTP 400");
+                        + ": InvalidGlobalClusterStateFault (HTTP 400")
+                .hasMessageEndingWith("(described afterwards: status available, writer " + SEOUL + ")");
         assertThat(requests(SEOUL_RDS, "SwitchoverGlobalCluster")).isZero();
     }
 

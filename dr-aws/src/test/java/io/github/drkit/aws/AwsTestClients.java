@@ -20,6 +20,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * Real AWS SDK v2 clients pointed at a WireMock server on loopback, with static test credentials
  * and a fixed region. Retries are off unless asked for, so a fault stub is seen once per call.
+ *
+ * <p>The default attempt timeout ({@link #GENEROUS}) is for tests where a timeout is not the point:
+ * long enough that a loopback stub answers in time on a loaded 2-core machine. A test about a
+ * timeout passes its own short one.
  */
 final class AwsTestClients implements AutoCloseable {
 
@@ -32,13 +36,16 @@ final class AwsTestClients implements AutoCloseable {
     static final StaticCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
 
+    /** An attempt timeout no loopback stub reaches, even with the machine's cores busy. */
+    static final Duration GENEROUS = Duration.ofSeconds(15);
+
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final SdkHttpClient http;
 
     AwsTestClients() {
         this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(2))
-                .socketTimeout(Duration.ofSeconds(5))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(GENEROUS.plusSeconds(5))
                 .build();
         opened.add(http);
     }
@@ -51,7 +58,7 @@ final class AwsTestClients implements AutoCloseable {
     }
 
     Route53Client route53(String baseUrl) {
-        return route53(baseUrl, Duration.ofSeconds(3));
+        return route53(baseUrl, GENEROUS);
     }
 
     Route53Client route53(String baseUrl, Duration attemptTimeout) {
@@ -72,14 +79,14 @@ final class AwsTestClients implements AutoCloseable {
                 .region(Region.of(region))
                 .credentialsProvider(CREDENTIALS)
                 .httpClient(http)
-                .overrideConfiguration(noRetries(Duration.ofSeconds(3)))
+                .overrideConfiguration(noRetries(GENEROUS))
                 .build();
         opened.add(client);
         return client;
     }
 
     SsmClient ssm(String baseUrl) {
-        return ssm(baseUrl, noRetries(Duration.ofSeconds(3)));
+        return ssm(baseUrl, noRetries(GENEROUS));
     }
 
     SsmClient ssm(String baseUrl, ClientOverrideConfiguration configuration) {

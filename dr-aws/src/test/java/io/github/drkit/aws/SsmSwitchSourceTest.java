@@ -2,6 +2,7 @@ package io.github.drkit.aws;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -24,6 +25,7 @@ import io.github.drkit.killswitch.SwitchSetting;
 import io.github.drkit.killswitch.SwitchState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -152,7 +154,53 @@ class SsmSwitchSourceTest {
         assertThatThrownBy(() -> source().read())
                 .isInstanceOf(MalformedSwitchPayloadException.class)
                 .hasMessage("ssm:" + PATH + ": parameter " + PATH + "/exports (version 4): switch 'exports': state"
-                        + " must be 'enabled' or 'killed' (was 'kiled')");
+                        + " must be 'enabled' or 'killed' (was '<value hidden>')");
+    }
+
+    @Test
+    void anErrorNeverShowsAParametersValueOrAPartOfIt() {
+        String secret = "s3cr3t-9f8e7d";
+        List<String> values = List.of(
+                "killed " + secret,
+                "{\"state\":\"" + secret + "\"}",
+                "{\"state\":\"killed\",\"expiresAt\":\"" + secret + "\"}",
+                "{\"state\":" + secret + "}",
+                "{\"state\":\"killed\",\"" + secret + "\":\"x\"}",
+                "{\"state\":\"killed\",\"reason\":" + secret + ",");
+        for (String value : values) {
+            WM.resetAll();
+            answer(page(null, parameter("exports", value, 4, "1898578800")));
+
+            MalformedSwitchPayloadException failure =
+                    catchThrowableOfType(MalformedSwitchPayloadException.class, () -> source().read());
+
+            assertThat(failure)
+                    .as(value)
+                    .hasMessageStartingWith("ssm:" + PATH + ": parameter " + PATH + "/exports (version 4): ")
+                    .hasMessageNotContaining(secret)
+                    .hasMessageNotContaining("s3cr")
+                    .hasMessageNotContaining(value);
+        }
+    }
+
+    @Test
+    void aSecureStringReadWithoutDecryptionIsAClearErrorWithoutItsCiphertext() {
+        String ciphertext = "AQICAHhEncryptedBlobOfTheSecureStringValue1234567890==";
+        answer(page(
+                null,
+                parameter("search", "killed", 3, "1898578800"),
+                parameter("exports", ciphertext, 2, "1898578800")
+                        .replace("\"Type\":\"String\"", "\"Type\":\"SecureString\"")));
+
+        assertThatThrownBy(() -> source().read())
+                .isInstanceOf(MalformedSwitchPayloadException.class)
+                .hasMessageStartingWith("ssm:" + PATH + ": parameter " + PATH + "/exports (version 2): is a"
+                        + " SecureString, and this source reads parameters without decryption")
+                .hasMessageContaining("dr.aws.kill-switches.ssm.with-decryption=true")
+                .hasMessageNotContaining(ciphertext);
+        WM.verify(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(equalToJson(
+                        "{\"Path\":\"" + PATH + "\",\"Recursive\":false,\"WithDecryption\":false,\"MaxResults\":10}")));
     }
 
     @Test
@@ -166,7 +214,8 @@ class SsmSwitchSourceTest {
         answer(page(null, parameter("search", "{\"state\":\"killed\",\"expires\":\"2030-01-01T00:00:00Z\"}", 3, "1")));
         assertThatThrownBy(() -> source().read())
                 .isInstanceOf(MalformedSwitchPayloadException.class)
-                .hasMessageContaining("unknown field 'expires'");
+                .hasMessageContaining(
+                        "unknown field '<value hidden>' (allowed: state, reason, actor, changedAt," + " expiresAt)");
     }
 
     @Test

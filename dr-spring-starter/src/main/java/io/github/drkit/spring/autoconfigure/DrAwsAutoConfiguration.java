@@ -5,6 +5,7 @@ import io.github.drkit.aws.ArcClusterEndpoint;
 import io.github.drkit.aws.ArcRoutingControls;
 import io.github.drkit.aws.AuroraGlobalDatabase;
 import io.github.drkit.aws.DynamoDbIdempotencyStore;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.SsmSwitchSource;
 import io.github.drkit.core.idempotency.IdempotencyStore;
@@ -48,8 +49,12 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  *       DynamoDbClient}) as the application's {@link IdempotencyStore};
  *   <li>{@code dr.aws.aurora.global-cluster-identifier} → an {@link AuroraGlobalDatabase} with one
  *       {@link RdsClient} per {@code dr.aws.aurora.regions} entry, shown on demand at {@code GET
- *       /actuator/dr/aurora} (a control-plane call, never made by the Route 53 health path);
- *   <li>{@code dr.aws.route53.enabled=true} → a {@link Route53Failover} (and a {@link Route53Client});
+ *       /actuator/dr/aurora} (a control-plane call, never made by the Route 53 health path) with its
+ *       global writer endpoint and, if the application defines a {@link GlobalReplicationLagSource}
+ *       bean, each secondary's measured lag against every objective's RPO;
+ *   <li>{@code dr.aws.route53.enabled=true} → a {@link Route53Failover} (and a {@link Route53Client}
+ *       for the global region of the application's partition, {@code aws-global} if no region is
+ *       known);
  *   <li>{@code dr.aws.arc.endpoints[0].url} → {@link ArcRoutingControls}, closed with the context.
  * </ul>
  *
@@ -244,8 +249,11 @@ public final class DrAwsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "drAuroraDetail")
-        DrDetail drAuroraDetail(AuroraGlobalDatabase database) {
-            return new AuroraDetail(database);
+        DrDetail drAuroraDetail(
+                AuroraGlobalDatabase database,
+                DrProperties drProperties,
+                ObjectProvider<GlobalReplicationLagSource> lagSource) {
+            return new AuroraDetail(database, drProperties.recoveryObjectives(), lagSource.getIfUnique());
         }
     }
 
@@ -258,11 +266,15 @@ public final class DrAwsAutoConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
         Route53Client drRoute53Client(AwsSdkClients clients, DrAwsProperties properties) {
-            // Route 53 is a global service: its API is signed for aws-global whatever this instance's region.
+            // Route 53 is a global service with one endpoint per partition: the client is built for the
+            // global region of this application's partition (aws-global, aws-cn-global, aws-us-gov-global).
+            Region global = clients.applicationRegion()
+                    .map(Route53Failover::globalRegionFor)
+                    .orElse(Region.AWS_GLOBAL);
             return clients.build(
                     Route53Client.builder(),
                     "dr.aws.route53",
-                    Region.AWS_GLOBAL,
+                    global,
                     properties.getRoute53().getEndpointOverride());
         }
 

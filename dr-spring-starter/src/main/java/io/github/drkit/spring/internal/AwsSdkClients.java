@@ -3,6 +3,7 @@ package io.github.drkit.spring.internal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsRegionProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * Builds the AWS SDK clients the starter owns: synchronous, over {@code url-connection-client} (each
@@ -58,12 +60,29 @@ public final class AwsSdkClients {
     }
 
     /**
+     * The region this application runs in: the application's {@link AwsRegionProvider}, else the
+     * SDK's default region chain.
+     *
+     * @return the region, or empty if neither gives one
+     */
+    public Optional<Region> applicationRegion() {
+        try {
+            return Optional.ofNullable(
+                    regions != null
+                            ? regions.getRegion()
+                            : DefaultAwsRegionProviderChain.builder().build().getRegion());
+        } catch (SdkClientException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Configures and builds a client.
      *
      * @param builder the service's client builder, such as {@code SsmClient.builder()}
      * @param purpose what the client is for, named in an error (e.g. {@code
      *     "dr.aws.kill-switches.ssm"})
-     * @param region a fixed region (Route 53: {@code aws-global}; RDS: each member region), or
+     * @param region a fixed region (Route 53: its partition's global region; RDS: each member region), or
      *     {@code null} for the application's or the SDK's default region
      * @param endpointOverride another endpoint, or {@code null}
      * @param <B> the builder type

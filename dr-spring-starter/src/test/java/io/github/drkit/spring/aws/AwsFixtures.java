@@ -32,6 +32,7 @@ final class AwsFixtures {
     static final String GLOBAL = "orders-global";
     static final String SEOUL = "arn:aws:rds:ap-northeast-2:123456789012:cluster:orders-seoul";
     static final String TOKYO = "arn:aws:rds:ap-northeast-1:123456789012:cluster:orders-tokyo";
+    static final String WRITER_ENDPOINT = GLOBAL + ".global-f5982077e3b5aabb.global.rds.amazonaws.com";
 
     static final String TOKYO_CELL =
             "arn:aws:route53-recovery-control::123456789012:controlpanel/0123456789abcdef/routingcontrol/abcdefghijkl";
@@ -94,6 +95,7 @@ final class AwsFixtures {
                         + GLOBAL + "</GlobalClusterArn><Status>available</Status><Engine>aurora-mysql</Engine>"
                         + "<EngineVersion>8.0.mysql_aurora.3.05.2</EngineVersion>"
                         + "<StorageEncrypted>true</StorageEncrypted><DeletionProtection>true</DeletionProtection>"
+                        + "<Endpoint>" + WRITER_ENDPOINT + "</Endpoint>"
                         + "<GlobalClusterMembers><GlobalClusterMember><DBClusterArn>" + writer
                         + "</DBClusterArn><Readers><member>" + secondary + "</member></Readers>"
                         + "<IsWriter>true</IsWriter><SynchronizationStatus>connected</SynchronizationStatus>"

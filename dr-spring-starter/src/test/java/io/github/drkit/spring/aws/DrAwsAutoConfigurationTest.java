@@ -19,6 +19,7 @@ import io.github.drkit.aws.ArcClusterEndpoint;
 import io.github.drkit.aws.ArcRoutingControls;
 import io.github.drkit.aws.AuroraGlobalDatabase;
 import io.github.drkit.aws.DynamoDbIdempotencyStore;
+import io.github.drkit.aws.GlobalReplicationLagSource;
 import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.RoutingControlState;
 import io.github.drkit.aws.SsmSwitchSource;
@@ -47,9 +48,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.AwsRegionProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -248,6 +251,70 @@ class DrAwsAutoConfigurationTest {
                             .get(0);
                     assertThat(request.getHeader("Authorization")).contains("/ap-northeast-1/rds/aws4_request");
                 });
+    }
+
+    @Test
+    void auroraDetailShowsTheWriterEndpointAndTheMeasuredGlobalLagAgainstEachRpo() {
+        AWS.stubFor(post(urlEqualTo("/"))
+                .withRequestBody(containing("Action=DescribeGlobalClusters&"))
+                .willReturn(AwsFixtures.describeGlobalCluster(AwsFixtures.SEOUL)));
+        String[] aurora = {
+            "dr.objectives.payments.rto=15m",
+            "dr.objectives.payments.rpo=1m",
+            "dr.objectives.clicks.rto=1h",
+            "dr.objectives.clicks.rpo=500ms",
+            "dr.aws.aurora.global-cluster-identifier=" + AwsFixtures.GLOBAL,
+            "dr.aws.aurora.regions=ap-northeast-2",
+            "dr.aws.aurora.endpoint-overrides.ap-northeast-2=" + AWS.baseUrl()
+        };
+
+        runner.withPropertyValues(aurora)
+                .withBean(
+                        GlobalReplicationLagSource.class,
+                        () -> state -> Map.of("ap-northeast-1", Duration.ofMillis(800)))
+                .run(context -> {
+                    Map<String, Object> detail = context.getBean(DrDetail.class).read();
+                    assertThat(detail).containsEntry("writerEndpoint", AwsFixtures.WRITER_ENDPOINT);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> lag = (Map<String, Object>) detail.get("replicationLag");
+                    assertThat(lag)
+                            .containsEntry("byRegion", Map.of("ap-northeast-1", "PT0.8S"))
+                            .containsEntry("largest", "PT0.8S")
+                            .containsEntry(
+                                    "objectives",
+                                    List.of(
+                                            Map.of("dataClass", "payments", "rpo", "PT1M", "rpoKept", true),
+                                            Map.of("dataClass", "clicks", "rpo", "PT0.5S", "rpoKept", false)));
+                });
+
+        runner.withPropertyValues(aurora).run(context -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lag =
+                    (Map<String, Object>) context.getBean(DrDetail.class).read().get("replicationLag");
+            assertThat(lag).containsEntry("source", null);
+            assertThat((String) lag.get("note")).startsWith("no GlobalReplicationLagSource bean");
+        });
+    }
+
+    @Test
+    void theRoute53ClientIsBuiltForTheGlobalRegionOfTheApplicationsPartition() {
+        runner.withPropertyValues("dr.aws.route53.enabled=true", "dr.aws.route53.endpoint-override=" + AWS.baseUrl())
+                .run(context -> assertThat(context.getBean(Route53Client.class)
+                                .serviceClientConfiguration()
+                                .region())
+                        .isEqualTo(Region.AWS_GLOBAL));
+        new ApplicationContextRunner()
+                .withConfiguration(DRKIT)
+                .withBean(
+                        AwsCredentialsProvider.class,
+                        () -> StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(AwsFixtures.ACCESS_KEY_ID, AwsFixtures.SECRET_ACCESS_KEY)))
+                .withBean(AwsRegionProvider.class, () -> () -> Region.CN_NORTH_1)
+                .withPropertyValues("dr.aws.route53.enabled=true", "dr.aws.route53.endpoint-override=" + AWS.baseUrl())
+                .run(context -> assertThat(context.getBean(Route53Client.class)
+                                .serviceClientConfiguration()
+                                .region())
+                        .isEqualTo(Region.AWS_CN_GLOBAL));
     }
 
     @Test
