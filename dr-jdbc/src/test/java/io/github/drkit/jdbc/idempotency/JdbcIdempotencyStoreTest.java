@@ -14,6 +14,7 @@ import io.github.drkit.core.idempotency.IdempotencyInProgressException;
 import io.github.drkit.core.idempotency.IdempotencyKey;
 import io.github.drkit.core.idempotency.IdempotencyKeyReusedException;
 import io.github.drkit.core.idempotency.IdempotencyRecord;
+import io.github.drkit.core.idempotency.IdempotencyResultNotReplayableException;
 import io.github.drkit.core.idempotency.IdempotencyState;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.IdempotentOutcome;
@@ -100,6 +101,61 @@ class JdbcIdempotencyStoreTest {
         try (Connection c = primary().connect()) {
             return Orders.count(c, KEY.key());
         }
+    }
+
+    @Test
+    void aResultLargerThanTheBoundCommitsTheWriteAsNotReplayableAndARetryIsRefusedWithoutARun() throws SQLException {
+        JdbcIdempotencyStore small =
+                JdbcIdempotencyStore.builder().maxResultBytes(8).build();
+        try (Connection c = transaction()) {
+            IdempotencyStore view = small.on(c);
+            assertThat(view.maxResultBytes()).isEqualTo(8);
+            assertThat(view.transactional()).isTrue();
+            IdempotentOutcome<String> first = idempotency.execute(view, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                runs.incrementAndGet();
+                return Orders.insert(c, KEY.key(), 100) + " with a receipt longer than eight bytes";
+            });
+            c.commit();
+            assertThat(first.replayed()).isFalse();
+            assertThat(first.value()).endsWith("longer than eight bytes");
+        }
+        try (Connection c = transaction()) {
+            assertThatThrownBy(() -> idempotency.execute(small.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                        runs.incrementAndGet();
+                        return Orders.insert(c, KEY.key(), 100);
+                    }))
+                    .isInstanceOf(IdempotencyResultNotReplayableException.class);
+            c.rollback();
+            IdempotencyRecord record = small.on(c).find(KEY).orElseThrow();
+            assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+            assertThat(record.result()).isNull();
+            assertThat(Orders.queryString(
+                            c, "SELECT state || coalesce(length(result)::text, '-') FROM drkit_idempotency"))
+                    .isEqualTo("N-");
+        }
+        assertThat(runs).hasValue(1);
+        assertThat(orders()).isEqualTo(1);
+    }
+
+    @Test
+    void theViewIsTransactionalExactlyWhenTheConnectionDoesNotAutoCommit() throws SQLException {
+        try (Connection c = primary().connect()) {
+            c.setAutoCommit(true);
+            assertThat(records.on(c).transactional()).isFalse();
+            assertThat(JdbcIdempotencyStore.builder()
+                            .engine(JdbcIdempotencyStore.Engine.POSTGRESQL)
+                            .build()
+                            .on(c)
+                            .transactional())
+                    .isFalse();
+            c.setAutoCommit(false);
+            assertThat(records.on(c).transactional()).isTrue();
+        }
+        Connection closed = primary().connect();
+        closed.close();
+        assertThat(records.on(closed).transactional())
+                .as("a connection whose mode cannot be read gets the cautious answer")
+                .isFalse();
     }
 
     @Test

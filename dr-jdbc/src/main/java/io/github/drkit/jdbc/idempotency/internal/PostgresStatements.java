@@ -22,6 +22,7 @@ public final class PostgresStatements {
     private final String claim;
     private final String takeOver;
     private final String complete;
+    private final String completeNotReplayable;
     private final String release;
     private final String find;
     private final String purgeBatch;
@@ -58,6 +59,8 @@ public final class PostgresStatements {
         this.complete = "UPDATE " + table
                 + " SET state = 'C', result = ?, lease_expires_at_ms = NULL, expires_at_ms = ?"
                 + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
+        // 1 expires, 2 scope, 3 key, 4 token
+        this.completeNotReplayable = completeNotReplayable(table);
         // 1 scope, 2 key, 3 token
         this.release = "DELETE FROM " + table + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
         // 1 scope, 2 key
@@ -92,6 +95,21 @@ public final class PostgresStatements {
      */
     public String complete() {
         return complete;
+    }
+
+    /**
+     * Completion of an in-progress record by its claim token without a replayable result.
+     *
+     * @return the SQL
+     */
+    public String completeNotReplayable() {
+        return completeNotReplayable;
+    }
+
+    /** The not-replayable completion, the same on every engine: 1 expires, 2 scope, 3 key, 4 token. */
+    static String completeNotReplayable(String table) {
+        return "UPDATE " + table + " SET state = 'N', result = NULL, lease_expires_at_ms = NULL, expires_at_ms = ?"
+                + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
     }
 
     /**
