@@ -5,6 +5,8 @@ import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.internal.JdbcEngineNames;
 import io.github.drkit.jdbc.idempotency.internal.ConnectionBoundStore;
 import io.github.drkit.jdbc.idempotency.internal.EngineDetectingStore;
+import io.github.drkit.jdbc.idempotency.internal.FinishingSql;
+import io.github.drkit.jdbc.idempotency.internal.FinishingStore;
 import io.github.drkit.jdbc.idempotency.internal.MySqlConnectionBoundStore;
 import io.github.drkit.jdbc.idempotency.internal.MySqlStatements;
 import io.github.drkit.jdbc.idempotency.internal.PostgresStatements;
@@ -147,6 +149,8 @@ public final class JdbcIdempotencyStore {
     private final PostgresStatements statements;
     private final MySqlStatements mySqlStatements;
     private final MySqlStatements mariaDbStatements;
+    private final FinishingSql postgresFinishing;
+    private final FinishingSql mySqlFinishing;
 
     private JdbcIdempotencyStore(Builder builder) {
         this.tableName = builder.tableName;
@@ -157,6 +161,8 @@ public final class JdbcIdempotencyStore {
         this.statements = new PostgresStatements(tableName);
         this.mySqlStatements = new MySqlStatements(tableName, false);
         this.mariaDbStatements = new MySqlStatements(tableName, true);
+        this.postgresFinishing = FinishingSql.postgres(tableName);
+        this.mySqlFinishing = FinishingSql.mySql(tableName);
     }
 
     /**
@@ -192,6 +198,29 @@ public final class JdbcIdempotencyStore {
                     connection, tableName, () -> bind(connection, Engine.of(connection)), maxResultBytes);
         }
         return bind(connection, engine);
+    }
+
+    /**
+     * The view with which {@link IdempotentTransactionRunner} runs one keyed transaction that the
+     * store finishes: recording the result commits the transaction (in the same round trip on
+     * PostgreSQL). Package-private: only the runner, which owns the transaction, may use it.
+     */
+    FinishingStore finishingOn(Connection connection, boolean optimistic) {
+        if (engine == null) {
+            return new FinishingStore(
+                    connection,
+                    tableName,
+                    optimistic,
+                    maxResultBytes,
+                    () -> finishingBinding(connection, Engine.of(connection)));
+        }
+        return new FinishingStore(
+                connection, tableName, optimistic, maxResultBytes, finishingBinding(connection, engine));
+    }
+
+    private FinishingStore.Binding finishingBinding(Connection connection, Engine engine) {
+        return new FinishingStore.Binding(
+                bind(connection, engine), engine == Engine.POSTGRESQL ? postgresFinishing : mySqlFinishing);
     }
 
     private IdempotencyStore bind(Connection connection, Engine engine) {

@@ -137,6 +137,93 @@ class JdbcIdempotencyStoreTest {
         assertThat(orders()).isEqualTo(1);
     }
 
+    private static ClaimRequest claimOf(String token) {
+        Instant now = Instant.now();
+        return new ClaimRequest(
+                KEY,
+                PAYLOAD,
+                token,
+                now,
+                now.plus(Duration.ofMinutes(1)),
+                now.plus(Duration.ofHours(1)),
+                Duration.ZERO);
+    }
+
+    /**
+     * The runner's finishing view sends the result and COMMIT in one round trip: the write is
+     * visible to others as soon as {@code complete} returns, and the caller's {@code commit()}
+     * afterwards sends nothing (PostgreSQL would warn "there is no transaction in progress"). A
+     * completion whose token holds no record fails before the COMMIT: nothing of the transaction
+     * commits.
+     */
+    @Test
+    void theFinishingViewCommitsWithTheResultAndNeverWithoutIt() throws SQLException {
+        try (Connection c = transaction()) {
+            IdempotencyStore view = records.finishingOn(c, false);
+            assertThat(view.transactional()).isTrue();
+            assertThat(view.claim(claimOf("mine"))).isInstanceOf(ClaimResult.Claimed.class);
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.complete(
+                            KEY, "not-mine", new byte[] {1}, Instant.now().plusSeconds(60)))
+                    .isFalse();
+            c.rollback();
+        }
+        assertThat(orders()).isZero();
+        try (Connection c = transaction()) {
+            assertThat(records.on(c).find(KEY)).isEmpty();
+        }
+
+        try (Connection c = transaction()) {
+            IdempotencyStore view = records.finishingOn(c, false);
+            view.claim(claimOf("mine"));
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.complete(
+                            KEY, "mine", new byte[] {4, 2}, Instant.now().plusSeconds(60)))
+                    .isTrue();
+            assertThat(orders()).as("committed by the completion's round trip").isEqualTo(1);
+            c.commit();
+            assertThat((Object) c.getWarnings())
+                    .as("the commit after it sent nothing")
+                    .isNull();
+        }
+        try (Connection c = transaction()) {
+            assertThat(records.on(c).find(KEY).orElseThrow().result()).containsExactly(4, 2);
+        }
+    }
+
+    /** The optimistic view writes nothing before the end, and loses (commits nothing) to a record. */
+    @Test
+    void theOptimisticViewInsertsTheFinishedRecordAtTheEndAndLosesToAnExistingOne() throws SQLException {
+        try (Connection c = transaction()) {
+            IdempotencyStore view = records.finishingOn(c, true);
+            view.claim(claimOf("first"));
+            assertThat(records.on(c).find(KEY))
+                    .as("nothing written by the claim")
+                    .isEmpty();
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.completeNotReplayable(KEY, "first", Instant.now().plusSeconds(60)))
+                    .isTrue();
+            c.commit();
+            assertThat((Object) c.getWarnings()).isNull();
+        }
+        try (Connection c = transaction()) {
+            io.github.drkit.jdbc.idempotency.internal.FinishingStore view = records.finishingOn(c, true);
+            view.claim(claimOf("second"));
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.complete(
+                            KEY, "second", new byte[] {1}, Instant.now().plusSeconds(60)))
+                    .isFalse();
+            assertThat(view.lostToExistingRecord()).isTrue();
+            c.rollback();
+        }
+        assertThat(orders()).isEqualTo(1);
+        try (Connection c = transaction()) {
+            IdempotencyRecord record = records.on(c).find(KEY).orElseThrow();
+            assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+            assertThat(record.claimToken()).isEqualTo("first");
+        }
+    }
+
     @Test
     void theViewIsTransactionalExactlyWhenTheConnectionDoesNotAutoCommit() throws SQLException {
         try (Connection c = primary().connect()) {
