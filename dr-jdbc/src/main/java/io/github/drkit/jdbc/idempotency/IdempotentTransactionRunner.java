@@ -31,10 +31,20 @@ import javax.sql.DataSource;
  *
  * <p>Each attempt takes a connection from the data source (use drkit's {@code
  * RegionRoutingDataSource}, which raises those typed failures and routes to the writer of the
- * moment), turns auto-commit off, claims the key with the {@link JdbcIdempotencyStore} in that
- * transaction, runs the work, stores the result and commits. If an attempt whose commit outcome was
- * unknown had in fact committed, the next attempt finds the completed record and replays its
- * result instead of writing twice ({@link IdempotentOutcome#replayed()} is then {@code true}).
+ * moment), turns auto-commit off, and runs the work in that transaction with the {@link
+ * JdbcIdempotencyStore}'s record: claimed before the work and completed with the result ({@link
+ * Mode#CLAIM_FIRST}, the default), or inserted finished after it ({@link Mode#OPTIMISTIC}). Either
+ * way the record is written in the same round trip as the {@code COMMIT} on PostgreSQL (the store
+ * commits the attempt's transaction itself; on MySQL and MariaDB it commits right after the record).
+ * If an attempt whose commit outcome was unknown had in fact committed, the next attempt finds the
+ * completed record and replays its result instead of writing twice ({@link
+ * IdempotentOutcome#replayed()} is then {@code true}). A connection lost while the record's {@code
+ * COMMIT} was in flight surfaces as {@link CommitOutcomeUnknownException}, like a lost answer to
+ * {@code commit()}.
+ *
+ * <p>Metrics: in the optimistic mode a request that loses to an existing record is counted as
+ * {@code lease_lost} (its record could not be stored) and then as the answer it gets ({@code
+ * replayed}, {@code key_reused}, ...).
  *
  * <p>Nothing else is retried: not an ordinary {@link SQLException}, not "key reused", and not "in
  * progress" (another execution holds the key; the caller decides). After the last attempt the last

@@ -44,6 +44,13 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
+ * <p>{@link IdempotentTransactionRunner} runs a keyed transaction with this store and finishes it
+ * itself: it stores the record in the round trip of the {@code COMMIT}, claiming the key first
+ * (three round trips on PostgreSQL against a plain write's two) or, in its optimistic mode,
+ * inserting the finished record at the end (two round trips); see {@link
+ * IdempotentTransactionRunner.Mode} for which is right when. The view of {@link #on(Connection)}
+ * leaves the commit to the caller (four round trips: claim, the write, result, commit).
+ *
  * <p>How the store behaves on PostgreSQL:
  *
  * <ul>

@@ -224,6 +224,38 @@ class JdbcIdempotencyStoreTest {
         }
     }
 
+    /** The DDL's statements without its comment lines (which quote the ALTER statement). */
+    private static String withoutComments(String ddl) {
+        return ddl.lines().filter(l -> !l.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The README's statement upgrades a table created before state 'N' existed. */
+    @Test
+    void theReadmesAlterStatementLetsAnOldTableKeepNotReplayableRecords() throws SQLException {
+        JdbcIdempotencyStore old = JdbcIdempotencyStore.builder()
+                .tableName("old_idem")
+                .maxResultBytes(1)
+                .build();
+        try (Connection c = primary().connect();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS old_idem");
+            s.execute(withoutComments(old.ddl())
+                    .replace("('P', 'C', 'N')", "('P', 'C')")
+                    .split(";")[0]);
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big"))
+                    .as("the old constraint refuses 'N'")
+                    .isInstanceOf(io.github.drkit.core.idempotency.IdempotencyResultNotStoredException.class);
+            c.rollback();
+            s.execute("ALTER TABLE old_idem DROP CONSTRAINT old_idem_state_ck,"
+                    + " ADD CONSTRAINT old_idem_state_ck CHECK (state IN ('P', 'C', 'N'))");
+            c.commit();
+            idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big");
+            c.commit();
+            assertThat(old.on(c).find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        }
+    }
+
     @Test
     void theViewIsTransactionalExactlyWhenTheConnectionDoesNotAutoCommit() throws SQLException {
         try (Connection c = primary().connect()) {

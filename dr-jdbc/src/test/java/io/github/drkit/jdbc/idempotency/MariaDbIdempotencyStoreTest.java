@@ -803,6 +803,39 @@ class MariaDbIdempotencyStoreTest {
         }
     }
 
+    /** The DDL's statements without its comment lines (which quote the ALTER statement). */
+    private static String withoutComments(String ddl) {
+        return ddl.lines().filter(l -> !l.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The README's statement upgrades a table created before state 'N' existed, on MariaDB too. */
+    @Test
+    void theReadmesAlterStatementLetsAnOldTableKeepNotReplayableRecords() throws SQLException {
+        JdbcIdempotencyStore old = JdbcIdempotencyStore.builder()
+                .tableName("old_idem")
+                .maxResultBytes(1)
+                .build();
+        primary().execute("DROP TABLE IF EXISTS old_idem");
+        primary()
+                .execute(withoutComments(old.ddl(Engine.MARIADB))
+                        .replace("('P', 'C', 'N')", "('P', 'C')")
+                        .split(";")[0]);
+        try (Connection c = transaction()) {
+            assertThatThrownBy(() -> idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big"))
+                    .as("the old constraint refuses 'N'")
+                    .isInstanceOf(io.github.drkit.core.idempotency.IdempotencyResultNotStoredException.class);
+            c.rollback();
+        }
+        primary()
+                .execute("ALTER TABLE old_idem DROP CONSTRAINT old_idem_state_ck,"
+                        + " ADD CONSTRAINT old_idem_state_ck CHECK (state IN ('P', 'C', 'N'))");
+        try (Connection c = transaction()) {
+            idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big");
+            c.commit();
+            assertThat(old.on(c).find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        }
+    }
+
     /**
      * Eight optimistic duplicates of each key run the work, meet, then race their record inserts
      * at commit: InnoDB lets one commit, the others fail on the primary key (error 1062), roll back

@@ -107,7 +107,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
                 ps.setLong(7, request.expiresAt().toEpochMilli());
                 ps.setString(8, request.key().scope());
                 ps.setString(9, request.key().key());
-                ResultSet rs = resultOfStatement(ps, 3);
+                ResultSet rs = resultOfStatement(ps, 2);
                 if (!rs.next()) {
                     // The conflicting row committed after this statement's snapshot was taken: read again.
                     continue;
@@ -142,7 +142,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
             ps.setLong(9, now);
             ps.setLong(10, now);
             ps.setString(11, request.fingerprint().value());
-            return resultOfStatement(ps, 3).next();
+            return resultOfStatement(ps, 2).next();
         }
     }
 

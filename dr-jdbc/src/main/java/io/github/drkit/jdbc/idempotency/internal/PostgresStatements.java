@@ -3,15 +3,19 @@ package io.github.drkit.jdbc.idempotency.internal;
 /**
  * The SQL of the PostgreSQL idempotency store for one table. Each claim statement is a single
  * multi-statement text that pgjdbc sends in one round trip (one protocol Sync): it saves the
- * session's {@code lock_timeout}, sets it to the claim's wait for the current transaction only,
- * runs the claim, and restores the saved value, so that the caller's own statements later in the
+ * session's {@code lock_timeout} and sets it to the claim's wait for the current transaction only
+ * (one statement), runs the claim, and restores the saved value, so that the caller's own statements later in the
  * transaction keep their usual lock timeout. Not API. Immutable and thread-safe.
  */
 public final class PostgresStatements {
 
-    private static final String SAVE_AND_SET_LOCK_TIMEOUT =
-            "SELECT set_config('drkit.saved_lock_timeout', current_setting('lock_timeout'), true);\n"
-                    + "SELECT set_config('lock_timeout', ?, true);\n";
+    /**
+     * Saves the session's {@code lock_timeout} and sets the claim's in one statement: the outer
+     * {@code set_config} reads the row of the subquery, which has saved the old value first (a
+     * subquery with a volatile function is never flattened into its parent).
+     */
+    private static final String SAVE_AND_SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', ?, true) FROM"
+            + " (SELECT set_config('drkit.saved_lock_timeout', current_setting('lock_timeout'), true)) saved;\n";
 
     private static final String RESTORE_LOCK_TIMEOUT =
             ";\nSELECT set_config('lock_timeout', current_setting('drkit.saved_lock_timeout'), true)";
