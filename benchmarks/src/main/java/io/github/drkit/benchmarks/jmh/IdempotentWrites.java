@@ -190,9 +190,9 @@ public final class IdempotentWrites implements AutoCloseable {
 
     /**
      * Counts the client-server round trips of each write, exactly: the pool's connections count
-     * their sends ({@link RoundTripCountingSocketFactory}; pgjdbc sends once per round trip), and a
-     * write's count is the sends during {@code writesEach} writes divided by that number, after 20
-     * uncounted ones (so that pgjdbc has server-prepared its statements).
+     * them ({@link RoundTripCountingSocketFactory}: a burst of writes followed by a read of the
+     * answer), and a write's count is the round trips of {@code writesEach} writes divided by that
+     * number, after 20 uncounted ones (so that pgjdbc has server-prepared its statements).
      *
      * @param writesEach how many writes of each kind are counted
      * @return round trips per write, by write name

@@ -1,7 +1,9 @@
 package io.github.drkit.benchmarks.jmh;
 
+import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -9,9 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.SocketFactory;
 
 /**
- * A pgjdbc {@code socketFactory} that counts the client's sends: pgjdbc buffers a request's protocol
- * messages and writes them to the socket once, when it flushes to wait for the answer, so each write
- * of the socket's stream is one round trip (a request under the 8 KiB buffer, as in benchmark 4).
+ * A pgjdbc {@code socketFactory} that counts round trips: the times a connection sent something and
+ * then waited for the server's answer (a burst of writes followed by a read).
  * Used by {@link IdempotentWrites#roundTrips}; the count is shared by every socket of the JVM.
  */
 public final class RoundTripCountingSocketFactory extends SocketFactory {
@@ -22,7 +23,7 @@ public final class RoundTripCountingSocketFactory extends SocketFactory {
     public RoundTripCountingSocketFactory() {}
 
     /**
-     * The sends counted so far, by every socket of this factory.
+     * The round trips counted so far, by every socket of this factory.
      *
      * @return the count
      */
@@ -66,9 +67,15 @@ public final class RoundTripCountingSocketFactory extends SocketFactory {
         return s;
     }
 
-    /** A plain socket whose output stream counts its writes. */
+    /**
+     * A plain socket that counts its round trips: a write after the socket has read (or its first
+     * write) starts one; writes before the next read belong to it (pgjdbc may flush a request in
+     * more than one write without waiting in between, for example a {@code BEGIN} before the query).
+     */
     private static final class CountingSocket extends Socket {
         private OutputStream out;
+        private InputStream in;
+        private volatile boolean sending;
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {
@@ -76,18 +83,49 @@ public final class RoundTripCountingSocketFactory extends SocketFactory {
                 out = new FilterOutputStream(super.getOutputStream()) {
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
-                        SENDS.incrementAndGet();
+                        sent();
                         super.out.write(b, off, len);
                     }
 
                     @Override
                     public void write(int b) throws IOException {
-                        SENDS.incrementAndGet();
+                        sent();
                         super.out.write(b);
                     }
                 };
             }
             return out;
+        }
+
+        private void sent() {
+            if (!sending) {
+                sending = true;
+                SENDS.incrementAndGet();
+            }
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        sending = false;
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                            sending = false;
+                        }
+                        return n;
+                    }
+                };
+            }
+            return in;
         }
     }
 }

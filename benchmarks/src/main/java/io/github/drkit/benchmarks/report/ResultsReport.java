@@ -330,8 +330,8 @@ public final class ResultsReport {
             }
         }
         if (idempotencyRoundTrips != null && !idempotencyRoundTrips.isEmpty()) {
-            md.append("\nRound trips per write, counted: the same writes on connections whose socket counts the"
-                    + " client's sends (pgjdbc sends once per round trip); sends during 1000 writes of each kind /"
+            md.append("\nRound trips per write, counted: the same writes on connections whose socket counts its"
+                    + " round trips (a burst of writes followed by a read of the answer) during 1000 writes of each kind /"
                     + " 1000, after 20 uncounted ones.\n\n| write | round trips |\n|---|---|\n");
             idempotencyRoundTrips.forEach((w, n) -> md.append("| `")
                     .append(w)
