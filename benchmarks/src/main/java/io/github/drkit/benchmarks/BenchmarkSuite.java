@@ -3,6 +3,7 @@ package io.github.drkit.benchmarks;
 import io.github.drkit.benchmarks.failover.Engine;
 import io.github.drkit.benchmarks.failover.FailoverHarness;
 import io.github.drkit.benchmarks.failover.FailoverResults;
+import io.github.drkit.benchmarks.jmh.IdempotentWrites;
 import io.github.drkit.benchmarks.paired.PairedComparison;
 import io.github.drkit.benchmarks.paired.PairedRuns;
 import io.github.drkit.benchmarks.report.FailoverSection;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * RESULTS.md with the machine, every figure, the ratios and the goals.
  *
  * <pre>
- * java -jar benchmarks/target/drkit-benchmarks.jar full|smoke [--only=jmh|failover|soak|nemesis|report]
+ * java -jar benchmarks/target/drkit-benchmarks.jar full|smoke [--only=jmh|idempotency|failover|soak|nemesis|report]
  *     [--engine=postgresql|mariadb|all] [--trials=N] [--include=REGEX] [--out-dir=DIR] ...
  * </pre>
  *
@@ -58,7 +59,7 @@ public final class BenchmarkSuite {
      */
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || !(args[0].equals("full") || args[0].equals("smoke"))) {
-            System.err.println("usage: full|smoke [--only=jmh|failover|soak|nemesis|report]"
+            System.err.println("usage: full|smoke [--only=jmh|idempotency|failover|soak|nemesis|report]"
                     + " [--engine=postgresql|mariadb|all]"
                     + " [--trials=N] [--aws-trials=N]"
                     + " [--client-trials=CLIENT:N]"
@@ -119,9 +120,10 @@ public final class BenchmarkSuite {
         }
         // report: runs nothing, rewrites RESULTS.md (and the README's section) from what results/ holds
         if (only != null
-                && !List.of("jmh", "failover", "soak", "nemesis", "report").contains(only)) {
+                && !List.of("jmh", "idempotency", "failover", "soak", "nemesis", "report")
+                        .contains(only)) {
             throw new IllegalArgumentException(
-                    "--only must be jmh, failover, soak, nemesis or report (was " + only + ")");
+                    "--only must be jmh, idempotency, failover, soak, nemesis or report (was " + only + ")");
         }
         Path module = moduleDirectory();
         if (outDir == null) {
@@ -141,6 +143,44 @@ public final class BenchmarkSuite {
         boolean runFailover = only == null || only.equals("failover");
         // The long nemesis run takes hours at 200 schedules: only on request, kept in results/nemesis.md.
         boolean runNemesis = "nemesis".equals(only);
+        // Benchmark 4 alone (JMH, paired, round trips), into jmh-idempotency.json: for a report elsewhere
+        // (--out-dir) whose section 4 is then carried into RESULTS.md.
+        boolean runIdempotency = "idempotency".equals(only);
+        Map<String, Double> roundTrips = null;
+        Path roundTripsFile = rawDir.resolve("round-trips-idempotency.txt");
+        if (runIdempotency) {
+            ChainedOptionsBuilder opts = new OptionsBuilder()
+                    .include(".*IdempotentWriteBenchmark.*")
+                    .addProfiler(GCProfiler.class)
+                    .forks(1)
+                    .shouldFailOnError(true)
+                    .result(rawDir.resolve("jmh-idempotency.json").toString())
+                    .resultFormat(ResultFormatType.JSON);
+            if (smoke) {
+                opts.warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.seconds(1));
+            } else {
+                opts.warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(2))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(2));
+            }
+            jmhSettings = "benchmark 4 only: " + jmhRunSettings(smoke);
+            figures = JmhFigures.from(runJmh(opts));
+            System.out.println("[round trips] benchmark 4, counted at the client's socket");
+            roundTrips = IdempotentWrites.roundTrips(smoke ? 20 : 1000);
+            StringBuilder rt = new StringBuilder();
+            roundTrips.forEach((k, v) -> rt.append(k).append('=').append(v).append('\n'));
+            Files.writeString(roundTripsFile, rt.toString());
+            System.out.println("[round trips] " + roundTrips);
+        } else if (Files.exists(roundTripsFile)) {
+            roundTrips = new java.util.LinkedHashMap<>();
+            for (String line : Files.readAllLines(roundTripsFile)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    roundTrips.put(line.substring(0, eq), Double.parseDouble(line.substring(eq + 1)));
+                }
+            }
+        }
         if (runJmh) {
             ChainedOptionsBuilder opts = new OptionsBuilder()
                     .include(include)
@@ -161,7 +201,7 @@ public final class BenchmarkSuite {
             }
             Collection<RunResult> results = runJmh(opts);
             figures = JmhFigures.from(results);
-        } else if (Files.exists(rawDir.resolve("jmh.json"))) {
+        } else if (!runIdempotency && Files.exists(rawDir.resolve("jmh.json"))) {
             // keep the JMH sections of the last JMH run (its raw data in results/)
             figures = JmhFigures.fromJson(rawDir.resolve("jmh.json"));
             jmhSettings = "not re-run here: figures read from " + (smoke ? "" : "results/")
@@ -178,7 +218,14 @@ public final class BenchmarkSuite {
                 paired.batch().toMillis());
         Path pairedConnectionsFile = rawDir.resolve("paired-connections.json");
         Path pairedIdempotencyFile = rawDir.resolve("paired-idempotency.json");
-        if (runJmh) {
+        if (runIdempotency) {
+            System.out.println("[paired] benchmark 4: " + pairedSettings);
+            pairedIdempotency = PairedRuns.idempotency(paired);
+            pairedIdempotency.write(pairedIdempotencyFile);
+            if (Files.exists(pairedConnectionsFile)) {
+                pairedConnections = PairedComparison.Result.read(pairedConnectionsFile);
+            }
+        } else if (runJmh) {
             System.out.println("[paired] benchmark 2: " + pairedSettings);
             pairedConnections = PairedRuns.connections(paired);
             pairedConnections.write(pairedConnectionsFile);
@@ -295,7 +342,7 @@ public final class BenchmarkSuite {
                         loadBeforeJmh,
                         loadAfterJmh,
                         loadAfterFailover,
-                        runJmh ? minutes(t1 - t0) : "not run",
+                        runJmh || runIdempotency ? minutes(t1 - t0) : "not run",
                         failoverDurations.isEmpty() ? "not run" : String.join("; ", failoverDurations),
                         runSoak ? soakDuration : "not run"),
                 figures,
@@ -304,6 +351,7 @@ public final class BenchmarkSuite {
                 failover,
                 soak);
         report.withNemesis(nemesis);
+        report.withIdempotencyRoundTrips(roundTrips);
         Path out = outDir.resolve(smoke ? "RESULTS-smoke.md" : "RESULTS.md");
         String markdown = report.markdown();
         Files.writeString(out, markdown);

@@ -84,7 +84,7 @@ public class IdempotentWriteBenchmark {
     }
 
     /**
-     * The same through {@code IdempotentTransactionRunner}.
+     * The same through {@code IdempotentTransactionRunner} in its default, claim-first mode.
      *
      * @param keys the thread's keys
      * @return the result
@@ -93,5 +93,17 @@ public class IdempotentWriteBenchmark {
     @Benchmark
     public IdempotentOutcome<String> idempotentRunner(Keys keys) throws SQLException {
         return writes.idempotentRunner(keys.next());
+    }
+
+    /**
+     * The same through {@code IdempotentTransactionRunner} in its optimistic mode.
+     *
+     * @param keys the thread's keys
+     * @return the result
+     * @throws SQLException on failure
+     */
+    @Benchmark
+    public IdempotentOutcome<String> idempotentOptimistic(Keys keys) throws SQLException {
+        return writes.idempotentOptimistic(keys.next());
     }
 }

@@ -14,12 +14,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The writes of benchmark 4 on their own PostgreSQL primary: an order insert in one transaction,
  * plain or keyed through drkit's JDBC idempotency store, all on connections from one HikariCP pool
- * with auto-commit off. Used by the JMH benchmark and by the paired comparison. {@link #close()}
- * stops the pool and the server. The write methods are as thread-safe as the pool.
+ * with auto-commit off. Used by the JMH benchmark, by the paired comparison and by the round-trip
+ * count ({@link #roundTrips}). {@link #close()} stops the pool and the server.
+ * The write methods are as thread-safe as the pool.
  */
 public final class IdempotentWrites implements AutoCloseable {
 
@@ -32,6 +36,7 @@ public final class IdempotentWrites implements AutoCloseable {
     private final JdbcIdempotencyStore records = JdbcIdempotencyStore.builder().build();
     private final Idempotency idempotency = Idempotency.builder().build();
     private final IdempotentTransactionRunner runner;
+    private final IdempotentTransactionRunner optimisticRunner;
 
     /**
      * Starts a primary, creates the tables and the pool.
@@ -39,6 +44,17 @@ public final class IdempotentWrites implements AutoCloseable {
      * @throws SQLException if the schema cannot be created
      */
     public IdempotentWrites() throws SQLException {
+        this(false);
+    }
+
+    /**
+     * Starts a primary, creates the tables and the pool; optionally the pool's connections count
+     * their round trips ({@link RoundTripCountingSocketFactory}).
+     *
+     * @param countRoundTrips whether to count
+     * @throws SQLException if the schema cannot be created
+     */
+    public IdempotentWrites(boolean countRoundTrips) throws SQLException {
         cluster = PostgresCluster.builder().start();
         HikariDataSource p = null;
         try {
@@ -48,6 +64,9 @@ public final class IdempotentWrites implements AutoCloseable {
             HikariConfig c = new HikariConfig();
             c.setPoolName("idempotency-bench");
             c.setJdbcUrl(cluster.primary().jdbcUrl());
+            if (countRoundTrips) {
+                c.addDataSourceProperty("socketFactory", RoundTripCountingSocketFactory.class.getName());
+            }
             c.setUsername(cluster.primary().username());
             c.setAutoCommit(false);
             p = new HikariDataSource(c);
@@ -67,6 +86,12 @@ public final class IdempotentWrites implements AutoCloseable {
                 .dataSource(pool)
                 .store(records)
                 .idempotency(idempotency)
+                .build();
+        optimisticRunner = IdempotentTransactionRunner.builder()
+                .dataSource(pool)
+                .store(records)
+                .idempotency(idempotency)
+                .mode(IdempotentTransactionRunner.Mode.OPTIMISTIC)
                 .build();
     }
 
@@ -113,7 +138,9 @@ public final class IdempotentWrites implements AutoCloseable {
     }
 
     /**
-     * The same through {@link IdempotentTransactionRunner} (a Resilience4j retry around the attempt).
+     * The same through {@link IdempotentTransactionRunner} in its default mode, {@link
+     * IdempotentTransactionRunner.Mode#CLAIM_FIRST} (a Resilience4j retry around the attempt): claim,
+     * insert, result + COMMIT in one round trip.
      *
      * @param key a fresh key
      * @return the outcome
@@ -121,6 +148,72 @@ public final class IdempotentWrites implements AutoCloseable {
      */
     public IdempotentOutcome<String> idempotentRunner(IdempotencyKey key) throws SQLException {
         return runner.run(key, Fingerprint.sha256(BODY), ResultCodec.utf8(), c -> "order-" + insert(c));
+    }
+
+    /**
+     * The same through {@link IdempotentTransactionRunner} in {@link
+     * IdempotentTransactionRunner.Mode#OPTIMISTIC}: insert, then the finished record + COMMIT in one
+     * round trip.
+     *
+     * @param key a fresh key
+     * @return the outcome
+     * @throws SQLException on failure
+     */
+    public IdempotentOutcome<String> idempotentOptimistic(IdempotencyKey key) throws SQLException {
+        return optimisticRunner.run(key, Fingerprint.sha256(BODY), ResultCodec.utf8(), c -> "order-" + insert(c));
+    }
+
+    /** One write of a kind, with a fresh key if it is keyed. */
+    @FunctionalInterface
+    public interface Write {
+        /**
+         * Writes once.
+         *
+         * @param writes the writes
+         * @param key a fresh key (unused by the plain insert)
+         * @throws SQLException on failure
+         */
+        void write(IdempotentWrites writes, IdempotencyKey key) throws SQLException;
+    }
+
+    /** The writes of benchmark 4 by name, in the order of the report. */
+    public static final Map<String, Write> WRITES = writes();
+
+    private static Map<String, Write> writes() {
+        Map<String, Write> m = new LinkedHashMap<>();
+        m.put("plainInsert", (w, k) -> w.plainInsert());
+        m.put("idempotentInsert", IdempotentWrites::idempotentInsert);
+        m.put("idempotentRunner", IdempotentWrites::idempotentRunner);
+        m.put("idempotentOptimistic", IdempotentWrites::idempotentOptimistic);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Counts the client-server round trips of each write, exactly: the pool's connections count
+     * them ({@link RoundTripCountingSocketFactory}: a burst of writes followed by a read of the
+     * answer), and a write's count is the round trips of {@code writesEach} writes divided by that
+     * number, after 20 uncounted ones (so that pgjdbc has server-prepared its statements).
+     *
+     * @param writesEach how many writes of each kind are counted
+     * @return round trips per write, by write name
+     * @throws SQLException if a write fails
+     */
+    public static Map<String, Double> roundTrips(int writesEach) throws SQLException {
+        Map<String, Double> result = new LinkedHashMap<>();
+        try (IdempotentWrites writes = new IdempotentWrites(true)) {
+            long next = 0;
+            for (Map.Entry<String, Write> e : WRITES.entrySet()) {
+                for (int i = 0; i < 20; i++) {
+                    e.getValue().write(writes, IdempotencyKey.of("round-trips", "w" + next++));
+                }
+                long before = RoundTripCountingSocketFactory.sends();
+                for (int i = 0; i < writesEach; i++) {
+                    e.getValue().write(writes, IdempotencyKey.of("round-trips", "t" + next++));
+                }
+                result.put(e.getKey(), (RoundTripCountingSocketFactory.sends() - before) / (double) writesEach);
+            }
+        }
+        return result;
     }
 
     @Override

@@ -63,8 +63,9 @@ public final class PairedRuns {
     }
 
     /**
-     * Benchmark 4, paired: {@code plainInsert}, {@code idempotentInsert} and {@code
-     * idempotentRunner} of {@link IdempotentWrites}, each keyed write with a fresh key.
+     * Benchmark 4, paired: every write of {@link IdempotentWrites#WRITES} ({@code plainInsert}, {@code
+     * idempotentInsert}, {@code idempotentRunner}, {@code idempotentOptimistic}), each keyed write
+     * with a fresh key.
      *
      * @param settings how to run
      * @return the measurements
@@ -74,17 +75,10 @@ public final class PairedRuns {
         try (IdempotentWrites writes = new IdempotentWrites()) {
             long[] next = {0};
             Map<String, PairedComparison.Operation> ops = new LinkedHashMap<>();
-            ops.put("plainInsert", writes::plainInsert);
-            ops.put(
-                    "idempotentInsert",
-                    () -> writes.idempotentInsert(IdempotencyKey.of("paired", "k" + next[0]++))
-                            .value()
-                            .length());
-            ops.put(
-                    "idempotentRunner",
-                    () -> writes.idempotentRunner(IdempotencyKey.of("paired", "k" + next[0]++))
-                            .value()
-                            .length());
+            IdempotentWrites.WRITES.forEach((name, write) -> ops.put(name, () -> {
+                write.write(writes, IdempotencyKey.of("paired", "k" + next[0]++));
+                return 1;
+            }));
             return new PairedComparison(settings).run(ops);
         }
     }

@@ -3,6 +3,9 @@ package io.github.drkit.jdbc.idempotency;
 import io.github.drkit.core.idempotency.Fingerprint;
 import io.github.drkit.core.idempotency.Idempotency;
 import io.github.drkit.core.idempotency.IdempotencyKey;
+import io.github.drkit.core.idempotency.IdempotencyLeaseLostException;
+import io.github.drkit.core.idempotency.IdempotencyStoreException;
+import io.github.drkit.core.idempotency.IdempotentAction;
 import io.github.drkit.core.idempotency.IdempotentOutcome;
 import io.github.drkit.core.idempotency.ResultCodec;
 import io.github.drkit.jdbc.CommitOutcomeUnknownException;
@@ -10,6 +13,7 @@ import io.github.drkit.jdbc.FailoverErrors;
 import io.github.drkit.jdbc.FailoverInterruptedException;
 import io.github.drkit.jdbc.FailoverRetry;
 import io.github.drkit.jdbc.NoWriterException;
+import io.github.drkit.jdbc.idempotency.internal.FinishingStore;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.sql.Connection;
@@ -27,10 +31,20 @@ import javax.sql.DataSource;
  *
  * <p>Each attempt takes a connection from the data source (use drkit's {@code
  * RegionRoutingDataSource}, which raises those typed failures and routes to the writer of the
- * moment), turns auto-commit off, claims the key with the {@link JdbcIdempotencyStore} in that
- * transaction, runs the work, stores the result and commits. If an attempt whose commit outcome was
- * unknown had in fact committed, the next attempt finds the completed record and replays its
- * result instead of writing twice ({@link IdempotentOutcome#replayed()} is then {@code true}).
+ * moment), turns auto-commit off, and runs the work in that transaction with the {@link
+ * JdbcIdempotencyStore}'s record: claimed before the work and completed with the result ({@link
+ * Mode#CLAIM_FIRST}, the default), or inserted finished after it ({@link Mode#OPTIMISTIC}). Either
+ * way the record is written in the same round trip as the {@code COMMIT} on PostgreSQL (the store
+ * commits the attempt's transaction itself; on MySQL and MariaDB it commits right after the record).
+ * If an attempt whose commit outcome was unknown had in fact committed, the next attempt finds the
+ * completed record and replays its result instead of writing twice ({@link
+ * IdempotentOutcome#replayed()} is then {@code true}). A connection lost while the record's {@code
+ * COMMIT} was in flight surfaces as {@link CommitOutcomeUnknownException}, like a lost answer to
+ * {@code commit()}.
+ *
+ * <p>Metrics: in the optimistic mode a request that loses to an existing record is counted as
+ * {@code lease_lost} (its record could not be stored) and then as the answer it gets ({@code
+ * replayed}, {@code key_reused}, ...).
  *
  * <p>Nothing else is retried: not an ordinary {@link SQLException}, not "key reused", and not "in
  * progress" (another execution holds the key; the caller decides). After the last attempt the last
@@ -49,9 +63,11 @@ public final class IdempotentTransactionRunner {
     private final JdbcIdempotencyStore store;
     private final Idempotency idempotency;
     private final Retry retry;
+    private final Mode mode;
 
     private IdempotentTransactionRunner(Builder builder) {
         this.dataSource = builder.dataSource;
+        this.mode = builder.mode;
         this.store = builder.store;
         this.idempotency = builder.idempotency;
         RetryConfig config = RetryConfig.from(builder.retryConfig)
@@ -116,10 +132,39 @@ public final class IdempotentTransactionRunner {
                 connection.setAutoCommit(false);
             }
             try {
-                IdempotentOutcome<R> outcome = idempotency.execute(
-                        store.on(connection), key, fingerprint, codec, () -> work.execute(connection));
+                IdempotentAction<R, SQLException> action = () -> work.execute(connection);
+                IdempotentOutcome<R> outcome;
+                if (mode == Mode.OPTIMISTIC) {
+                    FinishingStore optimistic = store.finishingOn(connection, true);
+                    try {
+                        outcome = idempotency.execute(optimistic, key, fingerprint, codec, action);
+                    } catch (IdempotencyLeaseLostException lost) {
+                        if (!optimistic.lostToExistingRecord()) {
+                            throw lost;
+                        }
+                        // A record holds the key: nothing committed. Undo the work and answer from the
+                        // record (replay, "in progress", key reused), or take an expired one over.
+                        connection.rollback();
+                        outcome = idempotency.execute(
+                                store.finishingOn(connection, false), key, fingerprint, codec, action);
+                    }
+                } else {
+                    outcome =
+                            idempotency.execute(store.finishingOn(connection, false), key, fingerprint, codec, action);
+                }
+                // Ends the transaction of a replay (its claim wrote nothing). After the store's own
+                // COMMIT there is no transaction left: pgjdbc sends nothing then.
                 connection.commit();
                 return outcome;
+            } catch (IdempotencyStoreException failure) {
+                rollbackQuietly(connection, failure);
+                // The record's COMMIT rode along with the store's statement and the connection broke:
+                // say so as the driver-level failure a commit() in doubt would have raised.
+                CommitOutcomeUnknownException inDoubt = commitInDoubt(failure);
+                if (inDoubt != null) {
+                    throw inDoubt;
+                }
+                throw failure;
             } catch (Throwable failure) {
                 rollbackQuietly(connection, failure);
                 throw failure;
@@ -129,6 +174,17 @@ public final class IdempotentTransactionRunner {
                 }
             }
         }
+    }
+
+    private static CommitOutcomeUnknownException commitInDoubt(Throwable failure) {
+        Throwable current = failure;
+        for (int i = 0; current != null && i < 16; i++) {
+            if (current instanceof CommitOutcomeUnknownException inDoubt) {
+                return inDoubt;
+            }
+            current = current.getCause() == current ? null : current.getCause();
+        }
+        return null;
     }
 
     /** Hands the connection back as it came; a broken connection is the pool's to discard. */
@@ -151,6 +207,15 @@ public final class IdempotentTransactionRunner {
     }
 
     /**
+     * The mode.
+     *
+     * @return how a keyed transaction claims its key
+     */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
      * The Resilience4j retry, for its events and metrics (for example with {@code
      * resilience4j-micrometer}'s {@code TaggedRetryMetrics}).
      *
@@ -162,8 +227,49 @@ public final class IdempotentTransactionRunner {
 
     @Override
     public String toString() {
-        return "IdempotentTransactionRunner[retry=" + retry.getName() + ", maxAttempts="
+        return "IdempotentTransactionRunner[mode=" + mode + ", retry=" + retry.getName() + ", maxAttempts="
                 + retry.getRetryConfig().getMaxAttempts() + ", store=" + store + ", " + idempotency + "]";
+    }
+
+    /**
+     * How a keyed transaction claims its key. Both modes give the same answers — a key's work
+     * commits at most once, a retry replays the committed result, another payload is "key reused",
+     * a result over {@link JdbcIdempotencyStore.Builder#maxResultBytes(int)} is not replayable —
+     * and both finish the transaction with the record in the same round trip as its {@code COMMIT}
+     * on PostgreSQL. They differ in what a <em>duplicate</em> (a concurrent request with the same
+     * key, or a retry of a key that already committed) costs and runs.
+     */
+    public enum Mode {
+        /**
+         * Claim the key before the work: an in-progress record inserted in the transaction, then the
+         * work, then the result with the {@code COMMIT}. On PostgreSQL three round trips (claim, the
+         * work's statement, result + {@code COMMIT}) against a plain write's two. A duplicate never
+         * runs the work: a retry of a committed key replays it after the claim's one round trip; a
+         * concurrent one is answered "in progress" (or waits up to {@link
+         * io.github.drkit.core.idempotency.Idempotency.Builder#inProgressWait}) while the holder's
+         * transaction is open. Right for any work, and the only right mode for work with effects
+         * outside this database (a payment provider's call, a message sent, a file written), which a
+         * rollback cannot undo.
+         */
+        CLAIM_FIRST,
+
+        /**
+         * Run the work first and insert the finished record (with its result) in the round trip of
+         * the {@code COMMIT}: on PostgreSQL two round trips, as many as the plain write, plus one
+         * statement. A duplicate loses on the record's primary key at commit: its transaction rolls
+         * back (the work it ran is undone, nothing of it commits) and the request is answered from the
+         * winner's record, exactly as in {@link #CLAIM_FIRST} — replayed, "in progress", key reused —
+         * at the cost of having run the work once more and of one more transaction. A record that has
+         * expired (but was not purged) is taken over the same way. The optimistic insert waits for a
+         * concurrent holder of the same key to end its transaction (for an optimistic holder, the
+         * length of its last round trip); {@code inProgressWait} does not bound that.
+         *
+         * <p>Right only when every effect of the work is a write in this transaction (the
+         * rollback undoes a duplicate's run completely) and duplicates are rare. Wrong for work with
+         * effects outside the database: a duplicate would repeat them. On MySQL and MariaDB the
+         * record and the {@code COMMIT} are two round trips (no multi-statement texts there).
+         */
+        OPTIMISTIC
     }
 
     /** Builds an {@link IdempotentTransactionRunner}; validated in {@link #build()}. Not thread-safe. */
@@ -174,8 +280,22 @@ public final class IdempotentTransactionRunner {
         private Idempotency idempotency = Idempotency.builder().build();
         private RetryConfig retryConfig = FailoverRetry.withIdempotencyKey();
         private String retryName = DEFAULT_RETRY_NAME;
+        private Mode mode = Mode.CLAIM_FIRST;
 
         private Builder() {}
+
+        /**
+         * Sets how a keyed transaction claims its key: before the work ({@link Mode#CLAIM_FIRST},
+         * the default) or with the result at commit ({@link Mode#OPTIMISTIC}); see {@link Mode} for
+         * which is right when.
+         *
+         * @param mode the mode (default {@link Mode#CLAIM_FIRST})
+         * @return this builder
+         */
+        public Builder mode(Mode mode) {
+            this.mode = mode;
+            return this;
+        }
 
         /**
          * Sets where connections come from; required. It should route to the current writer and
@@ -249,6 +369,7 @@ public final class IdempotentTransactionRunner {
             Objects.requireNonNull(idempotency, "idempotency must not be null");
             Objects.requireNonNull(retryConfig, "retryConfig must not be null");
             Objects.requireNonNull(retryName, "retryName must not be null");
+            Objects.requireNonNull(mode, "mode must not be null");
             if (retryName.isBlank()) {
                 throw new IllegalArgumentException("retryName must not be blank (was \"" + retryName + "\")");
             }

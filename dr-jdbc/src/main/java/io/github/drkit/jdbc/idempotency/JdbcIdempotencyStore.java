@@ -5,6 +5,8 @@ import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.internal.JdbcEngineNames;
 import io.github.drkit.jdbc.idempotency.internal.ConnectionBoundStore;
 import io.github.drkit.jdbc.idempotency.internal.EngineDetectingStore;
+import io.github.drkit.jdbc.idempotency.internal.FinishingSql;
+import io.github.drkit.jdbc.idempotency.internal.FinishingStore;
 import io.github.drkit.jdbc.idempotency.internal.MySqlConnectionBoundStore;
 import io.github.drkit.jdbc.idempotency.internal.MySqlStatements;
 import io.github.drkit.jdbc.idempotency.internal.PostgresStatements;
@@ -41,6 +43,13 @@ import java.util.regex.Pattern;
  *     c.commit();
  * }
  * }</pre>
+ *
+ * <p>{@link IdempotentTransactionRunner} runs a keyed transaction with this store and finishes it
+ * itself: it stores the record in the round trip of the {@code COMMIT}, claiming the key first
+ * (three round trips on PostgreSQL against a plain write's two) or, in its optimistic mode,
+ * inserting the finished record at the end (two round trips); see {@link
+ * IdempotentTransactionRunner.Mode} for which is right when. The view of {@link #on(Connection)}
+ * leaves the commit to the caller (four round trips: claim, the write, result, commit).
  *
  * <p>How the store behaves on PostgreSQL:
  *
@@ -125,6 +134,9 @@ public final class JdbcIdempotencyStore {
     /** The default table name. */
     public static final String DEFAULT_TABLE_NAME = "drkit_idempotency";
 
+    /** The default of {@link Builder#maxResultBytes(int)}: 4 MiB. */
+    public static final int DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
+
     /** The class-path location of the PostgreSQL DDL. */
     public static final String POSTGRESQL_DDL_RESOURCE = "/io/github/drkit/jdbc/idempotency/postgresql.sql";
 
@@ -139,24 +151,30 @@ public final class JdbcIdempotencyStore {
     private final String tableName;
     private final Duration pollInterval;
     private final int purgeBatchSize;
+    private final int maxResultBytes;
     private final Engine engine;
     private final PostgresStatements statements;
     private final MySqlStatements mySqlStatements;
     private final MySqlStatements mariaDbStatements;
+    private final FinishingSql postgresFinishing;
+    private final FinishingSql mySqlFinishing;
 
     private JdbcIdempotencyStore(Builder builder) {
         this.tableName = builder.tableName;
         this.pollInterval = builder.pollInterval;
         this.purgeBatchSize = builder.purgeBatchSize;
+        this.maxResultBytes = builder.maxResultBytes;
         this.engine = builder.engine;
         this.statements = new PostgresStatements(tableName);
         this.mySqlStatements = new MySqlStatements(tableName, false);
         this.mariaDbStatements = new MySqlStatements(tableName, true);
+        this.postgresFinishing = FinishingSql.postgres(tableName);
+        this.mySqlFinishing = FinishingSql.mySql(tableName);
     }
 
     /**
      * Starts a builder: table {@value #DEFAULT_TABLE_NAME}, 25 ms poll interval, purge batches of
-     * 1000, the engine recognised from each connection.
+     * 1000, results up to 4 MiB, the engine recognised from each connection.
      *
      * @return a new builder
      */
@@ -183,19 +201,46 @@ public final class JdbcIdempotencyStore {
     public IdempotencyStore on(Connection connection) {
         Objects.requireNonNull(connection, "connection must not be null");
         if (engine == null) {
-            return new EngineDetectingStore(connection, tableName, () -> bind(connection, Engine.of(connection)));
+            return new EngineDetectingStore(
+                    connection, tableName, () -> bind(connection, Engine.of(connection)), maxResultBytes);
         }
         return bind(connection, engine);
+    }
+
+    /**
+     * The view with which {@link IdempotentTransactionRunner} runs one keyed transaction that the
+     * store finishes: recording the result commits the transaction (in the same round trip on
+     * PostgreSQL). Package-private: only the runner, which owns the transaction, may use it.
+     */
+    FinishingStore finishingOn(Connection connection, boolean optimistic) {
+        if (engine == null) {
+            return new FinishingStore(
+                    connection,
+                    tableName,
+                    optimistic,
+                    maxResultBytes,
+                    () -> finishingBinding(connection, Engine.of(connection)));
+        }
+        return new FinishingStore(
+                connection, tableName, optimistic, maxResultBytes, finishingBinding(connection, engine));
+    }
+
+    private FinishingStore.Binding finishingBinding(Connection connection, Engine engine) {
+        return new FinishingStore.Binding(
+                bind(connection, engine), engine == Engine.POSTGRESQL ? postgresFinishing : mySqlFinishing);
     }
 
     private IdempotencyStore bind(Connection connection, Engine engine) {
         return switch (engine) {
             case POSTGRESQL ->
-                new ConnectionBoundStore(connection, statements, tableName, pollInterval, purgeBatchSize);
+                new ConnectionBoundStore(
+                        connection, statements, tableName, pollInterval, purgeBatchSize, maxResultBytes);
             case MYSQL ->
-                new MySqlConnectionBoundStore(connection, mySqlStatements, tableName, pollInterval, purgeBatchSize);
+                new MySqlConnectionBoundStore(
+                        connection, mySqlStatements, tableName, pollInterval, purgeBatchSize, maxResultBytes);
             case MARIADB ->
-                new MySqlConnectionBoundStore(connection, mariaDbStatements, tableName, pollInterval, purgeBatchSize);
+                new MySqlConnectionBoundStore(
+                        connection, mariaDbStatements, tableName, pollInterval, purgeBatchSize, maxResultBytes);
         };
     }
 
@@ -262,6 +307,15 @@ public final class JdbcIdempotencyStore {
      */
     public String tableName() {
         return tableName;
+    }
+
+    /**
+     * The largest encoded result the store keeps ({@link Builder#maxResultBytes(int)}).
+     *
+     * @return the bound in bytes
+     */
+    public int maxResultBytes() {
+        return maxResultBytes;
     }
 
     /**
@@ -370,6 +424,7 @@ public final class JdbcIdempotencyStore {
         private String tableName = DEFAULT_TABLE_NAME;
         private Duration pollInterval = Duration.ofMillis(25);
         private int purgeBatchSize = 1000;
+        private int maxResultBytes = DEFAULT_MAX_RESULT_BYTES;
         private Engine engine;
 
         private Builder() {}
@@ -424,6 +479,23 @@ public final class JdbcIdempotencyStore {
         }
 
         /**
+         * Sets the largest encoded result the store keeps. A larger result is not stored: its record
+         * is finished as {@linkplain io.github.drkit.core.idempotency.IdempotencyState#NOT_REPLAYABLE
+         * not replayable}, the transaction commits, and a retry is refused instead of run again. On
+         * MySQL and MariaDB keep it well below the server's {@code max_allowed_packet} (16 MiB by
+         * default on MariaDB 11, 64 MiB on MySQL 8), or storing a large result fails and the whole
+         * transaction must roll back.
+         *
+         * @param maxResultBytes the bound in bytes, {@code > 0} (default {@value
+         *     JdbcIdempotencyStore#DEFAULT_MAX_RESULT_BYTES}, 4 MiB)
+         * @return this builder
+         */
+        public Builder maxResultBytes(int maxResultBytes) {
+            this.maxResultBytes = maxResultBytes;
+            return this;
+        }
+
+        /**
          * Validates the settings and builds the store.
          *
          * @return the store
@@ -448,6 +520,9 @@ public final class JdbcIdempotencyStore {
             }
             if (pollInterval.isNegative() || pollInterval.isZero()) {
                 throw new IllegalArgumentException("pollInterval must be > 0 (was " + pollInterval + ")");
+            }
+            if (maxResultBytes <= 0) {
+                throw new IllegalArgumentException("maxResultBytes must be > 0 (was " + maxResultBytes + ")");
             }
             if (purgeBatchSize <= 0) {
                 throw new IllegalArgumentException("purgeBatchSize must be > 0 (was " + purgeBatchSize + ")");

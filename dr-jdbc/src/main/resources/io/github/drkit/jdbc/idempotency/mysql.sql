@@ -15,7 +15,12 @@
 -- limit of the DYNAMIC row format.
 --
 -- state: 'P' = in progress (a claim committed on its own, outside the write's transaction),
---        'C' = completed (result holds the encoded result).
+--        'C' = completed (result holds the encoded result),
+--        'N' = finished without a replayable result (the result was larger than the store keeps;
+--              result is NULL and a retry is refused instead of run again).
+-- A table created before 'N' existed needs its constraint replaced (MySQL 8.0.19+ / MariaDB 10.6+):
+--   ALTER TABLE drkit_idempotency DROP CONSTRAINT drkit_idempotency_state_ck,
+--     ADD CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C', 'N'));
 CREATE TABLE IF NOT EXISTS drkit_idempotency (
     scope               VARBINARY(255) NOT NULL,
     idem_key            VARBINARY(255) NOT NULL,
@@ -26,7 +31,7 @@ CREATE TABLE IF NOT EXISTS drkit_idempotency (
     lease_expires_at_ms BIGINT,
     expires_at_ms       BIGINT         NOT NULL,
     CONSTRAINT drkit_idempotency_pk PRIMARY KEY (scope, idem_key),
-    CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C')),
+    CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C', 'N')),
     -- For purging expired records.
     INDEX drkit_idempotency_expires_idx (expires_at_ms)
 ) ENGINE = InnoDB DEFAULT CHARACTER SET = utf8mb4 COLLATE = utf8mb4_bin ROW_FORMAT = DYNAMIC;

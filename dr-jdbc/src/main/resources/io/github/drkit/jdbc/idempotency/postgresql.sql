@@ -9,7 +9,12 @@
 -- mysql.sql beside this file (binary key columns, LONGBLOB, InnoDB).
 --
 -- state: 'P' = in progress (a claim committed on its own, outside the write's transaction),
---        'C' = completed (result holds the encoded result).
+--        'C' = completed (result holds the encoded result),
+--        'N' = finished without a replayable result (the result was larger than the store keeps;
+--              result is NULL and a retry is refused instead of run again).
+-- A table created before 'N' existed needs its constraint replaced, in one transaction:
+--   ALTER TABLE drkit_idempotency DROP CONSTRAINT drkit_idempotency_state_ck,
+--     ADD CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C', 'N'));
 CREATE TABLE IF NOT EXISTS drkit_idempotency (
     scope               VARCHAR(255) NOT NULL,
     idem_key            VARCHAR(255) NOT NULL,
@@ -20,7 +25,7 @@ CREATE TABLE IF NOT EXISTS drkit_idempotency (
     lease_expires_at_ms BIGINT,
     expires_at_ms       BIGINT       NOT NULL,
     CONSTRAINT drkit_idempotency_pk PRIMARY KEY (scope, idem_key),
-    CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C'))
+    CONSTRAINT drkit_idempotency_state_ck CHECK (state IN ('P', 'C', 'N'))
 );
 
 -- For purging expired records.

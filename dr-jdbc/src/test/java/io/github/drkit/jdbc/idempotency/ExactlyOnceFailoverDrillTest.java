@@ -104,6 +104,28 @@ class ExactlyOnceFailoverDrillTest {
                 .isPositive();
     }
 
+    /**
+     * The same in-doubt drill with the runner in its optimistic mode: the finished record and the
+     * COMMIT travel in one round trip, the crash cuts writers inside it, and the retry on the promoted
+     * standby runs the work again, loses on the record's primary key when the cut commit had happened,
+     * rolls back and replays it.
+     */
+    @Test
+    void optimisticModeCommitsCutWhileAwaitingTheStandbyAreReplayedNotRepeated() throws Exception {
+        DrillReport report = drill(ReplicationMode.SYNCHRONOUS, true, IdempotentTransactionRunner.Mode.OPTIMISTIC);
+
+        assertThat(report.duplicates()).isZero();
+        assertThat(report.lostAcknowledged()).isZero();
+        assertThat(report.unexpected()).isZero();
+        assertThat(report.acknowledgedWithWrongResult()).isZero();
+        assertThat(report.rowsWithoutRecord()).isZero();
+        assertThat(report.recordsWithoutRow()).isZero();
+        assertThat(report.retriedFailures()).containsKey("CommitOutcomeUnknownException");
+        assertThat(report.replayed())
+                .as("commits that reached the standby but whose answer was lost are replayed by the retry")
+                .isPositive();
+    }
+
     record DrillReport(
             ReplicationMode mode,
             boolean inDoubtCommits,
@@ -167,6 +189,11 @@ class ExactlyOnceFailoverDrillTest {
      *     promotion; those commits survive although no client saw them acknowledged
      */
     private DrillReport drill(ReplicationMode mode, boolean inDoubtCommits) throws Exception {
+        return drill(mode, inDoubtCommits, IdempotentTransactionRunner.Mode.CLAIM_FIRST);
+    }
+
+    private DrillReport drill(ReplicationMode mode, boolean inDoubtCommits, IdempotentTransactionRunner.Mode runnerMode)
+            throws Exception {
         try (PostgresCluster pg =
                         PostgresCluster.builder().standbys(1).replication(mode).start();
                 RegionRoutingDataSource routing = router(pg)) {
@@ -181,6 +208,7 @@ class ExactlyOnceFailoverDrillTest {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             IdempotentTransactionRunner runner = IdempotentTransactionRunner.builder()
                     .dataSource(routing)
+                    .mode(runnerMode)
                     .idempotency(Idempotency.builder().meterRegistry(meters).build())
                     .retryConfig(RetryConfig.custom()
                             .maxAttempts(60)

@@ -7,6 +7,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Queue;
@@ -83,6 +84,14 @@ final class FaultInjectingDataSource implements DataSource {
                 statementFault = null;
                 throw e;
             }
+            if (name.equals("prepareStatement")
+                    && args.length > 0
+                    && args[0] instanceof String sql
+                    && sql.endsWith("COMMIT")
+                    && !commitFaults.isEmpty()) {
+                // the store's record and COMMIT in one round trip (PostgreSQL): the fault hits there
+                return commitCarrying((PreparedStatement) method.invoke(real, args), commitFaults.poll());
+            }
             if (name.equals("commit")) {
                 CommitFault fault = commitFaults.poll();
                 if (fault == CommitFault.COMMITTED_THEN_ANSWER_LOST) {
@@ -100,6 +109,30 @@ final class FaultInjectingDataSource implements DataSource {
                 throw e.getCause();
             }
         }
+    }
+
+    /**
+     * A statement whose text ends with {@code COMMIT}: its execution commits (or, injected, does
+     * not), then the connection breaks before the answer arrives (SQLState 08006, as pgjdbc
+     * reports an I/O error).
+     */
+    private PreparedStatement commitCarrying(PreparedStatement real, CommitFault fault) {
+        return (PreparedStatement) Proxy.newProxyInstance(
+                PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class}, (p, m, a) -> {
+                    if (m.getName().startsWith("execute")) {
+                        if (fault == CommitFault.COMMITTED_THEN_ANSWER_LOST) {
+                            m.invoke(real, a);
+                        } else {
+                            real.getConnection().rollback();
+                        }
+                        throw new SQLException("connection lost with COMMIT in flight (injected)", "08006");
+                    }
+                    try {
+                        return m.invoke(real, a);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override

@@ -51,6 +51,11 @@ class JdbcIdempotencyStoreBuilderTest {
         assertThatThrownBy(
                         () -> JdbcIdempotencyStore.builder().purgeBatchSize(0).build())
                 .hasMessage("purgeBatchSize must be > 0 (was 0)");
+        assertThatThrownBy(
+                        () -> JdbcIdempotencyStore.builder().maxResultBytes(-1).build())
+                .hasMessage("maxResultBytes must be > 0 (was -1)");
+        assertThat(JdbcIdempotencyStore.builder().build().maxResultBytes())
+                .isEqualTo(JdbcIdempotencyStore.DEFAULT_MAX_RESULT_BYTES);
         assertThatThrownBy(() -> JdbcIdempotencyStore.builder().tableName(null).build())
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("tableName must not be null");

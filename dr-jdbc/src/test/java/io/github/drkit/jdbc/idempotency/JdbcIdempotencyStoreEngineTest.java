@@ -147,7 +147,7 @@ class JdbcIdempotencyStoreEngineTest {
                 .contains("idem_key            VARBINARY(255) NOT NULL")
                 .contains("result              LONGBLOB")
                 .contains("CONSTRAINT idem_records_pk PRIMARY KEY (scope, idem_key)")
-                .contains("CONSTRAINT idem_records_state_ck CHECK (state IN ('P', 'C'))")
+                .contains("CONSTRAINT idem_records_state_ck CHECK (state IN ('P', 'C', 'N'))")
                 .contains("INDEX idem_records_expires_idx (expires_at_ms)")
                 .contains("ENGINE = InnoDB DEFAULT CHARACTER SET = utf8mb4 COLLATE = utf8mb4_bin ROW_FORMAT = DYNAMIC")
                 .doesNotContain("drkit_idempotency")

@@ -14,6 +14,7 @@ import io.github.drkit.core.idempotency.IdempotencyInProgressException;
 import io.github.drkit.core.idempotency.IdempotencyKey;
 import io.github.drkit.core.idempotency.IdempotencyKeyReusedException;
 import io.github.drkit.core.idempotency.IdempotencyRecord;
+import io.github.drkit.core.idempotency.IdempotencyResultNotReplayableException;
 import io.github.drkit.core.idempotency.IdempotencyState;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.IdempotentOutcome;
@@ -100,6 +101,180 @@ class JdbcIdempotencyStoreTest {
         try (Connection c = primary().connect()) {
             return Orders.count(c, KEY.key());
         }
+    }
+
+    @Test
+    void aResultLargerThanTheBoundCommitsTheWriteAsNotReplayableAndARetryIsRefusedWithoutARun() throws SQLException {
+        JdbcIdempotencyStore small =
+                JdbcIdempotencyStore.builder().maxResultBytes(8).build();
+        try (Connection c = transaction()) {
+            IdempotencyStore view = small.on(c);
+            assertThat(view.maxResultBytes()).isEqualTo(8);
+            assertThat(view.transactional()).isTrue();
+            IdempotentOutcome<String> first = idempotency.execute(view, KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                runs.incrementAndGet();
+                return Orders.insert(c, KEY.key(), 100) + " with a receipt longer than eight bytes";
+            });
+            c.commit();
+            assertThat(first.replayed()).isFalse();
+            assertThat(first.value()).endsWith("longer than eight bytes");
+        }
+        try (Connection c = transaction()) {
+            assertThatThrownBy(() -> idempotency.execute(small.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> {
+                        runs.incrementAndGet();
+                        return Orders.insert(c, KEY.key(), 100);
+                    }))
+                    .isInstanceOf(IdempotencyResultNotReplayableException.class);
+            c.rollback();
+            IdempotencyRecord record = small.on(c).find(KEY).orElseThrow();
+            assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+            assertThat(record.result()).isNull();
+            assertThat(Orders.queryString(
+                            c, "SELECT state || coalesce(length(result)::text, '-') FROM drkit_idempotency"))
+                    .isEqualTo("N-");
+        }
+        assertThat(runs).hasValue(1);
+        assertThat(orders()).isEqualTo(1);
+    }
+
+    private static ClaimRequest claimOf(String token) {
+        Instant now = Instant.now();
+        return new ClaimRequest(
+                KEY,
+                PAYLOAD,
+                token,
+                now,
+                now.plus(Duration.ofMinutes(1)),
+                now.plus(Duration.ofHours(1)),
+                Duration.ZERO);
+    }
+
+    /**
+     * The runner's finishing view sends the result and COMMIT in one round trip: the write is
+     * visible to others as soon as {@code complete} returns, and the caller's {@code commit()}
+     * afterwards sends nothing (PostgreSQL would warn "there is no transaction in progress"). A
+     * completion whose token holds no record fails before the COMMIT: nothing of the transaction
+     * commits.
+     */
+    @Test
+    void theFinishingViewCommitsWithTheResultAndNeverWithoutIt() throws SQLException {
+        try (Connection c = transaction()) {
+            IdempotencyStore view = records.finishingOn(c, false);
+            assertThat(view.transactional()).isTrue();
+            assertThat(view.claim(claimOf("mine"))).isInstanceOf(ClaimResult.Claimed.class);
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.complete(
+                            KEY, "not-mine", new byte[] {1}, Instant.now().plusSeconds(60)))
+                    .isFalse();
+            c.rollback();
+        }
+        assertThat(orders()).isZero();
+        try (Connection c = transaction()) {
+            assertThat(records.on(c).find(KEY)).isEmpty();
+        }
+
+        try (Connection c = transaction()) {
+            IdempotencyStore view = records.finishingOn(c, false);
+            view.claim(claimOf("mine"));
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.complete(
+                            KEY, "mine", new byte[] {4, 2}, Instant.now().plusSeconds(60)))
+                    .isTrue();
+            assertThat(orders()).as("committed by the completion's round trip").isEqualTo(1);
+            c.commit();
+            assertThat((Object) c.getWarnings())
+                    .as("the commit after it sent nothing")
+                    .isNull();
+        }
+        try (Connection c = transaction()) {
+            assertThat(records.on(c).find(KEY).orElseThrow().result()).containsExactly(4, 2);
+        }
+    }
+
+    /** The optimistic view writes nothing before the end, and loses (commits nothing) to a record. */
+    @Test
+    void theOptimisticViewInsertsTheFinishedRecordAtTheEndAndLosesToAnExistingOne() throws SQLException {
+        try (Connection c = transaction()) {
+            IdempotencyStore view = records.finishingOn(c, true);
+            view.claim(claimOf("first"));
+            assertThat(records.on(c).find(KEY))
+                    .as("nothing written by the claim")
+                    .isEmpty();
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.completeNotReplayable(KEY, "first", Instant.now().plusSeconds(60)))
+                    .isTrue();
+            c.commit();
+            assertThat((Object) c.getWarnings()).isNull();
+        }
+        try (Connection c = transaction()) {
+            io.github.drkit.jdbc.idempotency.internal.FinishingStore view = records.finishingOn(c, true);
+            view.claim(claimOf("second"));
+            Orders.insert(c, KEY.key(), 1);
+            assertThat(view.complete(
+                            KEY, "second", new byte[] {1}, Instant.now().plusSeconds(60)))
+                    .isFalse();
+            assertThat(view.lostToExistingRecord()).isTrue();
+            c.rollback();
+        }
+        assertThat(orders()).isEqualTo(1);
+        try (Connection c = transaction()) {
+            IdempotencyRecord record = records.on(c).find(KEY).orElseThrow();
+            assertThat(record.state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+            assertThat(record.claimToken()).isEqualTo("first");
+        }
+    }
+
+    /** The DDL's statements without its comment lines (which quote the ALTER statement). */
+    private static String withoutComments(String ddl) {
+        return ddl.lines().filter(l -> !l.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The README's statement upgrades a table created before state 'N' existed. */
+    @Test
+    void theReadmesAlterStatementLetsAnOldTableKeepNotReplayableRecords() throws SQLException {
+        JdbcIdempotencyStore old = JdbcIdempotencyStore.builder()
+                .tableName("old_idem")
+                .maxResultBytes(1)
+                .build();
+        try (Connection c = primary().connect();
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS old_idem");
+            s.execute(withoutComments(old.ddl())
+                    .replace("('P', 'C', 'N')", "('P', 'C')")
+                    .split(";")[0]);
+            c.setAutoCommit(false);
+            assertThatThrownBy(() -> idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big"))
+                    .as("the old constraint refuses 'N'")
+                    .isInstanceOf(io.github.drkit.core.idempotency.IdempotencyResultNotStoredException.class);
+            c.rollback();
+            s.execute("ALTER TABLE old_idem DROP CONSTRAINT old_idem_state_ck,"
+                    + " ADD CONSTRAINT old_idem_state_ck CHECK (state IN ('P', 'C', 'N'))");
+            c.commit();
+            idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big");
+            c.commit();
+            assertThat(old.on(c).find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        }
+    }
+
+    @Test
+    void theViewIsTransactionalExactlyWhenTheConnectionDoesNotAutoCommit() throws SQLException {
+        try (Connection c = primary().connect()) {
+            c.setAutoCommit(true);
+            assertThat(records.on(c).transactional()).isFalse();
+            assertThat(JdbcIdempotencyStore.builder()
+                            .engine(JdbcIdempotencyStore.Engine.POSTGRESQL)
+                            .build()
+                            .on(c)
+                            .transactional())
+                    .isFalse();
+            c.setAutoCommit(false);
+            assertThat(records.on(c).transactional()).isTrue();
+        }
+        Connection closed = primary().connect();
+        closed.close();
+        assertThat(records.on(closed).transactional())
+                .as("a connection whose mode cannot be read gets the cautious answer")
+                .isFalse();
     }
 
     @Test

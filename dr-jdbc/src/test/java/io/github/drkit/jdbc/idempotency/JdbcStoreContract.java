@@ -120,6 +120,23 @@ abstract class JdbcStoreContract extends IdempotencyStoreContract {
         }
 
         @Override
+        public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+            return onItsOwnConnection(
+                    "completeNotReplayable", s -> s.completeNotReplayable(key, claimToken, expiresAt));
+        }
+
+        @Override
+        public int maxResultBytes() {
+            return records.maxResultBytes();
+        }
+
+        /** Each call commits on its own: the action's effects stand whatever the store does later. */
+        @Override
+        public boolean transactional() {
+            return onItsOwnConnection("transactional", IdempotencyStore::transactional);
+        }
+
+        @Override
         public boolean release(IdempotencyKey key, String claimToken) {
             return onItsOwnConnection("release", s -> s.release(key, claimToken));
         }

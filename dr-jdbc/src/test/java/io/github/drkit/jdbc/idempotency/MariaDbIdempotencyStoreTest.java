@@ -14,6 +14,7 @@ import io.github.drkit.core.idempotency.IdempotencyInProgressException;
 import io.github.drkit.core.idempotency.IdempotencyKey;
 import io.github.drkit.core.idempotency.IdempotencyKeyReusedException;
 import io.github.drkit.core.idempotency.IdempotencyRecord;
+import io.github.drkit.core.idempotency.IdempotencyResultNotReplayableException;
 import io.github.drkit.core.idempotency.IdempotencyState;
 import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.IdempotencyStoreException;
@@ -740,6 +741,143 @@ class MariaDbIdempotencyStoreTest {
         assertThat(orders()).isEqualTo(1);
         try (Connection c = primary().connect()) {
             assertThat(Orders.count(c, "order-43")).isEqualTo(1);
+        }
+    }
+
+    private IdempotentTransactionRunner runner(IdempotentTransactionRunner.Mode mode, JdbcIdempotencyStore store) {
+        MariaDbDataSource mariadb = new MariaDbDataSource();
+        try {
+            mariadb.setUrl(primary().jdbcUrl());
+            mariadb.setUser(primary().username());
+            mariadb.setPassword(primary().password());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return IdempotentTransactionRunner.builder()
+                .dataSource(mariadb)
+                .store(store)
+                .mode(mode)
+                .build();
+    }
+
+    /**
+     * Both runner modes on MariaDB, where the record and the COMMIT are two round trips: the write
+     * commits once with its record, a retry replays it (the optimistic one after running the work
+     * and rolling it back), another payload is "key reused", and a result over the bound commits
+     * as not replayable and is refused afterwards.
+     */
+    @Test
+    void bothRunnerModesCommitOnceReplayAndRefuseLikeTheStore() throws SQLException {
+        JdbcIdempotencyStore small =
+                JdbcIdempotencyStore.builder().maxResultBytes(64).build();
+        for (IdempotentTransactionRunner.Mode mode : IdempotentTransactionRunner.Mode.values()) {
+            primary().execute("DELETE FROM drkit_idempotency");
+            primary().execute("DELETE FROM orders");
+            runs.set(0);
+            IdempotentTransactionRunner runner = runner(mode, small);
+            TransactionalWork<String> work = c -> {
+                runs.incrementAndGet();
+                return Orders.insert(c, KEY.key(), 100);
+            };
+            IdempotentOutcome<String> first = runner.run(KEY, PAYLOAD, ResultCodec.utf8(), work);
+            IdempotentOutcome<String> retry = runner.run(KEY, PAYLOAD, ResultCodec.utf8(), work);
+            assertThat(first.replayed()).as(mode.name()).isFalse();
+            assertThat(retry).as(mode.name()).isEqualTo(new IdempotentOutcome<>(first.value(), true));
+            assertThatThrownBy(() -> runner.run(KEY, OTHER_PAYLOAD, ResultCodec.utf8(), work))
+                    .as(mode.name())
+                    .isInstanceOf(IdempotencyKeyReusedException.class);
+            assertThat(orders()).as(mode.name()).isEqualTo(1);
+            assertThat(runs).as(mode.name()).hasValue(mode == IdempotentTransactionRunner.Mode.OPTIMISTIC ? 3 : 1);
+
+            IdempotencyKey big = IdempotencyKey.of("tenant-1", "big-" + mode);
+            IdempotentOutcome<String> large =
+                    runner.run(big, PAYLOAD, ResultCodec.utf8(), c -> "x".repeat(65) + Orders.insert(c, "big", 1));
+            assertThat(large.replayed()).isFalse();
+            assertThatThrownBy(() -> runner.run(big, PAYLOAD, ResultCodec.utf8(), c -> Orders.insert(c, "big", 1)))
+                    .as(mode.name())
+                    .isInstanceOf(IdempotencyResultNotReplayableException.class);
+            try (Connection c = primary().connect()) {
+                assertThat(Orders.count(c, "big")).as(mode.name()).isEqualTo(1);
+                assertThat(small.on(c).find(big).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+            }
+        }
+    }
+
+    /** The DDL's statements without its comment lines (which quote the ALTER statement). */
+    private static String withoutComments(String ddl) {
+        return ddl.lines().filter(l -> !l.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    /** The README's statement upgrades a table created before state 'N' existed, on MariaDB too. */
+    @Test
+    void theReadmesAlterStatementLetsAnOldTableKeepNotReplayableRecords() throws SQLException {
+        JdbcIdempotencyStore old = JdbcIdempotencyStore.builder()
+                .tableName("old_idem")
+                .maxResultBytes(1)
+                .build();
+        primary().execute("DROP TABLE IF EXISTS old_idem");
+        primary()
+                .execute(withoutComments(old.ddl(Engine.MARIADB))
+                        .replace("('P', 'C', 'N')", "('P', 'C')")
+                        .split(";")[0]);
+        try (Connection c = transaction()) {
+            assertThatThrownBy(() -> idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big"))
+                    .as("the old constraint refuses 'N'")
+                    .isInstanceOf(io.github.drkit.core.idempotency.IdempotencyResultNotStoredException.class);
+            c.rollback();
+        }
+        primary()
+                .execute("ALTER TABLE old_idem DROP CONSTRAINT old_idem_state_ck,"
+                        + " ADD CONSTRAINT old_idem_state_ck CHECK (state IN ('P', 'C', 'N'))");
+        try (Connection c = transaction()) {
+            idempotency.execute(old.on(c), KEY, PAYLOAD, ResultCodec.utf8(), () -> "big");
+            c.commit();
+            assertThat(old.on(c).find(KEY).orElseThrow().state()).isEqualTo(IdempotencyState.NOT_REPLAYABLE);
+        }
+    }
+
+    /**
+     * Eight optimistic duplicates of each key run the work, meet, then race their record inserts
+     * at commit: InnoDB lets one commit, the others fail on the primary key (error 1062), roll back
+     * and replay the winner's receipt. Checked against the rows the server holds.
+     */
+    @Test
+    void optimisticDuplicatesLoseOnThePrimaryKeyAndReplayTheWinner() throws Exception {
+        int racers = 8;
+        IdempotentTransactionRunner runner = runner(IdempotentTransactionRunner.Mode.OPTIMISTIC, records);
+        for (int k = 0; k < 5; k++) {
+            IdempotencyKey key = IdempotencyKey.of("race", "key-" + k);
+            java.util.concurrent.CyclicBarrier meet = new java.util.concurrent.CyclicBarrier(racers);
+            AtomicInteger keyRuns = new AtomicInteger();
+            List<Future<IdempotentOutcome<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < racers; t++) {
+                futures.add(pool.submit(() -> runner.run(key, PAYLOAD, ResultCodec.utf8(), c -> {
+                    int run = keyRuns.incrementAndGet();
+                    String receipt = Orders.insert(c, key.key(), 1);
+                    if (run <= racers) {
+                        try {
+                            meet.await(30, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the racers did not meet", e);
+                        }
+                    }
+                    return receipt;
+                })));
+            }
+            List<IdempotentOutcome<String>> outcomes = new ArrayList<>();
+            for (Future<IdempotentOutcome<String>> f : futures) {
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
+            }
+            String receipt;
+            try (Connection c = primary().connect()) {
+                assertThat(Orders.count(c, key.key())).isEqualTo(1);
+                receipt = "order-" + Orders.queryString(c, "SELECT id FROM orders WHERE request = '" + key.key() + "'");
+                assertThat(new String(records.on(c).find(key).orElseThrow().result(), StandardCharsets.UTF_8))
+                        .isEqualTo(receipt);
+            }
+            assertThat(keyRuns).hasValue(racers);
+            assertThat(outcomes).filteredOn(o -> !o.replayed()).hasSize(1);
+            assertThat(outcomes).allMatch(o -> o.value().equals(receipt));
         }
     }
 

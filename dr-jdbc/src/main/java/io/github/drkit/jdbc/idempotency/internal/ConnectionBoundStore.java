@@ -33,6 +33,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
     private final String table;
     private final Duration pollInterval;
     private final int purgeBatchSize;
+    private final int maxResultBytes;
 
     /**
      * Binds the store to a connection.
@@ -42,14 +43,21 @@ public final class ConnectionBoundStore implements IdempotencyStore {
      * @param table the table name, for messages
      * @param pollInterval how often to re-read a committed in-progress record while waiting
      * @param purgeBatchSize how many records one purge statement deletes at most
+     * @param maxResultBytes the largest result stored (larger ones finish not replayable)
      */
     public ConnectionBoundStore(
-            Connection connection, PostgresStatements sql, String table, Duration pollInterval, int purgeBatchSize) {
+            Connection connection,
+            PostgresStatements sql,
+            String table,
+            Duration pollInterval,
+            int purgeBatchSize,
+            int maxResultBytes) {
         this.connection = Objects.requireNonNull(connection, "connection must not be null");
         this.sql = sql;
         this.table = table;
         this.pollInterval = pollInterval;
         this.purgeBatchSize = purgeBatchSize;
+        this.maxResultBytes = maxResultBytes;
     }
 
     @Override
@@ -99,7 +107,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
                 ps.setLong(7, request.expiresAt().toEpochMilli());
                 ps.setString(8, request.key().scope());
                 ps.setString(9, request.key().key());
-                ResultSet rs = resultOfStatement(ps, 3);
+                ResultSet rs = resultOfStatement(ps, 2);
                 if (!rs.next()) {
                     // The conflicting row committed after this statement's snapshot was taken: read again.
                     continue;
@@ -134,7 +142,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
             ps.setLong(9, now);
             ps.setLong(10, now);
             ps.setString(11, request.fingerprint().value());
-            return resultOfStatement(ps, 3).next();
+            return resultOfStatement(ps, 2).next();
         }
     }
 
@@ -166,6 +174,9 @@ public final class ConnectionBoundStore implements IdempotencyStore {
             return IdempotencyRecord.completed(
                     key, fingerprint, token, result == null ? new byte[0] : result, expiresAt);
         }
+        if ("N".equals(state) && result == null && noLease) {
+            return IdempotencyRecord.notReplayable(key, fingerprint, token, expiresAt);
+        }
         if ("P".equals(state) && !noLease) {
             return IdempotencyRecord.inProgress(key, fingerprint, token, Instant.ofEpochMilli(lease), expiresAt);
         }
@@ -176,6 +187,29 @@ public final class ConnectionBoundStore implements IdempotencyStore {
     @Override
     public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
         return RecordWrites.complete(connection, sql.complete(), table, key, claimToken, result, expiresAt);
+    }
+
+    @Override
+    public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+        return RecordWrites.completeNotReplayable(
+                connection, sql.completeNotReplayable(), table, key, claimToken, expiresAt);
+    }
+
+    @Override
+    public int maxResultBytes() {
+        return maxResultBytes;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code true} while the connection does not auto-commit: the claim, the action's writes on
+     * this connection and the result then commit or roll back together. In auto-commit mode each
+     * statement commits on its own and the action's effects stand.
+     */
+    @Override
+    public boolean transactional() {
+        return RecordWrites.transactional(connection);
     }
 
     /**

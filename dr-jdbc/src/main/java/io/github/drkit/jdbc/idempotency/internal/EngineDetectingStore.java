@@ -37,6 +37,7 @@ public final class EngineDetectingStore implements IdempotencyStore {
     private final Connection connection;
     private final String table;
     private final Binder binder;
+    private final int maxResultBytes;
     private IdempotencyStore delegate;
 
     /**
@@ -45,11 +46,13 @@ public final class EngineDetectingStore implements IdempotencyStore {
      * @param connection the caller's connection, for {@link #toString()}
      * @param table the table name, for messages
      * @param binder recognises the engine and binds its store
+     * @param maxResultBytes the largest result the bound store keeps
      */
-    public EngineDetectingStore(Connection connection, String table, Binder binder) {
+    public EngineDetectingStore(Connection connection, String table, Binder binder, int maxResultBytes) {
         this.connection = Objects.requireNonNull(connection, "connection must not be null");
         this.table = table;
         this.binder = binder;
+        this.maxResultBytes = maxResultBytes;
     }
 
     /** Binds on the first use; the message names the operation that then fails. */
@@ -80,6 +83,31 @@ public final class EngineDetectingStore implements IdempotencyStore {
             store = bind("completing idempotency key " + key + " in " + table);
         }
         return store.complete(key, claimToken, result, expiresAt);
+    }
+
+    @Override
+    public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+        Objects.requireNonNull(key, "key must not be null");
+        IdempotencyStore store = delegate;
+        if (store == null) {
+            store = bind("completing idempotency key " + key + " in " + table);
+        }
+        return store.completeNotReplayable(key, claimToken, expiresAt);
+    }
+
+    /** The configured bound; the same for every engine, so no engine needs recognising for it. */
+    @Override
+    public int maxResultBytes() {
+        return maxResultBytes;
+    }
+
+    /**
+     * Answered from the connection's auto-commit mode, like every bound store, without recognising
+     * the engine: it is asked after a failure, when recognising may fail too.
+     */
+    @Override
+    public boolean transactional() {
+        return RecordWrites.transactional(connection);
     }
 
     @Override

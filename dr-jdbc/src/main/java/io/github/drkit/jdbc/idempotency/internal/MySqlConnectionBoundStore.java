@@ -48,6 +48,7 @@ public final class MySqlConnectionBoundStore implements IdempotencyStore {
     private final String table;
     private final Duration pollInterval;
     private final int purgeBatchSize;
+    private final int maxResultBytes;
 
     /**
      * Binds the store to a connection.
@@ -57,14 +58,21 @@ public final class MySqlConnectionBoundStore implements IdempotencyStore {
      * @param table the table name, for messages
      * @param pollInterval how often to re-read a committed in-progress record while waiting
      * @param purgeBatchSize how many records one purge batch deletes at most
+     * @param maxResultBytes the largest result stored (larger ones finish not replayable)
      */
     public MySqlConnectionBoundStore(
-            Connection connection, MySqlStatements sql, String table, Duration pollInterval, int purgeBatchSize) {
+            Connection connection,
+            MySqlStatements sql,
+            String table,
+            Duration pollInterval,
+            int purgeBatchSize,
+            int maxResultBytes) {
         this.connection = Objects.requireNonNull(connection, "connection must not be null");
         this.sql = sql;
         this.table = table;
         this.pollInterval = pollInterval;
         this.purgeBatchSize = purgeBatchSize;
+        this.maxResultBytes = maxResultBytes;
     }
 
     /** A claim's answer, and whether reaching it left this transaction a lock on the holder's row. */
@@ -214,6 +222,29 @@ public final class MySqlConnectionBoundStore implements IdempotencyStore {
     @Override
     public boolean complete(IdempotencyKey key, String claimToken, byte[] result, Instant expiresAt) {
         return RecordWrites.complete(connection, sql.complete(), table, key, claimToken, result, expiresAt);
+    }
+
+    @Override
+    public boolean completeNotReplayable(IdempotencyKey key, String claimToken, Instant expiresAt) {
+        return RecordWrites.completeNotReplayable(
+                connection, sql.completeNotReplayable(), table, key, claimToken, expiresAt);
+    }
+
+    @Override
+    public int maxResultBytes() {
+        return maxResultBytes;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code true} while the connection does not auto-commit: the claim, the action's writes on
+     * this connection and the result then commit or roll back together. In auto-commit mode each
+     * statement commits on its own and the action's effects stand.
+     */
+    @Override
+    public boolean transactional() {
+        return RecordWrites.transactional(connection);
     }
 
     /**

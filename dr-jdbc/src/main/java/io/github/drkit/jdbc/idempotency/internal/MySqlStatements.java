@@ -26,6 +26,7 @@ public final class MySqlStatements {
     private final String insert;
     private final String takeOver;
     private final String complete;
+    private final String completeNotReplayable;
     private final String release;
     private final String purgeSelect;
     private final String purgeDeletePrefix;
@@ -55,6 +56,8 @@ public final class MySqlStatements {
         this.complete = "UPDATE " + table
                 + " SET state = 'C', result = ?, lease_expires_at_ms = NULL, expires_at_ms = ?"
                 + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
+        // 1 expires, 2 scope, 3 key, 4 token
+        this.completeNotReplayable = PostgresStatements.completeNotReplayable(table);
         // 1 scope, 2 key, 3 token
         this.release = "DELETE FROM " + table + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
         // 1 now, 2 limit
@@ -160,6 +163,15 @@ public final class MySqlStatements {
      */
     public String complete() {
         return complete;
+    }
+
+    /**
+     * Completion of an in-progress record by its claim token without a replayable result.
+     *
+     * @return the SQL
+     */
+    public String completeNotReplayable() {
+        return completeNotReplayable;
     }
 
     /**

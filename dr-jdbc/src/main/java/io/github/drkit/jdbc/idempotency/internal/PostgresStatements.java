@@ -3,15 +3,19 @@ package io.github.drkit.jdbc.idempotency.internal;
 /**
  * The SQL of the PostgreSQL idempotency store for one table. Each claim statement is a single
  * multi-statement text that pgjdbc sends in one round trip (one protocol Sync): it saves the
- * session's {@code lock_timeout}, sets it to the claim's wait for the current transaction only,
- * runs the claim, and restores the saved value, so that the caller's own statements later in the
+ * session's {@code lock_timeout} and sets it to the claim's wait for the current transaction only
+ * (one statement), runs the claim, and restores the saved value, so that the caller's own statements later in the
  * transaction keep their usual lock timeout. Not API. Immutable and thread-safe.
  */
 public final class PostgresStatements {
 
-    private static final String SAVE_AND_SET_LOCK_TIMEOUT =
-            "SELECT set_config('drkit.saved_lock_timeout', current_setting('lock_timeout'), true);\n"
-                    + "SELECT set_config('lock_timeout', ?, true);\n";
+    /**
+     * Saves the session's {@code lock_timeout} and sets the claim's in one statement: the outer
+     * {@code set_config} reads the row of the subquery, which has saved the old value first (a
+     * subquery with a volatile function is never flattened into its parent).
+     */
+    private static final String SAVE_AND_SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', ?, true) FROM"
+            + " (SELECT set_config('drkit.saved_lock_timeout', current_setting('lock_timeout'), true)) saved;\n";
 
     private static final String RESTORE_LOCK_TIMEOUT =
             ";\nSELECT set_config('lock_timeout', current_setting('drkit.saved_lock_timeout'), true)";
@@ -22,6 +26,7 @@ public final class PostgresStatements {
     private final String claim;
     private final String takeOver;
     private final String complete;
+    private final String completeNotReplayable;
     private final String release;
     private final String find;
     private final String purgeBatch;
@@ -58,6 +63,8 @@ public final class PostgresStatements {
         this.complete = "UPDATE " + table
                 + " SET state = 'C', result = ?, lease_expires_at_ms = NULL, expires_at_ms = ?"
                 + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
+        // 1 expires, 2 scope, 3 key, 4 token
+        this.completeNotReplayable = completeNotReplayable(table);
         // 1 scope, 2 key, 3 token
         this.release = "DELETE FROM " + table + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
         // 1 scope, 2 key
@@ -92,6 +99,21 @@ public final class PostgresStatements {
      */
     public String complete() {
         return complete;
+    }
+
+    /**
+     * Completion of an in-progress record by its claim token without a replayable result.
+     *
+     * @return the SQL
+     */
+    public String completeNotReplayable() {
+        return completeNotReplayable;
+    }
+
+    /** The not-replayable completion, the same on every engine: 1 expires, 2 scope, 3 key, 4 token. */
+    static String completeNotReplayable(String table) {
+        return "UPDATE " + table + " SET state = 'N', result = NULL, lease_expires_at_ms = NULL, expires_at_ms = ?"
+                + " WHERE scope = ? AND idem_key = ? AND claim_token = ? AND state = 'P'";
     }
 
     /**

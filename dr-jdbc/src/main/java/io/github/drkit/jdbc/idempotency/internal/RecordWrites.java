@@ -42,6 +42,42 @@ final class RecordWrites {
         }
     }
 
+    /** Finishes a claim without a result; {@code false} when the claim token no longer holds the record. */
+    static boolean completeNotReplayable(
+            Connection connection,
+            String completeNotReplayableSql,
+            String table,
+            IdempotencyKey key,
+            String claimToken,
+            Instant expiresAt) {
+        Objects.requireNonNull(key, "key must not be null");
+        Objects.requireNonNull(claimToken, "claimToken must not be null");
+        Objects.requireNonNull(expiresAt, "expiresAt must not be null");
+        try (PreparedStatement ps = connection.prepareStatement(completeNotReplayableSql)) {
+            ps.setLong(1, expiresAt.toEpochMilli());
+            ps.setString(2, key.scope());
+            ps.setString(3, key.key());
+            ps.setString(4, claimToken);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IdempotencyStoreException(
+                    "completing idempotency key " + key + " (result not replayable) in " + table + " failed", e);
+        }
+    }
+
+    /**
+     * Whether the caller's transaction holds the store's writes: the connection does not auto-commit.
+     * A connection whose mode cannot be read counts as not transactional (the cautious answer: the
+     * action's effects may stand).
+     */
+    static boolean transactional(Connection connection) {
+        try {
+            return !connection.getAutoCommit();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /**
      * Deletes a claim; {@code false} when the claim token no longer holds the record, or when the
      * failure is one that rolls the caller's transaction back ({@code rolledBack}): the rollback

@@ -54,6 +54,12 @@ public final class SqlStates {
     /** {@code read_only_sql_transaction}: a write reached a read-only node or transaction. */
     public static final String READ_ONLY_SQL_TRANSACTION = "25006";
 
+    /** PostgreSQL: unique_violation. */
+    public static final String UNIQUE_VIOLATION = "23505";
+
+    /** PostgreSQL: division_by_zero, raised on purpose by the finishing completion's guard. */
+    static final String DIVISION_BY_ZERO = "22012";
+
     private static final int MAX_CHAIN = 16;
 
     private SqlStates() {}
@@ -67,6 +73,28 @@ public final class SqlStates {
      */
     public static boolean isLockNotAvailable(SQLException e) {
         return has(e, LOCK_NOT_AVAILABLE);
+    }
+
+    /**
+     * Answers whether the failure is a unique violation: for the optimistic insert of a finished
+     * record, a record already holds the key.
+     *
+     * @param e the failure
+     * @return whether it (or an exception chained to it or causing it) has SQLState 23505
+     */
+    public static boolean isUniqueViolation(SQLException e) {
+        return has(e, UNIQUE_VIOLATION);
+    }
+
+    /**
+     * Answers whether the failure is the finishing completion's guard: its division by the number of
+     * rows it updated, zero because no record carries the claim token (SQLState 22012).
+     *
+     * @param e the failure
+     * @return whether it (or an exception chained to it or causing it) has SQLState 22012
+     */
+    static boolean isNoRecordOfToken(SQLException e) {
+        return has(e, DIVISION_BY_ZERO);
     }
 
     /**
