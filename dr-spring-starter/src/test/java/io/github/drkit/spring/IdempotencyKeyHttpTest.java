@@ -357,6 +357,23 @@ class IdempotencyKeyHttpTest {
         assertThat(OrderController.CUT_RUNS.get() - runs).isEqualTo(2);
     }
 
+    @Test
+    void aResponseOverTheBoundIsStreamedAndCommittedNotReplayableWithTheData() {
+        int before = OrderController.BIG_RUNS.get();
+        TestHttp.Response first = http().post("/orders/big", "1500000", "text/plain", "Idempotency-Key", "bigj-1");
+        TestHttp.Response retry = http().post("/orders/big", "1500000", "text/plain", "Idempotency-Key", "bigj-1");
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body()).hasSize(1_500_000);
+        assertThat(retry.status()).isEqualTo(410);
+        assertThat(retry.body()).contains("urn:drkit:problem:idempotency:not-replayable", "\"store\":\"jdbc\"");
+        assertThat(OrderController.BIG_RUNS.get() - before).isEqualTo(1);
+        assertThat(PG.cluster()
+                        .primary()
+                        .queryLong("SELECT count(*) FROM drkit_idempotency WHERE idem_key = 'bigj-1' AND state = 'N'"))
+                .isEqualTo(1);
+    }
+
     /** The replay header's name, as clients see it. */
     static final class IdempotencyReplayHeader {
         static final String NAME = "Idempotent-Replayed";
