@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -175,8 +177,9 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         IdempotencyRecord candidate = request.toInProgressRecord();
         for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
             try {
-                dynamoDb.putItem(r -> r.tableName(table)
+                PutItemResponse written = dynamoDb.putItem(r -> r.tableName(table)
                         .item(items.toItem(candidate))
+                        .returnValues(ReturnValue.ALL_OLD)
                         .conditionExpression(CLAIM_CONDITION)
                         .expressionAttributeNames(Map.of(
                                 "#id", IdempotencyItems.ID,
@@ -190,7 +193,8 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                                 ":fingerprint",
                                         IdempotencyItems.s(request.fingerprint().value())))
                         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-                return new ClaimResult.Claimed(candidate);
+                IdempotencyRecord replaced = replacedRecord(written, request.key());
+                return ClaimResult.Claimed.replacing(candidate, replaced, request.now());
             } catch (ConditionalCheckFailedException refused) {
                 Optional<IdempotencyRecord> blocking = oldRecord(refused, request.key());
                 if (blocking.isEmpty()) {
@@ -490,6 +494,21 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     @Override
     public String toString() {
         return "DynamoDbIdempotencyStore[table=" + table + ", ttlAttribute=" + ttlAttribute + "]";
+    }
+
+    /**
+     * The record a successful claim replaced ({@code ALL_OLD}), only to tell a takeover apart: an
+     * item that does not decode counts as none, since the claim has been written either way.
+     */
+    private IdempotencyRecord replacedRecord(PutItemResponse written, IdempotencyKey key) {
+        if (!written.hasAttributes() || written.attributes().isEmpty()) {
+            return null;
+        }
+        try {
+            return decode(written.attributes(), key);
+        } catch (IdempotencyStoreException notARecord) {
+            return null;
+        }
     }
 
     /** The item a refused conditional write returned ({@code ALL_OLD}), if there was one. */

@@ -237,7 +237,11 @@ public final class FakeDynamoDb implements ResponseDefinitionTransformerV2 {
             return tooLarge();
         }
         items.put(id, item.deepCopy());
-        return ok(json.createObjectNode());
+        ObjectNode answer = json.createObjectNode();
+        if ("ALL_OLD".equals(request.path("ReturnValues").asText()) && existing != null) {
+            answer.set("Attributes", existing.deepCopy());
+        }
+        return ok(answer);
     }
 
     private ResponseDefinition getItem(JsonNode request) {

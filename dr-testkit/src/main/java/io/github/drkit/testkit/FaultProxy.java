@@ -10,8 +10,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,6 +69,7 @@ public final class FaultProxy implements AutoCloseable {
     private final String database;
     private final int port;
     private final ExecutorService threads;
+    private final Queue<Thread> started = new ConcurrentLinkedQueue<>();
     private final Object gate = new Object();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final AtomicLong accepted = new AtomicLong();
@@ -87,6 +90,7 @@ public final class FaultProxy implements AutoCloseable {
         this.threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "drkit-faultproxy-" + port + "-" + n.incrementAndGet());
             t.setDaemon(true);
+            started.add(t);
             return t;
         });
         threads.execute(this::acceptLoop);
@@ -334,8 +338,17 @@ public final class FaultProxy implements AutoCloseable {
         links.forEach(Link::abort);
         threads.shutdownNow();
         try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("fault proxy threads on port " + port + " did not stop");
+            }
+            // The pool reports termination while its last workers are still leaving run(): wait for
+            // the threads themselves, so that none is alive when close() returns.
+            for (Thread t : started) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (t.isAlive()) {
+                    throw new IllegalStateException("fault proxy thread " + t.getName() + " did not stop");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.github.drkit.core.idempotency;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -12,16 +13,45 @@ public sealed interface ClaimResult {
      * The key is now held by the requesting execution.
      *
      * @param record the in-progress record that was written
+     * @param tookOver {@code true} if the claim replaced another execution's in-progress record whose
+     *     lease had run out (a takeover: that execution is presumed dead, or was too slow); {@code
+     *     false} for a new key or one whose record had expired
      */
-    record Claimed(IdempotencyRecord record) implements ClaimResult {
+    record Claimed(IdempotencyRecord record, boolean tookOver) implements ClaimResult {
         /**
          * Validates the component.
          *
          * @param record the written in-progress record
+         * @param tookOver whether a stale claim was taken over
          * @throws NullPointerException if {@code record} is null
          */
         public Claimed {
             Objects.requireNonNull(record, "record must not be null");
+        }
+
+        /**
+         * A claim that took nothing over.
+         *
+         * @param record the written in-progress record
+         * @throws NullPointerException if {@code record} is null
+         */
+        public Claimed(IdempotencyRecord record) {
+            this(record, false);
+        }
+
+        /**
+         * A claim that replaced {@code replaced}, if anything: a takeover exactly when the replaced
+         * record was an in-progress claim that had not expired as a whole at {@code now}.
+         *
+         * @param record the written in-progress record
+         * @param replaced the record the claim replaced, or {@code null} if there was none
+         * @param now the time of the claim
+         * @return the result
+         */
+        public static Claimed replacing(IdempotencyRecord record, IdempotencyRecord replaced, Instant now) {
+            return new Claimed(
+                    record,
+                    replaced != null && replaced.state() == IdempotencyState.IN_PROGRESS && !replaced.isExpired(now));
         }
     }
 

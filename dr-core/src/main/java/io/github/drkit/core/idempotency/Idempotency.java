@@ -180,6 +180,9 @@ public final class Idempotency {
             counters.count(store, Outcome.IN_PROGRESS);
             throw new IdempotencyInProgressException(key, null);
         }
+        if (((ClaimResult.Claimed) claim).tookOver()) {
+            counters.count(store, Outcome.TAKEN_OVER);
+        }
         return runClaimed(store, key, claimToken, request.leaseExpiresAt(), codec, replayable, action);
     }
 

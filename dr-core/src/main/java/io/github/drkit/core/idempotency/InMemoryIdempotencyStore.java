@@ -139,6 +139,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private ClaimResult claimOnce(ClaimRequest request) {
         IdempotencyRecord candidate = request.toInProgressRecord();
         IdempotencyRecord[] blocking = new IdempotencyRecord[1];
+        IdempotencyRecord[] replacedRecord = new IdempotencyRecord[1];
         boolean[] full = new boolean[1];
         records.compute(request.key(), (key, existing) -> {
             if (existing != null && !existing.isClaimableBy(request.fingerprint(), request.now())) {
@@ -150,12 +151,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 return null;
             }
             replaced(key, existing, candidate);
+            replacedRecord[0] = existing;
             return candidate;
         });
         if (full[0]) {
             return null;
         }
-        return blocking[0] == null ? new ClaimResult.Claimed(candidate) : new ClaimResult.Conflict(blocking[0]);
+        return blocking[0] == null
+                ? ClaimResult.Claimed.replacing(candidate, replacedRecord[0], request.now())
+                : new ClaimResult.Conflict(blocking[0]);
     }
 
     /** Counts one more record if there is room; never lets the count pass the bound. */

@@ -229,6 +229,31 @@ public abstract class IdempotencyStoreContract {
         assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", true));
     }
 
+    /**
+     * A claim says whether it took a stale claim over: not for a new key, not for a record that had
+     * expired as a whole, yes for another execution's in-progress record whose lease ran out.
+     */
+    @Test
+    public void aClaimSaysWhetherItTookAStaleClaimOver() {
+        ClaimResult first = store.claim(claimRequest("first", Duration.ZERO));
+        assertThat(first).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(((ClaimResult.Claimed) first).tookOver()).as("a new key").isFalse();
+
+        clock.advance(LEASE);
+        ClaimResult second = store.claim(claimRequest("second", Duration.ZERO));
+        assertThat(second).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(((ClaimResult.Claimed) second).tookOver())
+                .as("a stale claim")
+                .isTrue();
+
+        clock.advance(TTL);
+        ClaimResult third = store.claim(claimRequest("third", Duration.ZERO));
+        assertThat(third).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(((ClaimResult.Claimed) third).tookOver())
+                .as("an expired record")
+                .isFalse();
+    }
+
     /** A stale claim binds its payload: another payload is "key reused", not a takeover. */
     @Test
     public void aStaleClaimIsNotTakenOverByAnotherPayload() {

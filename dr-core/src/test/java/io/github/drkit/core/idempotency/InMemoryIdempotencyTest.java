@@ -55,6 +55,20 @@ class InMemoryIdempotencyTest {
     }
 
     @Test
+    void aTakeoverOfAStaleClaimIsCountedBesideTheExecutionsOutcome() {
+        Instant now = clock.instant();
+        store.claim(new ClaimRequest(KEY, PAYLOAD, "dead", now, now.plus(LEASE), now.plus(TTL), Duration.ZERO));
+        clock.advance(LEASE);
+
+        assertThat(execute(PAYLOAD)).isEqualTo(new IdempotentOutcome<>("receipt-1", false));
+
+        assertThat(outcomes("taken_over")).isEqualTo(1.0);
+        assertThat(outcomes("executed")).isEqualTo(1.0);
+        execute(PAYLOAD);
+        assertThat(outcomes("taken_over")).as("a replay takes nothing over").isEqualTo(1.0);
+    }
+
+    @Test
     void firstExecutionRunsAndStoresTheResult() {
         IdempotentOutcome<String> outcome = execute(PAYLOAD);
 

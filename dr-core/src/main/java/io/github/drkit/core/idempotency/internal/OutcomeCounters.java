@@ -31,6 +31,11 @@ public final class OutcomeCounters {
         FAILED("failed"),
         /** The action ran but its claim had been taken over before completion. */
         LEASE_LOST("lease_lost"),
+        /**
+         * The execution took over a stale claim (an in-progress record whose lease had run out);
+         * counted in addition to the execution's own outcome.
+         */
+        TAKEN_OVER("taken_over"),
         /** The store's backend failed (while claiming, or while recording the result). */
         STORE_ERROR("store_error");
 

@@ -121,7 +121,7 @@ public final class ConnectionBoundStore implements IdempotencyStore {
                 return new ClaimResult.Conflict(existing);
             }
             if (takeOver(request, existing, lockTimeout)) {
-                return new ClaimResult.Claimed(request.toInProgressRecord());
+                return ClaimResult.Claimed.replacing(request.toInProgressRecord(), existing, request.now());
             }
             // Someone else changed the record first: read it again.
         }

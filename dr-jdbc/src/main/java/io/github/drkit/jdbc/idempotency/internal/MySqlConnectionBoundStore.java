@@ -135,7 +135,8 @@ public final class MySqlConnectionBoundStore implements IdempotencyStore {
                 return new Attempt(new ClaimResult.Conflict(existing), holdsRowLock);
             }
             if (takeOver(request, existing, lockWaitSeconds)) {
-                return new Attempt(new ClaimResult.Claimed(request.toInProgressRecord()), true);
+                return new Attempt(
+                        ClaimResult.Claimed.replacing(request.toInProgressRecord(), existing, request.now()), true);
             }
             // Someone else changed the record first: read it again.
         }
