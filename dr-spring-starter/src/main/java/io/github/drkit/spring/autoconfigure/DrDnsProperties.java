@@ -4,6 +4,8 @@ import java.time.Duration;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 
 /**
  * The start-up check of the JVM's DNS cache ({@code dr.dns.*}).
@@ -26,7 +28,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * <p>A mutable binding target, validated right after binding; read it only after startup.
  */
 @ConfigurationProperties(prefix = "dr.dns")
-public final class DrDnsProperties implements InitializingBean {
+public final class DrDnsProperties implements InitializingBean, EnvironmentAware {
 
     /** Whether to warn at start-up about a JVM DNS cache longer than max-cache-ttl. */
     private boolean cacheWarning = true;
@@ -37,8 +39,20 @@ public final class DrDnsProperties implements InitializingBean {
      */
     private Duration maxCacheTtl = Duration.ofSeconds(60);
 
+    private Environment environment;
+
     /** Creates the defaults; used by Spring. */
     public DrDnsProperties() {}
+
+    /**
+     * Keeps the environment, to quote a bad value as written.
+     *
+     * @param environment the environment
+     */
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
 
     /**
      * Validates the settings.
@@ -49,8 +63,11 @@ public final class DrDnsProperties implements InitializingBean {
     @Override
     public void afterPropertiesSet() {
         if (maxCacheTtl == null || maxCacheTtl.isNegative()) {
+            Object written = environment == null ? null : environment.getProperty("dr.dns.max-cache-ttl");
             throw new InvalidConfigurationPropertyValueException(
-                    "dr.dns.max-cache-ttl", maxCacheTtl, "must be >= 0 (0 warns about any caching)");
+                    "dr.dns.max-cache-ttl",
+                    written != null ? written : maxCacheTtl,
+                    "must be >= 0 (0 warns about any caching)");
         }
     }
 
