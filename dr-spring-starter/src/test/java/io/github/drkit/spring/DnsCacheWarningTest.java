@@ -104,7 +104,8 @@ class DnsCacheWarningTest {
         Map<String, String> urls = Map.of("seoul-1", "jdbc:postgresql://db.example.com/app");
         assertThat(new DnsCacheCheck(urls, forever, Duration.ofSeconds(60)).warnings())
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .contains("endpoint 'seoul-1' is given by host name [db.example.com]", "forever");
+                .contains(
+                        "endpoint 'seoul-1' is given by host name [db.example.com] and this JVM caches DNS answers forever");
         JvmDnsCacheTtl short30 = new JvmDnsCacheTtl(Optional.of(Duration.ofSeconds(30)), "test");
         assertThat(new DnsCacheCheck(urls, short30, Duration.ofSeconds(60)).warnings())
                 .isEmpty();

@@ -39,7 +39,8 @@ public final class DnsCacheCheck {
                 }
             });
             named.forEach((name, hosts) -> out.add("endpoint '" + name + "' is given by host name " + hosts
-                    + " and this JVM caches DNS answers for " + ttl.describe() + " (" + ttl.source()
+                    + " and this JVM caches DNS answers " + (ttl.ttl().isEmpty() ? "forever" : "for " + ttl.describe())
+                    + " (" + ttl.source()
                     + "), longer than dr.dns.max-cache-ttl (" + bound.toSeconds() + "s): after a failover that"
                     + " moves the name, new connections can reach the old address for that long. Set "
                     + JvmDnsCacheTtl.SECURITY_PROPERTY + " (java.security, or Security.setProperty before the"
