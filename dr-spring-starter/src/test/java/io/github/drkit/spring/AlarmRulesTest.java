@@ -23,7 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -36,7 +39,9 @@ import org.yaml.snakeyaml.Yaml;
  * with objectives and a fleet kill-switch source. Prometheus rules are checked against the
  * {@code /actuator/prometheus} scrape (metric names and labels), CloudWatch alarms against the meter
  * registry (metric names as Micrometer's CloudWatch registry forms them and the exact dimension set).
+ * Last, the Seoul primary is crashed and the Tokyo standby promoted, and the writer gauges follow.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AlarmRulesTest {
 
     @RegisterExtension
@@ -259,6 +264,25 @@ class AlarmRulesTest {
             }
         }
         assertThat(checked).isGreaterThanOrEqualTo(9);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // last: it crashes the primary
+    void theWriterGaugesFollowACrashAndAPromotion() {
+        PG.cluster().primary().crash();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(scrape())
+                        .containsEntry("drkit_readiness_writer_present{region=ap-northeast-1}", 0.0)
+                        .containsEntry("drkit_readiness_writer_remote{region=ap-northeast-1}", 0.0)
+                        .containsEntry("drkit_readiness_reason{reason=no-writer,region=ap-northeast-1}", 1.0)
+                        .containsEntry("drkit_readiness_ready{region=ap-northeast-1}", 0.0));
+        PG.cluster().standby(0).promote();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(scrape())
+                        .containsEntry("drkit_readiness_writer_present{region=ap-northeast-1}", 1.0)
+                        .containsEntry("drkit_readiness_writer_remote{region=ap-northeast-1}", 0.0)
+                        .containsEntry("drkit_readiness_reason{reason=no-writer,region=ap-northeast-1}", 0.0)
+                        .containsEntry("drkit_readiness_ready{region=ap-northeast-1}", 1.0));
     }
 
     private static Set<String> dimensionNames(Object dimensions) {
