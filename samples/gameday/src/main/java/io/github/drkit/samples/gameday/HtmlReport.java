@@ -95,6 +95,26 @@ public final class HtmlReport {
                     m.dnsFailoverMs() != null);
         }
         h.append("</section>\n");
+        if (r.clientDns() != null) {
+            DrillReport.ClientDnsReport c = r.clientDns();
+            h.append("<section class=\"cards\">");
+            card(h, "every client back", rel(c.lastClientBackMs()), "RTO, clients", c.lastClientBackMs() != null);
+            card(
+                    h,
+                    "DNS caching's share of the RTO",
+                    ReportBuilder.show(c.dnsCachingMs()),
+                    c.dnsCachingPercent() == null ? c.caches() : c.dnsCachingPercent() + "% · " + c.caches(),
+                    true);
+            if (r.topology() != null && r.topology().serviceStartupMs() != null) {
+                card(
+                        h,
+                        "tokyo's service started (pilot light)",
+                        rel(r.topology().serviceStartedMs()),
+                        "start-up " + ReportBuilder.show(r.topology().serviceStartupMs()),
+                        true);
+            }
+            h.append("</section>\n");
+        }
 
         h.append("<section><h2>Timeline</h2>").append(chart(r)).append("</section>\n");
 
