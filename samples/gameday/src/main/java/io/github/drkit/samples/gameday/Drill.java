@@ -409,10 +409,10 @@ public final class Drill {
             }
             case PILOT_LIGHT, ACTIVE_ACTIVE -> {
                 i.fault = "Seoul region lost: " + crash(db) + ", and the Seoul orders service stopped";
-                i.faultMs = action(i.fault, () -> {
-                    db.crashSeoul();
-                    seoul.close();
-                });
+                // the fault counts from the database's death; the service stops right after it, so no
+                // health check can see the region fail before the fault
+                i.faultMs = action("Seoul region lost: " + crash(db), db::crashSeoul);
+                action("the Seoul orders service stopped too (connections refused)", seoul::close);
                 promoteLater(db, i);
                 if (options.scenario() == Scenario.PILOT_LIGHT) {
                     long start = time.nowMs();

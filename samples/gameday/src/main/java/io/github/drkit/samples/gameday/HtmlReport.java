@@ -424,7 +424,7 @@ public final class HtmlReport {
             if (to <= from) {
                 continue;
             }
-            String color = c.target().equals("seoul") ? SEOUL : TOKYO;
+            String color = c.target().equals("seoul") ? SEOUL : c.target().equals("weighted") ? LAG : TOKYO;
             g.append(rect(
                     x.at(from), y, Math.max(1, x.at(to) - x.at(from)), BAND_H, color, "DNS answers " + c.target()));
             if (x.at(to) - x.at(from) > 50) {

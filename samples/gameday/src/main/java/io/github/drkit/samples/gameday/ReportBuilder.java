@@ -492,8 +492,10 @@ final class ReportBuilder {
         List<String> out = new ArrayList<>();
         out.add("Route 53 is simulated: " + route53 + ". Real Route 53 checks every 10 s or 30 s from about eight"
                 + " locations and needs 3 results to change its mind, so real DNS moves 30-90 s later than here;"
-                + " the write recovery does not depend on it, and the health answers are as accurate as the"
-                + " polling interval.");
+                + (strategy.regionLost()
+                        ? " here the Seoul region was lost, so the clients could only come back through DNS,"
+                        : " the write recovery does not depend on it,")
+                + " and the health answers are as accurate as the polling interval.");
         if (m.writeRecoveryMs() != null && promotionMs != null && promotedAtMs != null) {
             long afterPromotion = faultMs + m.writeRecoveryMs() - promotedAtMs;
             out.add("The first write after the fault was acknowledged " + show(m.writeRecoveryMs()) + " after it. The"
@@ -510,11 +512,16 @@ final class ReportBuilder {
                                             ? "it polls for the end of recovery every 100 ms"
                                             : "read_only = 0 was set before its last step")
                                     + ").")
-                    + " Nothing was redeployed or reconfigured: "
-                    + (seoulFollowed()
-                            ? "the services followed the new writer by themselves."
-                            : "the Tokyo service followed the new writer by itself; the Seoul service's did not"
-                                    + " (below)."));
+                    + (strategy == Strategy.PILOT_LIGHT
+                            ? " Tokyo's service was started for the recovery (the pilot light); nothing was"
+                                    + " reconfigured: "
+                            : " Nothing was redeployed or reconfigured: ")
+                    + (strategy.regionLost()
+                            ? "the Tokyo service followed the new writer by itself."
+                            : seoulFollowed()
+                                    ? "the services followed the new writer by themselves."
+                                    : "the Tokyo service followed the new writer by itself; the Seoul service's did"
+                                            + " not (below)."));
         }
         out.addAll(topologyFindings());
         out.add(dnsFinding());
@@ -604,10 +611,11 @@ final class ReportBuilder {
                 out.add("What active/active means here: both regions take traffic through weighted"
                         + " DNS and serve reads from their own database node, but there is one writable database."
                         + " Before the fault tokyo's service wrote to seoul-1 across regions"
-                        + " (dr.health.cross-region-writes), so its writes paid the inter-region round trip; after the"
-                        + " fault every region's writes waited for the promotion of tokyo-1, as in any failover. Active/"
-                        + " active with a single writer removes the DNS failover for the surviving region's clients, not"
-                        + " the database failover. Requests per region (the clients' DNS answers): before the fault "
+                        + " (dr.health.cross-region-writes), so its writes pay the inter-region round trip (none on"
+                        + " loopback here); after the fault every region's writes waited for the promotion of tokyo-1,"
+                        + " as in any failover. Active/active with a single writer spares the surviving region's"
+                        + " clients the DNS failover, not the database failover; the lost region's clients still wait"
+                        + " for DNS and their caches. Requests per region (the clients' DNS answers): before the fault "
                         + clientDns.requestsBefore() + ", after it " + clientDns.requestsAfter() + ".");
             default -> {
                 if (strategy == Strategy.WARM_STANDBY) {
