@@ -26,7 +26,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One game day: a Seoul primary and a Tokyo standby, the orders service running in both regions,
- * a simulated Route 53 failover record in front of them, N clients placing orders through it; then
+ * a simulated Route 53 failover record in front of them (a warm standby; {@link Strategy} for the
+ * pilot light, where Tokyo's service is started during the recovery, and active/active, with
+ * weighted records), N clients placing orders through it, each through its own DNS caches ({@link
+ * ClientDns}); then
  * the scenario's fault, the recovery, and the measurements: RTO (fault to the first write
  * acknowledged again; fault to the Route 53 path healthy again), RPO (acknowledged writes lost;
  * replication lag at the fault), duplicates, errors, and a PASS/FAIL per declared objective.
