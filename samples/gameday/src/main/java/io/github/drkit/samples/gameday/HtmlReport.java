@@ -91,7 +91,7 @@ public final class HtmlReport {
                     h,
                     "simulated DNS moved",
                     rel(m.dnsFailoverMs()),
-                    "Route 53 failover record",
+                    d.route53().startsWith("weighted") ? "Route 53 weighted records" : "Route 53 failover record",
                     m.dnsFailoverMs() != null);
         }
         h.append("</section>\n");
