@@ -275,6 +275,9 @@ public final class Drill {
             // weighted records answer both regions: the one that fails is Seoul
             String servingBefore =
                     strategy.weighted() ? "seoul" : route53.answeredTarget().name();
+            if (strategy == Strategy.ACTIVE_ACTIVE) {
+                routedByTokyo(tokyo);
+            }
             dns.fault(time.nowMs(), servingBefore);
             Injection injection = inject(db, seoul, tokyo, route53, load);
 
@@ -323,6 +326,21 @@ public final class Drill {
             if (!samplers.awaitTermination(10, TimeUnit.SECONDS)) {
                 timeline.add(Timeline.Kind.INFO, "a sampler thread did not stop within 10 s");
             }
+        }
+    }
+
+    /** Active/active: where tokyo's router sent reads and writes before the fault (its metrics). */
+    private void routedByTokyo(OrdersRegion tokyo) {
+        try {
+            timeline.add(
+                    Timeline.Kind.INFO,
+                    "before the fault tokyo's router sent " + tokyo.routed("tokyo-1", "read")
+                            + " reads to tokyo-1 (local), "
+                            + tokyo.routed("seoul-1", "read") + " reads to seoul-1, and "
+                            + tokyo.routed("seoul-1", "write") + " writes to seoul-1 (across regions)"
+                            + " (drkit.routing.decisions)");
+        } catch (RuntimeException e) {
+            timeline.add(Timeline.Kind.INFO, "tokyo's metrics did not answer: " + e.getMessage());
         }
     }
 

@@ -217,6 +217,41 @@ public final class OrdersRegion implements AutoCloseable {
         }
     }
 
+    /**
+     * How many connections this service's router has handed out to an endpoint for an intent
+     * ({@code drkit.routing.decisions} on the {@code metrics} endpoint).
+     *
+     * @param endpoint e.g. {@code tokyo-1}
+     * @param intent {@code read} or {@code write}
+     * @return the count, 0 if the meter does not exist yet
+     * @throws IllegalStateException if the service does not answer
+     */
+    public long routed(String endpoint, String intent) {
+        URI uri = base.resolve(
+                "/actuator/metrics/drkit.routing.decisions?tag=endpoint:" + endpoint + "&tag=intent:" + intent);
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", authorization)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return 0;
+            }
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(name + ": metrics answered " + r.statusCode() + ": " + r.body());
+            }
+            return (long) JSON.readTree(r.body()).at("/measurements/0/value").asDouble();
+        } catch (IOException e) {
+            throw new IllegalStateException(name + ": reading drkit.routing.decisions failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + ": interrupted reading drkit.routing.decisions", e);
+        }
+    }
+
     private String expect200(String what, HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = http.send(

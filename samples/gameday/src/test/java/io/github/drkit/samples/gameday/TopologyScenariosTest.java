@@ -97,6 +97,20 @@ class TopologyScenariosTest {
                 .as("tokyo serves before the fault, its writes going to seoul-1 across regions")
                 .isTrue();
         assertThat(events(r)).anyMatch(e -> e.equals("DNS answers seoul 50 / tokyo 50"));
+        String routed = events(r).stream()
+                .filter(e -> e.startsWith("before the fault tokyo's router sent "))
+                .findFirst()
+                .orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "sent (\\d+) reads to tokyo-1 \\(local\\), (\\d+) reads to seoul-1, and (\\d+) writes to seoul-1")
+                .matcher(routed);
+        assertThat(m.find()).as(routed).isTrue();
+        assertThat(Long.parseLong(m.group(1)))
+                .as("reads stay in tokyo: " + routed)
+                .isPositive();
+        assertThat(Long.parseLong(m.group(3)))
+                .as("tokyo's writes go to the writer in seoul: " + routed)
+                .isPositive();
         assertThat(events(r)).anyMatch(e -> e.equals("DNS answers tokyo"));
         assertThat(r.at("/measured/dnsFailoverMs").isNumber()).isTrue();
         assertThat(r.at("/measured/healthDownMs").asLong())
