@@ -335,9 +335,9 @@ public final class Drill {
             timeline.add(
                     Timeline.Kind.INFO,
                     "before the fault tokyo's router sent " + tokyo.routed("tokyo-1", "read")
-                            + " reads to tokyo-1 (local), "
-                            + tokyo.routed("seoul-1", "read") + " reads to seoul-1, and "
-                            + tokyo.routed("seoul-1", "write") + " writes to seoul-1 (across regions)"
+                            + " read connections to tokyo-1 (local), "
+                            + tokyo.routed("seoul-1", "read") + " to seoul-1, and "
+                            + tokyo.routed("seoul-1", "write") + " write connections to seoul-1 (across regions)"
                             + " (drkit.routing.decisions)");
         } catch (RuntimeException e) {
             timeline.add(Timeline.Kind.INFO, "tokyo's metrics did not answer: " + e.getMessage());

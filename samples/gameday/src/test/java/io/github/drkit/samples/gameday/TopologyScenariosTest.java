@@ -102,7 +102,8 @@ class TopologyScenariosTest {
                 .findFirst()
                 .orElseThrow();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        "sent (\\d+) reads to tokyo-1 \\(local\\), (\\d+) reads to seoul-1, and (\\d+) writes to seoul-1")
+                        "sent (\\d+) read connections to tokyo-1 \\(local\\), (\\d+) to seoul-1, and (\\d+) write"
+                                + " connections to seoul-1")
                 .matcher(routed);
         assertThat(m.find()).as(routed).isTrue();
         assertThat(Long.parseLong(m.group(1)))
