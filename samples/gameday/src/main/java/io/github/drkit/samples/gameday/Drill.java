@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.drkit.samples.orders.Regions;
 import io.github.drkit.testkit.ReplicationMode;
 import java.io.PrintStream;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -25,7 +26,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One game day: a Seoul primary and a Tokyo standby, the orders service running in both regions,
- * a simulated Route 53 failover record in front of them, N clients placing orders through it; then
+ * a simulated Route 53 failover record in front of them (a warm standby; {@link Strategy} for the
+ * pilot light, where Tokyo's service is started during the recovery, and active/active, with
+ * weighted records), N clients placing orders through it, each through its own DNS caches ({@link
+ * ClientDns}); then
  * the scenario's fault, the recovery, and the measurements: RTO (fault to the first write
  * acknowledged again; fault to the Route 53 path healthy again), RPO (acknowledged writes lost;
  * replication lag at the fault), duplicates, errors, and a PASS/FAIL per declared objective.
@@ -45,6 +49,11 @@ public final class Drill {
     private final Timeline timeline;
     private final String runId;
     private final List<ReplicationLag> lagSamples = new ArrayList<>();
+    private final Strategy strategy;
+    private String servicePassword;
+    private Map<String, String> serviceProperties;
+    private URI tokyoBase;
+    private OrdersRegion lateTokyo;
 
     /**
      * Prepares a drill.
@@ -58,6 +67,7 @@ public final class Drill {
         this.out = out;
         this.time = new DrillTime(clock, System::nanoTime);
         this.timeline = new Timeline(time, out);
+        this.strategy = Strategy.of(options.scenario());
         byte[] random = new byte[2];
         new SecureRandom().nextBytes(random);
         this.runId = "gd"
@@ -98,20 +108,41 @@ public final class Drill {
         timeline.add(
                 Timeline.Kind.INFO,
                 "game day " + runId + ": " + scenario.cliName() + " — " + scenario.description(options.engine()));
+        timeline.add(Timeline.Kind.INFO, "topology: " + strategy.label() + " — " + strategy.description());
         try (DrillDatabase db = openDatabase()) {
             timeline.add(Timeline.Kind.INFO, db.describe());
             Map<String, String> extra = new LinkedHashMap<>();
             options.rpoOverride().ifPresent(r -> extra.put("dr.objectives.orders.rpo", r.toMillis() + "ms"));
+            if (strategy == Strategy.ACTIVE_ACTIVE) {
+                extra.put("dr.health.cross-region-writes", "true"); // the region without the writer serves too
+            }
             String password = HexFormat.of().formatHex(randomBytes(12));
+            this.servicePassword = password;
+            this.serviceProperties = Map.copyOf(extra);
             try (OrdersRegion seoul = OrdersRegion.start("seoul", Regions.SEOUL, db, password, extra);
-                    OrdersRegion tokyo = OrdersRegion.start("tokyo", Regions.TOKYO, db, password, extra)) {
+                    OrdersRegion tokyo = strategy == Strategy.PILOT_LIGHT
+                            ? null
+                            : OrdersRegion.start("tokyo", Regions.TOKYO, db, password, extra)) {
+                tokyoBase = tokyo != null ? tokyo.base() : URI.create("http://127.0.0.1:" + freePort());
                 timeline.add(
                         Timeline.Kind.INFO,
-                        "orders-service up: seoul " + seoul.base() + " (" + Regions.SEOUL + "), tokyo " + tokyo.base()
-                                + " (" + Regions.TOKYO + ")");
+                        "orders-service up: seoul " + seoul.base() + " (" + Regions.SEOUL + "), tokyo "
+                                + (tokyo != null
+                                        ? tokyo.base() + " (" + Regions.TOKYO + ")"
+                                        : "not running (pilot light: " + tokyoBase + " is reserved for it)"));
                 List<DrillReport.Objective> objectives = declaredObjectives(seoul);
                 return drive(db, seoul, tokyo, evidence, objectives);
+            } finally {
+                if (lateTokyo != null) {
+                    lateTokyo.close();
+                }
             }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
@@ -129,6 +160,7 @@ public final class Drill {
     /** The objectives as the running service declares them (its dr endpoint), overrides included. */
     private List<DrillReport.Objective> declaredObjectives(OrdersRegion service) {
         List<DrillReport.Objective> out = new ArrayList<>();
+        JsonNode bindings = dataClasses(service);
         for (JsonNode o : service.dr().path("objectives")) {
             String dataClass = o.path("dataClass").asText();
             boolean overridden =
@@ -137,9 +169,10 @@ public final class Drill {
                     dataClass,
                     Duration.parse(o.path("rto").asText()).toMillis(),
                     Duration.parse(o.path("rpo").asText()).toMillis(),
-                    overridden
-                            ? "the service's dr endpoint; RPO set by --rpo for this drill"
-                            : "the service's dr endpoint"));
+                    (overridden
+                                    ? "the service's dr endpoint; RPO set by --rpo for this drill"
+                                    : "the service's dr endpoint")
+                            + binding(bindings.path(dataClass))));
         }
         if (out.isEmpty()) {
             throw new IllegalStateException("the orders service declares no recovery objectives (dr.objectives)");
@@ -156,6 +189,28 @@ public final class Drill {
         return List.copyOf(out);
     }
 
+    /** The service's data-class matrix ({@code /actuator/info}), or a missing node if it has none. */
+    private JsonNode dataClasses(OrdersRegion service) {
+        try {
+            return service.info().path("dataClasses");
+        } catch (RuntimeException e) {
+            timeline.add(Timeline.Kind.INFO, "the service's info endpoint did not answer: " + e.getMessage());
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    /** {@code ; held in dataSource, degraded by drkit.writes, recommendations}, or nothing. */
+    static String binding(JsonNode b) {
+        if (b.isMissingNode() || b.isNull()) {
+            return "";
+        }
+        List<String> switches = new ArrayList<>();
+        b.path("degradedBy").forEach(s -> switches.add(s.asText()));
+        return "; " + b.path("holds").asText() + ": held in "
+                + b.path("datasource").asText()
+                + (switches.isEmpty() ? "" : ", degraded by " + String.join(", ", switches));
+    }
+
     private DrillReport drive(
             DrillDatabase db,
             OrdersRegion seoul,
@@ -163,15 +218,31 @@ public final class Drill {
             String evidence,
             List<DrillReport.Objective> objectives)
             throws Exception {
-        Route53Failover route53 = new Route53Failover(
-                new Route53Failover.Target("seoul", Regions.SEOUL, seoul.base()),
-                new Route53Failover.Target("tokyo", Regions.TOKYO, tokyo.base()),
-                HEALTH_PATH,
-                "DR_READY",
-                options.route53Interval(),
-                options.route53Threshold(),
-                time,
-                timeline);
+        Route53Failover.Target seoulTarget = new Route53Failover.Target("seoul", Regions.SEOUL, seoul.base());
+        Route53Failover.Target tokyoTarget = new Route53Failover.Target("tokyo", Regions.TOKYO, tokyoBase);
+        Route53Failover route53 = strategy.weighted()
+                ? Route53Failover.weighted(
+                        seoulTarget,
+                        50,
+                        tokyoTarget,
+                        50,
+                        HEALTH_PATH,
+                        "DR_READY",
+                        options.route53Interval(),
+                        options.route53Threshold(),
+                        time,
+                        timeline)
+                : new Route53Failover(
+                        seoulTarget,
+                        tokyoTarget,
+                        HEALTH_PATH,
+                        "DR_READY",
+                        options.route53Interval(),
+                        options.route53Threshold(),
+                        time,
+                        timeline);
+        ClientDns dns =
+                new ClientDns(route53::query, options.dnsTtl(), options.clientDnsCache(), options.clients(), time);
         ScheduledExecutorService samplers = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "gameday-sampler");
             t.setDaemon(true);
@@ -182,7 +253,7 @@ public final class Drill {
         LoadGenerator.Settings settings = new LoadGenerator.Settings(
                 options.clients(), options.requestTimeout(), options.retryBudget(), options.pace(), runId);
         try (route53;
-                LoadGenerator load = new LoadGenerator(settings, route53::answer, time, throughput)) {
+                LoadGenerator load = new LoadGenerator(settings, dns::resolve, time, throughput)) {
             awaitSchemaOnTokyo(db);
             route53.start();
             samplers.scheduleAtFixedRate(
@@ -192,23 +263,29 @@ public final class Drill {
             timeline.add(
                     Timeline.Kind.INFO,
                     "load: " + options.clients() + " clients placing orders through DNS ("
-                            + route53.answeredTarget().name()
-                            + "), one Idempotency-Key per order, retries with the same key");
+                            + route53.answerText()
+                            + "; " + dns.describe() + "), one Idempotency-Key per order, retries with the same key");
             samplers.scheduleAtFixedRate(() -> progress(throughput, route53), 1000, 1000, TimeUnit.MILLISECONDS);
 
             time.sleepUntil(loadStart + options.faultAt().toMillis());
             Optional<ReplicationLag> lagAtFault = db.lag(time.nowMs());
             lagAtFault.ifPresent(this::addLag);
             db.replicationStatus().ifPresent(status -> timeline.add(Timeline.Kind.INFO, status));
-            Long routerLag = routerLag(tokyo);
-            String servingBefore = route53.answeredTarget().name();
+            Long routerLag = tokyo == null ? null : routerLag(tokyo);
+            // weighted records answer both regions: the one that fails is Seoul
+            String servingBefore =
+                    strategy.weighted() ? "seoul" : route53.answeredTarget().name();
+            if (strategy == Strategy.ACTIVE_ACTIVE) {
+                routedByTokyo(tokyo);
+            }
+            dns.fault(time.nowMs(), servingBefore);
             Injection injection = inject(db, seoul, tokyo, route53, load);
 
             time.sleepUntil(loadStart + options.duration().toMillis());
             timeline.add(Timeline.Kind.INFO, "load stops; writes in progress get " + DrillOptions.show(STOP_GRACE));
             List<WriteRecord> writes = load.stop(STOP_GRACE);
             long loadEnd = time.nowMs();
-            String seoulWriter = writerSeenBy(seoul);
+            String seoulWriter = strategy.regionLost() ? null : writerSeenBy(seoul);
             long seoulWriterAtMs = time.nowMs();
             samplers.shutdownNow();
             route53.close();
@@ -240,6 +317,8 @@ public final class Drill {
                     .consistency(consistency)
                     .fenced(fenced)
                     .writerSeenBySeoul(seoulWriter, seoulWriterAtMs)
+                    .topology(strategy, injection.serviceStartedAtMs, injection.serviceStartupMs)
+                    .clientDns(options, dns.describe(), dns.summary())
                     .timeline(timeline.events())
                     .build();
         } finally {
@@ -250,6 +329,21 @@ public final class Drill {
         }
     }
 
+    /** Active/active: where tokyo's router sent reads and writes before the fault (its metrics). */
+    private void routedByTokyo(OrdersRegion tokyo) {
+        try {
+            timeline.add(
+                    Timeline.Kind.INFO,
+                    "before the fault tokyo's router sent " + tokyo.routed("tokyo-1", "read")
+                            + " read connections to tokyo-1 (local), "
+                            + tokyo.routed("seoul-1", "read") + " to seoul-1, and "
+                            + tokyo.routed("seoul-1", "write") + " write connections to seoul-1 (across regions)"
+                            + " (drkit.routing.decisions)");
+        } catch (RuntimeException e) {
+            timeline.add(Timeline.Kind.INFO, "tokyo's metrics did not answer: " + e.getMessage());
+        }
+    }
+
     /** What the scenario did. */
     private static final class Injection {
         long faultMs;
@@ -257,6 +351,8 @@ public final class Drill {
         Long promotionMs;
         Long promotedAtMs;
         Long drainedAtMs;
+        Long serviceStartedAtMs;
+        Long serviceStartupMs;
         String promotion;
         long[] fencedBaseline;
     }
@@ -331,6 +427,27 @@ public final class Drill {
                     seoul.clear("drkit.writes", "game day: switchover done");
                     tokyo.clear("drkit.writes", "game day: switchover done");
                 });
+            }
+            case PILOT_LIGHT, ACTIVE_ACTIVE -> {
+                i.fault = "Seoul region lost: " + crash(db) + ", and the Seoul orders service stopped";
+                // the fault counts from the database's death; the service stops right after it, so no
+                // health check can see the region fail before the fault
+                i.faultMs = action("Seoul region lost: " + crash(db), db::crashSeoul);
+                action("the Seoul orders service stopped too (connections refused)", seoul::close);
+                promoteLater(db, i);
+                if (options.scenario() == Scenario.PILOT_LIGHT) {
+                    long start = time.nowMs();
+                    lateTokyo = OrdersRegion.start(
+                            "tokyo", Regions.TOKYO, db, servicePassword, serviceProperties, tokyoBase.getPort());
+                    long end = time.nowMs();
+                    i.serviceStartedAtMs = end;
+                    i.serviceStartupMs = end - start;
+                    timeline.addAt(
+                            end,
+                            Timeline.Kind.ACTION,
+                            "pilot light lit: tokyo's orders service started on " + lateTokyo.base() + " (start-up "
+                                    + (end - start) + " ms, counted in the RTO)");
+                }
             }
             default -> throw new IllegalStateException("unknown scenario " + options.scenario());
         }
@@ -487,7 +604,7 @@ public final class Drill {
                 errors,
                 status(route53.latest("seoul")),
                 status(route53.latest("tokyo")),
-                route53.answeredTarget().name(),
+                route53.answerText(),
                 lagText));
     }
 

@@ -34,6 +34,9 @@ import org.springframework.boot.convert.DurationStyle;
  * @param tokyoUrl the Tokyo standby's JDBC URL (external mode), or {@code null}
  * @param dbUser the database user (external mode)
  * @param dbPassword the database password (external mode)
+ * @param dnsTtl the simulated Route 53 record's TTL: how long a client's resolver keeps an answer
+ * @param clientDnsCache how long a client keeps a resolved address itself (the JVM's {@code
+ *     networkaddress.cache.ttl}); empty means forever (the JVM's default under a security manager)
  */
 public record DrillOptions(
         Scenario scenario,
@@ -54,7 +57,9 @@ public record DrillOptions(
         String seoulUrl,
         String tokyoUrl,
         String dbUser,
-        String dbPassword) {
+        String dbPassword,
+        Duration dnsTtl,
+        Optional<Duration> clientDnsCache) {
 
     /** The usage text. */
     public static final String USAGE = """
@@ -62,11 +67,17 @@ public record DrillOptions(
             against its RTO/RPO objectives; evidence in <evidence-dir>/<timestamp>-<scenario>/.
 
               --scenario NAME          primary-crash (default), partition, split-brain, switchover, lag
+                                       (these run a warm standby: both regions' services up, Tokyo a
+                                       streaming standby), pilot-light (Tokyo's service is started
+                                       during the recovery), active-active (weighted DNS 50/50, both
+                                       regions serve; one writer)
               --engine NAME            postgresql (default) or mariadb: the embedded pair's engine
               --replication MODE       sync (default; semi-synchronous on MariaDB) or async; lag defaults
                                        to async   [embedded only]
               --clients N              concurrent HTTP clients, 1-256 (default 8)
-              --duration D             load duration in total (default 20s)
+              --duration D             load duration in total (default 20s; pilot-light and
+                                       active-active: fault-at + 25s + dns-ttl + client-dns-cache,
+                                       so every client's DNS cache can expire)
               --fault-at D             when the fault hits, from the start of the load (default 6s;
                                        lag: at least apply delay + 3s)
               --promote-after D        fault -> promotion of Tokyo, the time to detect and decide (default 1s)
@@ -75,6 +86,11 @@ public record DrillOptions(
                                        MASTER_DELAY, whole seconds)   [embedded only]
               --route53-interval D     simulated Route 53 health check interval (default 1s; real: 10s or 30s)
               --route53-threshold N    simulated failure threshold, 1-10 (default 3, as Route 53)
+              --dns-ttl D              the record's TTL, kept by each client's resolver (default 60s,
+                                       as the source's Route 53 records; 0 = no resolver cache)
+              --client-dns-cache D     the client's own DNS cache, the JVM's networkaddress.cache.ttl
+                                       (default 30s, the JVM's default; 0 = none; forever = the JVM
+                                       under a security manager)
               --request-timeout D      per HTTP request (default 5s)
               --retry-budget D         how long a client retries one write, same key (default 30s)
               --pace D                 each client's pause between writes (default 50ms)
@@ -162,7 +178,9 @@ public record DrillOptions(
             "seoul-url",
             "tokyo-url",
             "db-user",
-            "db-password");
+            "db-password",
+            "dns-ttl",
+            "client-dns-cache");
 
     private static DrillOptions from(Map<String, String> o) {
         Scenario scenario = o.containsKey("scenario") ? Scenario.parse(o.get("scenario")) : Scenario.PRIMARY_CRASH;
@@ -214,7 +232,9 @@ public record DrillOptions(
             };
         }
         int clients = integer(o, "clients", 8, 1, 256);
-        Duration duration = positive(o, "duration", Duration.ofSeconds(20));
+        Duration dnsTtl = notNegative(o, "dns-ttl", Duration.ofSeconds(60));
+        Optional<Duration> clientDnsCache = clientDnsCache(o);
+        Duration duration = positive(o, "duration", defaultDuration(scenario, o, dnsTtl, clientDnsCache));
         Optional<Duration> applyDelay = optionalPositive(o, "apply-delay");
         if (lag && applyDelay.isEmpty()) {
             applyDelay = Optional.of(Duration.ofSeconds(3));
@@ -281,7 +301,51 @@ public record DrillOptions(
                 seoulUrl,
                 tokyoUrl,
                 o.getOrDefault("db-user", "postgres"),
-                o.getOrDefault("db-password", ""));
+                o.getOrDefault("db-password", ""),
+                dnsTtl,
+                clientDnsCache);
+    }
+
+    /**
+     * The client's DNS cache: a duration, 0 for none, or {@code forever} (also {@code -1}, as {@code
+     * networkaddress.cache.ttl} writes it) for a cache that never expires.
+     */
+    private static Optional<Duration> clientDnsCache(Map<String, String> o) {
+        String v = o.get("client-dns-cache");
+        if (v != null && (v.trim().equalsIgnoreCase("forever") || v.trim().equals("-1"))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(notNegative(o, "client-dns-cache", Duration.ofSeconds(30)));
+        } catch (UsageException e) {
+            throw new UsageException(
+                    "--client-dns-cache must be a duration >= 0 such as 30s, or forever (was '" + v + "')");
+        }
+    }
+
+    /**
+     * The default load duration: 20 s, or, when the serving region is lost (its clients can only
+     * come back once their DNS caches let them go), long enough for the slowest cache to expire.
+     */
+    private static Duration defaultDuration(
+            Scenario scenario, Map<String, String> o, Duration dnsTtl, Optional<Duration> clientDnsCache) {
+        Duration d = Duration.ofSeconds(20);
+        if (Strategy.of(scenario).regionLost()) {
+            Duration faultAt = o.containsKey("fault-at") ? positive(o, "fault-at", null) : Duration.ofSeconds(6);
+            Duration caches = dnsTtl.plus(clientDnsCache.orElse(Duration.ZERO));
+            Duration needed = faultAt.plusSeconds(25).plus(caches);
+            d = needed.compareTo(d) > 0 ? needed : d;
+        }
+        return d;
+    }
+
+    /**
+     * The client DNS cache as {@code networkaddress.cache.ttl} would say it.
+     *
+     * @return e.g. {@code 30s}, {@code 0ms} or {@code forever}
+     */
+    public String clientDnsCacheText() {
+        return clientDnsCache.map(DrillOptions::show).orElse("forever");
     }
 
     private static void jdbcUrl(String option, String url) {

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param dns every change of the simulated DNS answer
  * @param series throughput, errors and lag over time
  * @param passed whether every verdict passed
+ * @param topology the DR strategy the drill's topology stands for
+ * @param clientDns what the clients' DNS caches did, and their share of the RTO
  */
 public record DrillReport(
         Drill drill,
@@ -41,7 +43,58 @@ public record DrillReport(
         List<Route53Failover.Answer> health,
         List<Route53Failover.DnsChange> dns,
         Series series,
-        boolean passed) {
+        boolean passed,
+        Topology topology,
+        ClientDnsReport clientDns) {
+
+    /**
+     * The topology.
+     *
+     * @param strategy e.g. {@code warm standby}
+     * @param description what runs where before the fault
+     * @param serviceStartedMs pilot light: fault to Tokyo's service up, else {@code null}
+     * @param serviceStartupMs pilot light: how long Tokyo's service took to start, else {@code null}
+     */
+    public record Topology(String strategy, String description, Long serviceStartedMs, Long serviceStartupMs) {}
+
+    /**
+     * DNS as the clients saw it: each client's resolver keeps an answer for the record's TTL, its
+     * JVM for {@code networkaddress.cache.ttl}. Times from the fault.
+     *
+     * @param caches the caches, described
+     * @param recordTtlMs the record's TTL
+     * @param clientCacheMs the client's own cache TTL, {@code null} for forever
+     * @param route53SwitchMs Route 53 answering the other region (all of its weight), or {@code null}
+     * @param clients clients
+     * @param clientsStillOnOld clients that still got the old region at their last lookup
+     * @param lastClientOffOldMs the last client to stop getting the old region, {@code null} if one
+     *     never did
+     * @param longestCacheDelayMs the longest a client kept getting the old region after Route 53
+     *     had moved (caching alone), or {@code null} if Route 53 did not move
+     * @param lastClientBackMs every client had a write acknowledged again (an attempt started
+     *     after the fault), or {@code null} if one never had
+     * @param lastClient the client that was back last (or one never back)
+     * @param dnsCachingMs the part of that client's recovery spent on a cached old answer after
+     *     Route 53 had moved: DNS caching's share of the RTO
+     * @param dnsCachingPercent that share as a percentage of the RTO, or {@code null} without an RTO
+     * @param requestsBefore requests per region before the fault (from the clients' DNS answers)
+     * @param requestsAfter requests per region from the fault on
+     */
+    public record ClientDnsReport(
+            String caches,
+            long recordTtlMs,
+            Long clientCacheMs,
+            Long route53SwitchMs,
+            int clients,
+            int clientsStillOnOld,
+            Long lastClientOffOldMs,
+            Long longestCacheDelayMs,
+            Long lastClientBackMs,
+            int lastClient,
+            long dnsCachingMs,
+            Long dnsCachingPercent,
+            Map<String, Long> requestsBefore,
+            Map<String, Long> requestsAfter) {}
 
     /**
      * What was run.

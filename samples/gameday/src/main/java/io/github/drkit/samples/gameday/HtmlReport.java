@@ -91,10 +91,30 @@ public final class HtmlReport {
                     h,
                     "simulated DNS moved",
                     rel(m.dnsFailoverMs()),
-                    "Route 53 failover record",
+                    d.route53().startsWith("weighted") ? "Route 53 weighted records" : "Route 53 failover record",
                     m.dnsFailoverMs() != null);
         }
         h.append("</section>\n");
+        if (r.clientDns() != null) {
+            DrillReport.ClientDnsReport c = r.clientDns();
+            h.append("<section class=\"cards\">");
+            card(h, "every client back", rel(c.lastClientBackMs()), "RTO, clients", c.lastClientBackMs() != null);
+            card(
+                    h,
+                    "DNS caching's share of the RTO",
+                    ReportBuilder.show(c.dnsCachingMs()),
+                    c.dnsCachingPercent() == null ? c.caches() : c.dnsCachingPercent() + "% · " + c.caches(),
+                    true);
+            if (r.topology() != null && r.topology().serviceStartupMs() != null) {
+                card(
+                        h,
+                        "tokyo's service started (pilot light)",
+                        rel(r.topology().serviceStartedMs()),
+                        "start-up " + ReportBuilder.show(r.topology().serviceStartupMs()),
+                        true);
+            }
+            h.append("</section>\n");
+        }
 
         h.append("<section><h2>Timeline</h2>").append(chart(r)).append("</section>\n");
 
@@ -404,7 +424,7 @@ public final class HtmlReport {
             if (to <= from) {
                 continue;
             }
-            String color = c.target().equals("seoul") ? SEOUL : TOKYO;
+            String color = c.target().equals("seoul") ? SEOUL : c.target().equals("weighted") ? LAG : TOKYO;
             g.append(rect(
                     x.at(from), y, Math.max(1, x.at(to) - x.at(from)), BAND_H, color, "DNS answers " + c.target()));
             if (x.at(to) - x.at(from) > 50) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,7 +67,7 @@ public final class LoadGenerator implements AutoCloseable {
     public record ErrorCount(long count, long firstMs, long lastMs) {}
 
     private final Settings settings;
-    private final Supplier<URI> target;
+    private final IntFunction<URI> target;
     private final DrillTime time;
     private final Throughput throughput;
     private final ExecutorService clients;
@@ -89,6 +90,19 @@ public final class LoadGenerator implements AutoCloseable {
      * @param throughput where counts go
      */
     public LoadGenerator(Settings settings, Supplier<URI> target, DrillTime time, Throughput throughput) {
+        this(settings, perClient(target), time, throughput);
+    }
+
+    /**
+     * Creates the load where each client resolves the service's name itself (its own DNS caches);
+     * {@link #start()} starts it.
+     *
+     * @param settings the settings
+     * @param target the base URI a client calls now, by client number (from 1)
+     * @param time the drill's time
+     * @param throughput where counts go
+     */
+    public LoadGenerator(Settings settings, IntFunction<URI> target, DrillTime time, Throughput throughput) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.target = Objects.requireNonNull(target, "target");
         this.time = Objects.requireNonNull(time, "time");
@@ -100,6 +114,11 @@ public final class LoadGenerator implements AutoCloseable {
                 .executor(httpThreads)
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+    }
+
+    private static IntFunction<URI> perClient(Supplier<URI> target) {
+        Objects.requireNonNull(target, "target");
+        return client -> target.get();
     }
 
     /** Starts every client. */
@@ -177,9 +196,9 @@ public final class LoadGenerator implements AutoCloseable {
             String body = "{\"customer\":\"gameday-client-" + client + "\",\"item\":\"" + ITEMS[seq % ITEMS.length]
                     + "\",\"quantity\":" + (1 + seq % 3) + ",\"reference\":\"" + reference + "\"}";
             try {
-                write(w, body);
+                write(client, w, body);
                 if (w.outcome() == WriteRecord.Outcome.ACKNOWLEDGED && seq % 4 == 0) {
-                    read(w.orderId());
+                    read(client, w.orderId());
                 }
                 if (!settings.pace().isZero()) {
                     TimeUnit.MILLISECONDS.sleep(settings.pace().toMillis());
@@ -194,12 +213,12 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private void write(WriteRecord w, String body) throws InterruptedException {
+    private void write(int client, WriteRecord w, String body) throws InterruptedException {
         long deadline = w.firstStartMs() + settings.retryBudget().toMillis();
         for (int attempt = 1; ; attempt++) {
             long start = time.nowMs();
             w.attempted();
-            Attempt a = post(w.key(), body);
+            Attempt a = post(client, w.key(), body);
             long end = time.nowMs();
             if (a.status == 201) {
                 Matcher m = ORDER_ID.matcher(a.body);
@@ -230,11 +249,11 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private void read(long orderId) throws InterruptedException {
+    private void read(int client, long orderId) throws InterruptedException {
         if (orderId < 0) {
             return;
         }
-        Attempt a = send(HttpRequest.newBuilder(target.get().resolve("/orders/" + orderId))
+        Attempt a = send(HttpRequest.newBuilder(target.apply(client).resolve("/orders/" + orderId))
                 .timeout(settings.requestTimeout())
                 .GET()
                 .build());
@@ -247,8 +266,8 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private Attempt post(String key, String body) throws InterruptedException {
-        return send(HttpRequest.newBuilder(target.get().resolve("/orders"))
+    private Attempt post(int client, String key, String body) throws InterruptedException {
+        return send(HttpRequest.newBuilder(target.apply(client).resolve("/orders"))
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)

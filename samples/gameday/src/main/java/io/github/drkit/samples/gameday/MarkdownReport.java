@@ -34,7 +34,13 @@ public final class MarkdownReport {
                 "load",
                 d.clients() + " clients for " + sec(d.loadEndMs() - d.loadStartMs()) + ", fault at "
                         + sec(f - d.loadStartMs()) + " into the load: " + d.fault());
+        if (r.topology() != null) {
+            row(s, "topology", r.topology().strategy() + ": " + r.topology().description());
+        }
         row(s, "Route 53", "simulated: " + d.route53());
+        if (r.clientDns() != null) {
+            row(s, "client DNS", r.clientDns().caches());
+        }
         s.append('\n');
 
         s.append("## Objectives\n\n| check | target | measured | result |\n|---|---|---|---|\n");
@@ -70,6 +76,28 @@ public final class MarkdownReport {
         row(s, "**first write acknowledged again** (attempt started after the fault)", rel(m.writeRecoveryMs()));
         row(s, "**Route 53 path healthy again** (the region taking over)", rel(m.healthRecoveryMs()));
         row(s, "simulated DNS answers the other region", rel(m.dnsFailoverMs()));
+        if (r.topology() != null && r.topology().serviceStartedMs() != null) {
+            row(
+                    s,
+                    "tokyo's orders service up (pilot light; start-up "
+                            + ReportBuilder.show(r.topology().serviceStartupMs()) + ")",
+                    rel(r.topology().serviceStartedMs()));
+        }
+        if (r.clientDns() != null) {
+            DrillReport.ClientDnsReport c = r.clientDns();
+            row(
+                    s,
+                    "last client off the old region (its DNS caches expired)",
+                    c.clientsStillOnOld() > 0
+                            ? "never: " + c.clientsStillOnOld() + " of " + c.clients() + " still on it at the end"
+                            : rel(c.lastClientOffOldMs()));
+            row(s, "**every client back** (a write acknowledged again)", rel(c.lastClientBackMs()));
+            row(
+                    s,
+                    "**DNS caching's share of the RTO**",
+                    ReportBuilder.show(c.dnsCachingMs())
+                            + (c.dnsCachingPercent() == null ? "" : " (" + c.dnsCachingPercent() + "%)"));
+        }
         s.append('\n');
 
         DrillReport.Writes w = r.writes();

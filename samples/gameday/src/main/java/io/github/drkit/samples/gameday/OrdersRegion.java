@@ -69,8 +69,30 @@ public final class OrdersRegion implements AutoCloseable {
      */
     public static OrdersRegion start(
             String name, String region, DrillDatabase database, String operatorPassword, Map<String, String> extra) {
+        return start(name, region, database, operatorPassword, extra, 0);
+    }
+
+    /**
+     * Starts the service for one region on a given port (one reserved earlier, so DNS can name the
+     * region before its service runs: a pilot light).
+     *
+     * @param name a short name, e.g. {@code tokyo}
+     * @param region its region
+     * @param database the database
+     * @param operatorPassword the demo operator's password for this drill
+     * @param extra further properties
+     * @param port the HTTP port, 0 for any free one
+     * @return the running service; close it
+     */
+    public static OrdersRegion start(
+            String name,
+            String region,
+            DrillDatabase database,
+            String operatorPassword,
+            Map<String, String> extra,
+            int port) {
         List<String> args = new ArrayList<>();
-        args.add("--server.port=0");
+        args.add("--server.port=" + port);
         args.add("--server.shutdown=immediate");
         args.add("--spring.main.banner-mode=off");
         args.add("--spring.application.name=orders-" + name);
@@ -175,6 +197,58 @@ public final class OrdersRegion implements AutoCloseable {
                     HttpRequest.newBuilder(base.resolve("/actuator/dr")).GET()));
         } catch (IOException e) {
             throw new IllegalStateException("the dr endpoint of " + name + " answered malformed JSON", e);
+        }
+    }
+
+    /**
+     * The {@code info} endpoint's answer (the sample's data-class matrix is under {@code
+     * dataClasses}).
+     *
+     * @return the JSON
+     * @throws IllegalStateException if the service does not answer 200
+     */
+    public JsonNode info() {
+        try {
+            return JSON.readTree(expect200(
+                    "read /actuator/info",
+                    HttpRequest.newBuilder(base.resolve("/actuator/info")).GET()));
+        } catch (IOException e) {
+            throw new IllegalStateException("the info endpoint of " + name + " answered malformed JSON", e);
+        }
+    }
+
+    /**
+     * How many connections this service's router has handed out to an endpoint for an intent
+     * ({@code drkit.routing.decisions} on the {@code metrics} endpoint).
+     *
+     * @param endpoint e.g. {@code tokyo-1}
+     * @param intent {@code read} or {@code write}
+     * @return the count, 0 if the meter does not exist yet
+     * @throws IllegalStateException if the service does not answer
+     */
+    public long routed(String endpoint, String intent) {
+        URI uri = base.resolve(
+                "/actuator/metrics/drkit.routing.decisions?tag=endpoint:" + endpoint + "&tag=intent:" + intent);
+        try {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .header("Authorization", authorization)
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return 0;
+            }
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(name + ": metrics answered " + r.statusCode() + ": " + r.body());
+            }
+            return (long) JSON.readTree(r.body()).at("/measurements/0/value").asDouble();
+        } catch (IOException e) {
+            throw new IllegalStateException(name + ": reading drkit.routing.decisions failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + ": interrupted reading drkit.routing.decisions", e);
         }
     }
 

@@ -41,6 +41,14 @@ final class ReportBuilder {
     private String seoulWriter;
     private long seoulWriterAtMs;
     private List<Timeline.Event> events;
+    private Strategy strategy = Strategy.WARM_STANDBY;
+    private Long serviceStartedAtMs;
+    private Long serviceStartupMs;
+    private String dnsCaches = "none";
+    private ClientDns.Summary dnsSummary;
+    private DrillReport.ClientDnsReport clientDns;
+    private Long writeRecoveryMs;
+    private Long healthRecoveryMs;
 
     ReportBuilder(DrillOptions options, String runId, DrillTime time, String evidence) {
         this.options = options;
@@ -125,6 +133,19 @@ final class ReportBuilder {
         return this;
     }
 
+    ReportBuilder topology(Strategy s, Long startedAtMs, Long startupMs) {
+        this.strategy = s;
+        this.serviceStartedAtMs = startedAtMs;
+        this.serviceStartupMs = startupMs;
+        return this;
+    }
+
+    ReportBuilder clientDns(DrillOptions o, String caches, ClientDns.Summary summary) {
+        this.dnsCaches = caches;
+        this.dnsSummary = summary;
+        return this;
+    }
+
     ReportBuilder timeline(List<Timeline.Event> e) {
         this.events = e;
         return this;
@@ -183,7 +204,10 @@ final class ReportBuilder {
         }
         Long dnsFailover = null;
         for (Route53Failover.DnsChange d : dns) {
-            if (d.atMs() > faultMs && !d.target().equals(servingBefore) && dnsFailover == null) {
+            if (d.atMs() > faultMs
+                    && !d.target().equals(servingBefore)
+                    && !d.target().equals("weighted")
+                    && dnsFailover == null) {
                 dnsFailover = d.atMs() - faultMs;
             }
         }
@@ -202,6 +226,9 @@ final class ReportBuilder {
                 consistency.unexpected(),
                 fenced == null ? null : fenced.writes());
 
+        this.writeRecoveryMs = writeRecovery;
+        this.healthRecoveryMs = healthRecovery;
+        this.clientDns = clientDns(dnsFailover, writeRecovery, healthRecovery);
         List<DrillReport.Verdict> verdicts = verdicts(objectives, measured);
         boolean passed = verdicts.stream().allMatch(DrillReport.Verdict::pass);
         long first = loadStart / throughput.bucketMs();
@@ -258,15 +285,118 @@ final class ReportBuilder {
                 health,
                 dns,
                 series,
-                passed);
+                passed,
+                new DrillReport.Topology(
+                        strategy.label(),
+                        strategy.description(),
+                        serviceStartedAtMs == null ? null : serviceStartedAtMs - faultMs,
+                        serviceStartupMs),
+                clientDns);
+    }
+
+    /** Per client: the first acknowledgement of an attempt started after the fault, from the fault. */
+    private Map<Integer, Long> clientsBack() {
+        Map<Integer, Long> back = new java.util.TreeMap<>();
+        for (WriteRecord w : writes) {
+            int client = clientOf(w.reference());
+            back.putIfAbsent(client, null);
+            if (w.outcome() == WriteRecord.Outcome.ACKNOWLEDGED && w.ackAttemptStartMs() >= faultMs) {
+                long at = w.ackMs() - faultMs;
+                Long known = back.get(client);
+                back.put(client, known == null ? at : Math.min(known, at));
+            }
+        }
+        return back;
+    }
+
+    /** {@code gd...-c3-17} to 3. */
+    static int clientOf(String reference) {
+        int c = reference.lastIndexOf("-c");
+        int dash = reference.lastIndexOf('-');
+        return Integer.parseInt(reference.substring(c + 2, dash));
+    }
+
+    private DrillReport.ClientDnsReport clientDns(Long route53Switch, Long writeRecovery, Long healthRecovery) {
+        int n = options.clients();
+        long[] followed = dnsSummary == null ? new long[0] : dnsSummary.followedMs();
+        Map<Integer, Long> back = clientsBack();
+        Long lastBack = 0L;
+        int lastClient = 0;
+        for (int c = 1; c <= n; c++) {
+            Long b = back.get(c);
+            if (!back.containsKey(c) || b == null) {
+                lastBack = null;
+                lastClient = c;
+                break;
+            }
+            if (b >= lastBack) {
+                lastBack = b;
+                lastClient = c;
+            }
+        }
+        int stillOnOld = 0;
+        Long lastOff = 0L;
+        Long longestDelay = route53Switch == null ? null : 0L;
+        for (long f : followed) {
+            if (f < 0) {
+                stillOnOld++;
+                lastOff = null;
+                continue;
+            }
+            long off = Math.max(0, f - faultMs);
+            if (lastOff != null) {
+                lastOff = Math.max(lastOff, off);
+            }
+            if (route53Switch != null) {
+                longestDelay = Math.max(longestDelay, Math.max(0, off - route53Switch));
+            }
+        }
+        if (route53Switch != null && stillOnOld > 0) {
+            longestDelay = null; // some client never left: the delay is longer than the drill
+        }
+        long caching = 0;
+        if (lastBack != null && route53Switch != null && lastClient > 0 && lastClient <= followed.length) {
+            long f = followed[lastClient - 1];
+            long off = f < 0 ? Long.MAX_VALUE : f - faultMs;
+            if (off <= lastBack) { // it came back only once its cache had let it go
+                caching = Math.max(0, off - Math.max(0, route53Switch));
+            }
+        }
+        Long rto = rto(writeRecovery, healthRecovery, lastBack);
+        return new DrillReport.ClientDnsReport(
+                dnsCaches,
+                options.dnsTtl().toMillis(),
+                options.clientDnsCache().map(java.time.Duration::toMillis).orElse(null),
+                route53Switch,
+                n,
+                stillOnOld,
+                lastOff,
+                longestDelay,
+                lastBack,
+                lastClient,
+                caching,
+                rto == null || rto == 0 ? null : Math.round(100.0 * caching / rto),
+                dnsSummary == null ? Map.of() : dnsSummary.requestsBefore(),
+                dnsSummary == null ? Map.of() : dnsSummary.requestsAfter());
+    }
+
+    /**
+     * The RTO: the later of the first write acknowledged again, the taking-over region's health path
+     * passing, and every client having a write acknowledged again (which waits for DNS caches when
+     * the serving region is lost).
+     */
+    private static Long rto(Long writeRecovery, Long healthRecovery, Long everyClientBack) {
+        if (writeRecovery == null || healthRecovery == null || everyClientBack == null) {
+            return null;
+        }
+        return Math.max(Math.max(writeRecovery, healthRecovery), everyClientBack);
     }
 
     private List<DrillReport.Verdict> verdicts(List<DrillReport.Objective> objectives, DrillReport.Measured m) {
         List<DrillReport.Verdict> out = new ArrayList<>();
         long window = options.duration().toMillis() - options.faultAt().toMillis();
-        Long rto = m.writeRecoveryMs() == null || m.healthRecoveryMs() == null
-                ? null
-                : Math.max(m.writeRecoveryMs(), m.healthRecoveryMs());
+        Long everyClient = clientDns.lastClientBackMs();
+        Long rto = rto(m.writeRecoveryMs(), m.healthRecoveryMs(), everyClient);
         long lag = m.lagAtFaultMs() == null ? 0 : m.lagAtFaultMs();
         long rpo = Math.max(m.dataLossWindowMs(), lag);
         for (DrillReport.Objective o : objectives) {
@@ -275,9 +405,14 @@ final class ReportBuilder {
                     "<= " + show(o.rtoMs()),
                     rto == null
                             ? "not recovered within the " + show(window) + " after the fault (writes: "
-                                    + show(m.writeRecoveryMs()) + ", Route 53 path: " + show(m.healthRecoveryMs()) + ")"
-                            : show(rto) + " (first write " + show(m.writeRecoveryMs()) + ", Route 53 path healthy "
-                                    + show(m.healthRecoveryMs()) + ")",
+                                    + show(m.writeRecoveryMs()) + ", every client: " + show(everyClient)
+                                    + ", Route 53 path: " + show(m.healthRecoveryMs()) + ")"
+                            : show(rto) + " (first write " + show(m.writeRecoveryMs()) + ", every client "
+                                    + show(everyClient) + ", Route 53 path healthy " + show(m.healthRecoveryMs())
+                                    + (clientDns.dnsCachingMs() > 0
+                                            ? "; DNS caching " + show(clientDns.dnsCachingMs())
+                                            : "")
+                                    + ")",
                     rto != null && rto <= o.rtoMs()));
             out.add(new DrillReport.Verdict(
                     o.dataClass() + " RPO",
@@ -357,8 +492,10 @@ final class ReportBuilder {
         List<String> out = new ArrayList<>();
         out.add("Route 53 is simulated: " + route53 + ". Real Route 53 checks every 10 s or 30 s from about eight"
                 + " locations and needs 3 results to change its mind, so real DNS moves 30-90 s later than here;"
-                + " the write recovery does not depend on it, and the health answers are as accurate as the"
-                + " polling interval.");
+                + (strategy.regionLost()
+                        ? " here the Seoul region was lost, so the clients could only come back through DNS,"
+                        : " the write recovery does not depend on it,")
+                + " and the health answers are as accurate as the polling interval.");
         if (m.writeRecoveryMs() != null && promotionMs != null && promotedAtMs != null) {
             long afterPromotion = faultMs + m.writeRecoveryMs() - promotedAtMs;
             out.add("The first write after the fault was acknowledged " + show(m.writeRecoveryMs()) + " after it. The"
@@ -375,12 +512,19 @@ final class ReportBuilder {
                                             ? "it polls for the end of recovery every 100 ms"
                                             : "read_only = 0 was set before its last step")
                                     + ").")
-                    + " Nothing was redeployed or reconfigured: "
-                    + (seoulFollowed()
-                            ? "the services followed the new writer by themselves."
-                            : "the Tokyo service followed the new writer by itself; the Seoul service's did not"
-                                    + " (below)."));
+                    + (strategy == Strategy.PILOT_LIGHT
+                            ? " Tokyo's service was started for the recovery (the pilot light); nothing was"
+                                    + " reconfigured: "
+                            : " Nothing was redeployed or reconfigured: ")
+                    + (strategy.regionLost()
+                            ? "the Tokyo service followed the new writer by itself."
+                            : seoulFollowed()
+                                    ? "the services followed the new writer by themselves."
+                                    : "the Tokyo service followed the new writer by itself; the Seoul service's did"
+                                            + " not (below)."));
         }
+        out.addAll(topologyFindings());
+        out.add(dnsFinding());
         if (!seoulFollowed()) {
             out.add("When the load stopped, the Seoul service's router "
                     + (seoulWriter == null ? "had no writer" : "still had " + seoulWriter + " as its writer")
@@ -448,7 +592,100 @@ final class ReportBuilder {
 
     /** Whether the Seoul service's router had the promoted node as its writer when the load stopped. */
     private boolean seoulFollowed() {
-        return promotedAtMs == null || "tokyo-1".equals(seoulWriter);
+        return promotedAtMs == null || strategy.regionLost() || "tokyo-1".equals(seoulWriter);
+    }
+
+    private List<String> topologyFindings() {
+        List<String> out = new ArrayList<>();
+        switch (strategy) {
+            case PILOT_LIGHT -> {
+                if (serviceStartupMs != null) {
+                    out.add("Pilot light: tokyo's orders service was not running at the fault. It was started after the"
+                            + " promotion and was up " + show(serviceStartedAtMs - faultMs) + " after the fault (its"
+                            + " start-up took " + show(serviceStartupMs) + ", counted in the RTO). Here that is a"
+                            + " Spring Boot context in a JVM already running; a real pilot light also launches"
+                            + " the instances or tasks (minutes), which this drill does not simulate.");
+                }
+            }
+            case ACTIVE_ACTIVE ->
+                out.add("What active/active means here: both regions take traffic through weighted"
+                        + " DNS and serve reads from their own database node, but there is one writable database."
+                        + " Before the fault tokyo's service wrote to seoul-1 across regions"
+                        + " (dr.health.cross-region-writes), so its writes pay the inter-region round trip (none on"
+                        + " loopback here); after the fault every region's writes waited for the promotion of tokyo-1,"
+                        + " as in any failover. Active/active with a single writer spares the surviving region's"
+                        + " clients the DNS failover, not the database failover; the lost region's clients still wait"
+                        + " for DNS and their caches. Requests per region (the clients' DNS answers): before the fault "
+                        + clientDns.requestsBefore() + ", after it " + clientDns.requestsAfter() + ".");
+            default -> {
+                if (strategy == Strategy.WARM_STANDBY) {
+                    out.add("Topology: warm standby (both regions' services up, tokyo-1 a streaming standby, a Route 53"
+                            + " failover record). A pilot light (tokyo's service off, started during the recovery) or"
+                            + " a regional loss of the Seoul service would take longer: --scenario pilot-light.");
+                }
+            }
+        }
+        return out;
+    }
+
+    private String dnsFinding() {
+        DrillReport.ClientDnsReport d = clientDns;
+        StringBuilder s = new StringBuilder("DNS caching: " + d.caches() + ". ");
+        if (d.route53SwitchMs() == null) {
+            s.append("Route 53 did not move away from ").append(servingBefore).append(" during the drill.");
+        } else {
+            s.append("Route 53 answered the other region ")
+                    .append(show(d.route53SwitchMs()))
+                    .append(" after the fault; ");
+            if (d.clientsStillOnOld() > 0) {
+                s.append(d.clientsStillOnOld())
+                        .append(" of ")
+                        .append(d.clients())
+                        .append(" clients were still sent to ")
+                        .append(servingBefore)
+                        .append(" by their caches when the load stopped.");
+            } else {
+                s.append("the last client stopped calling ")
+                        .append(servingBefore)
+                        .append(' ')
+                        .append(show(d.lastClientOffOldMs()))
+                        .append(" after the fault, ")
+                        .append(show(d.longestCacheDelayMs()))
+                        .append(" after Route 53 had moved (caches alone).");
+            }
+        }
+        Long rto = rto(writeRecoveryMs, healthRecoveryMs, d.lastClientBackMs());
+        if (rto == null) {
+            s.append(" Not every client was back within the drill (client ")
+                    .append(d.lastClient())
+                    .append(" never had a write acknowledged after the fault)");
+            s.append(strategy.regionLost() ? ": its cached answer still named the lost region." : ".");
+        } else if (d.dnsCachingMs() > 0) {
+            s.append(" Of the RTO (")
+                    .append(show(rto))
+                    .append(", every client back), DNS caching accounts for ")
+                    .append(show(d.dnsCachingMs()))
+                    .append(" (")
+                    .append(d.dnsCachingPercent())
+                    .append("%): client ")
+                    .append(d.lastClient())
+                    .append(", the last one back, kept calling the lost region on a cached answer after Route 53"
+                            + " had moved.");
+        } else {
+            s.append(" DNS caching accounts for none of the RTO (")
+                    .append(show(rto))
+                    .append(")")
+                    .append(
+                            strategy.regionLost()
+                                    ? "."
+                                    : ": the Seoul service kept serving (writing to the new writer across regions), so"
+                                            + " a client on a cached answer was still served. Had the Seoul region"
+                                            + " been lost, a client could have kept calling it for up to the TTL plus"
+                                            + " its own cache after Route 53 moved (--scenario pilot-light).");
+        }
+        s.append(" Real Route 53 records here have TTL 60 s and a JVM keeps addresses 30 s by default (forever"
+                + " under a security manager): up to 90 s after DNS moves, on top of the health checks' 30-90 s.");
+        return s.toString();
     }
 
     private String promotionReturned() {

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A simulated Route 53 failover record: a PRIMARY (Seoul) and a SECONDARY (Tokyo) target, each with a
- * health check on its Route 53 health path. Like Route 53, a check passes on a 2xx/3xx answer (TCP
+ * health check on its Route 53 health path; or, built with {@link #weighted}, a pair of weighted
+ * records (active/active), where each query gets one healthy target chosen by weight. Like Route 53, a check passes on a 2xx/3xx answer (TCP
  * connect within 4 s, answer within 2 s) whose first 5,120 bytes contain the search string; a target
  * changes state after {@code threshold} consecutive results the other way; DNS answers the primary if
  * it is healthy, else the secondary if it is healthy, else the primary (DNS fails open). Unlike
@@ -77,6 +78,8 @@ public final class Route53Failover implements AutoCloseable {
     private final CountDownLatch firstRound = new CountDownLatch(1);
     private volatile int answered = 0;
     private volatile Answer[] latest = new Answer[2];
+    private final int[] weights;
+    private volatile int answeredMask = 0b01;
 
     /**
      * Creates the record; {@link #start()} starts checking.
@@ -99,6 +102,70 @@ public final class Route53Failover implements AutoCloseable {
             int threshold,
             DrillTime time,
             Timeline timeline) {
+        this(primary, secondary, null, path, searchString, interval, threshold, time, timeline);
+    }
+
+    /**
+     * Creates a weighted pair of records (Route 53 weighted routing with health checks): a query is
+     * answered with one of the healthy targets, chosen by weight; when none is healthy, with one of
+     * all of them (Route 53 then treats every record as healthy: DNS fails open). {@link #start()}
+     * starts checking.
+     *
+     * @param first the first target (Seoul)
+     * @param firstWeight its weight, 0-255 as in Route 53
+     * @param second the second target (Tokyo)
+     * @param secondWeight its weight, 0-255
+     * @param path the health path
+     * @param searchString the string a healthy body contains
+     * @param interval the check interval
+     * @param threshold consecutive results before a target changes state
+     * @param time the drill's time
+     * @param timeline where changes are recorded
+     * @return the records
+     * @throws IllegalArgumentException if a weight is outside 0-255 or both are 0
+     */
+    public static Route53Failover weighted(
+            Target first,
+            int firstWeight,
+            Target second,
+            int secondWeight,
+            String path,
+            String searchString,
+            Duration interval,
+            int threshold,
+            DrillTime time,
+            Timeline timeline) {
+        if (firstWeight < 0 || firstWeight > 255 || secondWeight < 0 || secondWeight > 255) {
+            throw new IllegalArgumentException(
+                    "weights must be 0-255 (were " + firstWeight + " and " + secondWeight + ")");
+        }
+        if (firstWeight + secondWeight == 0) {
+            throw new IllegalArgumentException("at least one weight must be > 0");
+        }
+        return new Route53Failover(
+                first,
+                second,
+                new int[] {firstWeight, secondWeight},
+                path,
+                searchString,
+                interval,
+                threshold,
+                time,
+                timeline);
+    }
+
+    private Route53Failover(
+            Target primary,
+            Target secondary,
+            int[] weights,
+            String path,
+            String searchString,
+            Duration interval,
+            int threshold,
+            DrillTime time,
+            Timeline timeline) {
+        this.weights = weights;
+        this.answeredMask = weights == null ? 0b01 : 0b11;
         this.targets = new Target[] {Objects.requireNonNull(primary), Objects.requireNonNull(secondary)};
         this.path = path;
         this.searchString = searchString;
@@ -139,12 +206,59 @@ public final class Route53Failover implements AutoCloseable {
     }
 
     /**
-     * The target DNS answers now.
+     * The target DNS answers now. For weighted records: the first of the answered targets.
      *
      * @return the answered target
      */
     public Target answeredTarget() {
         return targets[answered];
+    }
+
+    /**
+     * Answers one DNS query: the failover record's answer, or for weighted records one of the
+     * answered targets chosen by weight.
+     *
+     * @return the target of this answer
+     */
+    public Target query() {
+        if (weights == null) {
+            return targets[answered];
+        }
+        int mask = answeredMask;
+        int w0 = (mask & 1) != 0 ? weights[0] : 0;
+        int w1 = (mask & 2) != 0 ? weights[1] : 0;
+        if (w0 + w1 == 0) {
+            return targets[(mask & 1) != 0 ? 0 : 1];
+        }
+        return java.util.concurrent.ThreadLocalRandom.current().nextInt(w0 + w1) < w0 ? targets[0] : targets[1];
+    }
+
+    /**
+     * What DNS answers now, for progress lines.
+     *
+     * @return e.g. {@code seoul} or {@code seoul 50 / tokyo 50}
+     */
+    public String answerText() {
+        if (weights == null) {
+            return targets[answered].name();
+        }
+        return maskText(answeredMask);
+    }
+
+    /**
+     * Whether this is a weighted pair of records.
+     *
+     * @return true for {@link #weighted}
+     */
+    public boolean isWeighted() {
+        return weights != null;
+    }
+
+    private String maskText(int mask) {
+        if (mask == 0b11) {
+            return targets[0].name() + " " + weights[0] + " / " + targets[1].name() + " " + weights[1];
+        }
+        return targets[(mask & 1) != 0 ? 0 : 1].name();
     }
 
     /**
@@ -191,7 +305,10 @@ public final class Route53Failover implements AutoCloseable {
      * @return e.g. {@code interval 1s, threshold 3}
      */
     public String describe() {
-        return "one checker, interval " + DrillOptions.show(interval) + ", failure threshold " + threshold
+        return (weights == null
+                        ? "failover record (PRIMARY " + targets[0].name() + ", SECONDARY " + targets[1].name() + "), "
+                        : "weighted records (" + maskText(0b11) + "), ")
+                + "one checker, interval " + DrillOptions.show(interval) + ", failure threshold " + threshold
                 + ", search string '" + searchString + "'";
     }
 
@@ -265,6 +382,26 @@ public final class Route53Failover implements AutoCloseable {
                             "Route 53 marks " + targets[i].name() + (healthy[i] ? " healthy" : " unhealthy") + " ("
                                     + threshold + " " + (healthy[i] ? "passed" : "failed") + " checks)");
                 }
+            }
+            if (weights != null) {
+                int mask = (healthy[0] && weights[0] > 0 ? 1 : 0) | (healthy[1] && weights[1] > 0 ? 2 : 0);
+                boolean failOpen = mask == 0;
+                if (failOpen) {
+                    mask = (weights[0] > 0 ? 1 : 0) | (weights[1] > 0 ? 2 : 0);
+                }
+                if (first || mask != answeredMask) {
+                    long at = Math.max(now[0].atMs(), now[1].atMs());
+                    String answer = maskText(mask);
+                    dnsChanges.add(new DnsChange(at, mask == 0b11 ? "weighted" : answer));
+                    timeline.addAt(
+                            at,
+                            Timeline.Kind.DNS,
+                            "DNS answers " + answer
+                                    + (failOpen ? " (no target healthy: DNS fails open to every record)" : ""));
+                    answeredMask = mask;
+                    answered = (mask & 1) != 0 ? 0 : 1;
+                }
+                return;
             }
             int next = healthy[0] ? 0 : healthy[1] ? 1 : 0;
             if (first || next != answered) {

@@ -4,10 +4,18 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What the drill does to the Seoul primary. */
+/**
+ * What the drill does to the Seoul primary, on which topology ({@link Strategy#of(Scenario)}): the
+ * first five run a warm standby (both regions' services up, Tokyo's database a streaming standby,
+ * a Route 53 failover record), {@code pilot-light} and {@code active-active} their own.
+ */
 public enum Scenario {
     /** kill -9 of the Seoul primary, then the Tokyo standby is promoted. */
-    PRIMARY_CRASH("primary-crash", "kill -9 of the Seoul primary, then promotion of the Tokyo standby", true),
+    PRIMARY_CRASH(
+            "primary-crash",
+            "warm standby (both regions' services up, Tokyo a streaming standby): kill -9 of the Seoul primary,"
+                    + " then promotion of the Tokyo standby",
+            true),
     /** The Seoul primary is cut off from the applications (black hole), then Tokyo is promoted. */
     PARTITION(
             "partition",
@@ -30,6 +38,26 @@ public enum Scenario {
             "lag",
             "replication lag above the RPO bound (apply delay on Tokyo), then the Seoul primary crashes and the"
                     + " lagging standby is promoted",
+            true),
+    /**
+     * Pilot light: Tokyo's service is not running; the Seoul region is lost (primary killed, its
+     * service stopped); the recovery promotes Tokyo and starts its service, start-up counted.
+     */
+    PILOT_LIGHT(
+            "pilot-light",
+            "pilot light (Tokyo: a streaming standby, no running service): the Seoul region is lost (kill -9 of"
+                    + " the primary, the Seoul service stopped); Tokyo is promoted and its service started, the"
+                    + " start-up counted in the RTO",
+            true),
+    /**
+     * Active/active with one writer: both regions serve through weighted DNS; the Seoul region is
+     * lost and its weight is removed by its failing health check.
+     */
+    ACTIVE_ACTIVE(
+            "active-active",
+            "active/active with one writer (weighted DNS 50/50, Tokyo writes across regions to Seoul, reads"
+                    + " locally): the Seoul region is lost (kill -9 of the primary, the Seoul service stopped), Tokyo"
+                    + " is promoted and Seoul's weight drops out of DNS",
             true);
 
     private final String cliName;
@@ -72,7 +100,9 @@ public enum Scenario {
             return description;
         }
         return switch (this) {
-            case PRIMARY_CRASH -> "kill -9 of the Seoul primary, then promotion of the Tokyo replica";
+            case PRIMARY_CRASH ->
+                "warm standby (both regions' services up, Tokyo a replica): kill -9 of the Seoul primary, then"
+                        + " promotion of the Tokyo replica";
             case PARTITION ->
                 "network partition: the Seoul primary is black-holed (no RST), then the Tokyo replica is promoted";
             case SPLIT_BRAIN ->
@@ -84,6 +114,7 @@ public enum Scenario {
             case LAG ->
                 "replication lag above the RPO bound (MASTER_DELAY on the Tokyo replica), then the Seoul primary"
                         + " crashes and the lagging replica is promoted";
+            default -> description.replace("standby", "replica");
         };
     }
 

@@ -158,7 +158,7 @@ class MariaDbDrillScenariosTest {
         JsonNode rpo = verdict(r, "orders RPO");
         assertThat(rpo.get("pass").asBoolean()).isFalse();
         assertThat(rpo.get("target").asText()).isEqualTo("<= 1s");
-        assertThat(verdict(r, "analytics RPO").get("pass").asBoolean()).isTrue();
+        assertThat(verdict(r, "logs RPO").get("pass").asBoolean()).isTrue();
         assertThat(verdict(r, "tokyo's Route 53 path flagged the lag before the fault")
                         .get("pass")
                         .asBoolean())

@@ -6,8 +6,15 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 
 /**
  * The orders service: a small order API whose data lives in a PostgreSQL (or MariaDB) pair spread over two
- * regions (primary in Seoul {@code ap-northeast-2}, DR standby in Tokyo {@code ap-northeast-1}, the
- * pilot-light layout of the LG CNS project), run through drkit's Spring Boot starter.
+ * regions (primary in Seoul {@code ap-northeast-2}, a streaming standby in Tokyo {@code ap-northeast-1}),
+ * run through drkit's Spring Boot starter. Run in both regions, with both services up and Route 53
+ * failing over between them, that is a <em>warm standby</em>; the LG CNS project it is modelled on
+ * (source 003) ran a <em>pilot light</em> instead, with Tokyo's service created only during the
+ * recovery. The game day drills both ({@code --scenario pilot-light}) and active/active.
+ *
+ * <p>Its recovery objectives are the data-class matrix of source 004 (auth, orders/payments, logs,
+ * marketing), each bound to its datasource and the kill switches that degrade it ({@link
+ * DataClassBindings}).
  *
  * <ul>
  *   <li>{@code POST /orders} needs an {@code Idempotency-Key}: a retried request is applied once;

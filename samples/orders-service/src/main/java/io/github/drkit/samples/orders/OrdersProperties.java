@@ -1,6 +1,8 @@
 package io.github.drkit.samples.orders;
 
 import io.github.drkit.testkit.ReplicationMode;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,10 +12,51 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param operator the demo operator allowed to use the {@code dr} and {@code killswitches}
  *     endpoints
  * @param embeddedCluster the embedded PostgreSQL pair of the default profile
+ * @param dataClasses what each {@code dr.objectives} data class depends on ({@link
+ *     DataClassBindings} checks them at start-up)
  */
 @ConfigurationProperties(prefix = "orders")
 public record OrdersProperties(
-        @DefaultValue Operator operator, @DefaultValue EmbeddedCluster embeddedCluster) {
+        @DefaultValue Operator operator,
+        @DefaultValue EmbeddedCluster embeddedCluster,
+        Map<String, DataClass> dataClasses) {
+
+    /**
+     * Defaults an absent map to empty.
+     *
+     * @param operator see the record component
+     * @param embeddedCluster see the record component
+     * @param dataClasses see the record component
+     */
+    public OrdersProperties {
+        dataClasses = dataClasses == null ? Map.of() : Map.copyOf(dataClasses);
+    }
+
+    /**
+     * What one data class depends on.
+     *
+     * @param holds what data it is, in a few words
+     * @param datasource the name of the {@code DataSource} bean holding it (drkit's routing
+     *     DataSource is {@code dataSource})
+     * @param degradedBy the kill switches that degrade it (killed: the class is served partly or
+     *     read-only)
+     */
+    public record DataClass(
+            String holds, @DefaultValue("dataSource") String datasource, List<String> degradedBy) {
+
+        /**
+         * Validates the binding.
+         *
+         * @throws IllegalArgumentException naming the property when the datasource is blank
+         */
+        public DataClass {
+            if (datasource == null || datasource.isBlank()) {
+                throw new IllegalArgumentException("orders.data-classes.*.datasource must not be blank");
+            }
+            holds = holds == null ? "" : holds;
+            degradedBy = degradedBy == null ? List.of() : List.copyOf(degradedBy);
+        }
+    }
 
     /**
      * The demo operator (HTTP Basic on {@code /actuator/**}, role {@code DR_OPERATOR}). Demo

@@ -1,6 +1,9 @@
 package io.github.drkit.samples.orders;
 
-/** The two regions of the sample, as in the Seoul → Tokyo pilot-light project. */
+/**
+ * The two regions of the sample, as in the Seoul → Tokyo project of source 003 (which ran them as a
+ * pilot light; the sample runs them as a warm standby unless the game day says otherwise).
+ */
 public final class Regions {
 
     /** The primary region, Seoul. */

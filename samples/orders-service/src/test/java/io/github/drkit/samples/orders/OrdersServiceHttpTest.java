@@ -211,8 +211,26 @@ class OrdersServiceHttpTest {
         assertThat(dr.at("/topology/writer").asText()).isEqualTo("seoul-1");
         assertThat(dr.get("objectives").toString())
                 .contains("\"dataClass\":\"orders\",\"rto\":\"PT15M\",\"rpo\":\"PT1M\"")
-                .contains("\"dataClass\":\"analytics\",\"rto\":\"PT2H\",\"rpo\":\"PT1H\"");
+                .contains("\"dataClass\":\"auth\",\"rto\":\"PT15M\",\"rpo\":\"PT5M\"")
+                .contains("\"dataClass\":\"logs\",\"rto\":\"PT2H\",\"rpo\":\"PT1H\"")
+                .contains("\"dataClass\":\"marketing\",\"rto\":\"PT30M\",\"rpo\":\"PT10M\"");
         assertThat(http.get("/actuator/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void infoShowsEachDataClassWithItsDatasourceAndTheSwitchesThatDegradeIt() throws Exception {
+        HttpResponse<String> r = http.get("/actuator/info");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode classes = JSON.readTree(r.body()).get("dataClasses");
+        assertThat(classes.fieldNames()).toIterable().containsExactly("auth", "orders", "logs", "marketing");
+        JsonNode orders = classes.get("orders");
+        assertThat(orders.get("rto").asText()).isEqualTo("PT15M");
+        assertThat(orders.get("rpo").asText()).isEqualTo("PT1M");
+        assertThat(orders.get("datasource").asText()).isEqualTo("dataSource");
+        assertThat(orders.get("degradedBy").toString()).isEqualTo("[\"drkit.writes\",\"recommendations\"]");
+        assertThat(classes.at("/marketing/degradedBy").toString()).isEqualTo("[\"marketing-banners\"]");
+        assertThat(classes.at("/logs/degradedBy").toString()).isEqualTo("[\"log-shipping\"]");
+        assertThat(classes.at("/auth/degradedBy").toString()).isEqualTo("[\"drkit.writes\"]");
     }
 
     @Test
