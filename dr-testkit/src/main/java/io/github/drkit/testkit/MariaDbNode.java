@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -412,6 +413,10 @@ public final class MariaDbNode {
         } else {
             start(); // with --read-only=1: upstream is set
         }
+        // What the upstream had written when this node rejoins: "replicating" means having received and
+        // applied that much, not only both threads running, which they also briefly are before the
+        // upstream refuses a diverged position (error 1236).
+        String upstreamPosition = upstream.queryAsRoot("SELECT @@global.gtid_binlog_pos");
         try (Connection c = connectAsRoot();
                 Statement s = c.createStatement()) {
             s.execute("STOP SLAVE");
@@ -426,7 +431,46 @@ public final class MariaDbNode {
             throw new IllegalStateException(
                     name + ": rejoining as a replica of " + upstream.name() + " failed: " + e.getMessage(), e);
         }
-        awaitReplicating();
+        awaitReplicating(upstreamPosition);
+    }
+
+    /**
+     * Whether a GTID position contains another: for every replication domain of {@code required},
+     * {@code position} holds the same GTID or a later sequence number of that domain. A GTID of
+     * another server with the same sequence number (a diverged history) does not count.
+     */
+    static boolean gtidPositionContains(String position, String required) {
+        Map<String, String[]> have = new HashMap<>();
+        for (String gtid : splitGtids(position)) {
+            String[] parts = gtid.split("-");
+            have.put(parts[0], parts);
+        }
+        for (String gtid : splitGtids(required)) {
+            String[] need = gtid.split("-");
+            String[] got = have.get(need[0]);
+            if (got == null) {
+                return false;
+            }
+            long gotSeq = Long.parseLong(got[2]);
+            long needSeq = Long.parseLong(need[2]);
+            boolean same = got[1].equals(need[1]) && gotSeq == needSeq;
+            if (!same && gotSeq <= needSeq) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> splitGtids(String position) {
+        List<String> gtids = new ArrayList<>();
+        if (position != null) {
+            for (String gtid : position.split(",")) {
+                if (!gtid.isBlank()) {
+                    gtids.add(gtid.trim());
+                }
+            }
+        }
+        return gtids;
     }
 
     static String changeMasterTo(MariaDbNode upstream) {
@@ -444,6 +488,14 @@ public final class MariaDbNode {
 
     /** Waits until both replication threads run, failing at once on a replication error. */
     void awaitReplicating() {
+        awaitReplicating(null);
+    }
+
+    /**
+     * Waits until both replication threads run and, if {@code upstreamPosition} is given, this node
+     * has applied that GTID position; fails at once on a replication error.
+     */
+    void awaitReplicating(String upstreamPosition) {
         Polling.await(
                 Duration.ofSeconds(30),
                 name + " to replicate from " + (upstream == null ? "?" : upstream.name()),
@@ -460,7 +512,11 @@ public final class MariaDbNode {
                                 + (upstream == null ? "?" : upstream.name()) + " failed: IO error '" + ioError
                                 + "', SQL error '" + sqlError + "'");
                     }
-                    return "Yes".equals(st.get("Slave_IO_Running")) && "Yes".equals(st.get("Slave_SQL_Running"));
+                    return "Yes".equals(st.get("Slave_IO_Running"))
+                            && "Yes".equals(st.get("Slave_SQL_Running"))
+                            && (upstreamPosition == null
+                                    || gtidPositionContains(
+                                            queryAsRoot("SELECT @@global.gtid_slave_pos"), upstreamPosition));
                 },
                 () -> " " + replicaStatus() + "\n" + logTail(20));
     }
