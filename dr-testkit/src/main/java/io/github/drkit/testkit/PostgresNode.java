@@ -357,6 +357,69 @@ public final class PostgresNode {
     }
 
     /**
+     * Makes this former primary a streaming standby of {@code upstream} (normally the standby promoted
+     * in its place), keeping its data directory where possible: stops it if it runs, asks {@code
+     * upstream} for a checkpoint (so its control file names its new timeline), then runs {@code
+     * pg_rewind}, which copies back only the blocks changed since the timelines diverged and first
+     * finishes crash recovery on a node that was killed. When the binaries have no {@code pg_rewind}
+     * (the bundled ones) or it fails, it falls back to {@link #rejoinAsStandbyOf} (a fresh base backup)
+     * and says so. Returns once the node streams from {@code upstream}.
+     *
+     * @param upstream the node to follow
+     * @return which method ran, why, and how long it took
+     * @throws IllegalArgumentException if {@code upstream} is this node
+     * @throws IllegalStateException if neither method brings the node up as a standby
+     */
+    public Rejoin rejoinByRewindAsStandbyOf(PostgresNode upstream) {
+        if (upstream == this) {
+            throw new IllegalArgumentException(name + " cannot be a standby of itself");
+        }
+        long t0 = System.nanoTime();
+        if (isRunning()) {
+            stop();
+        }
+        Path rewind = cluster.binaries().tool("pg_rewind");
+        String why;
+        if (!Files.isExecutable(rewind)) {
+            why = "no pg_rewind in " + cluster.binaries().binDir() + ": fresh base backup";
+        } else {
+            upstream.execute("CHECKPOINT");
+            removeStalePidFile();
+            var r = cluster.runTool(
+                    "pg_rewind",
+                    List.of(
+                            "-D",
+                            dataDir.toString(),
+                            "--source-server=" + upstream.conninfo(name) + " dbname=postgres"),
+                    dataDir.getParent());
+            String said = String.join(
+                    "; ",
+                    r.output()
+                            .lines()
+                            .map(String::strip)
+                            .filter(l -> !l.isEmpty())
+                            .skip(Math.max(0, r.output().lines().count() - 3))
+                            .toList());
+            if (r.exitCode() == 0) {
+                try {
+                    upstream.ensureSlot(name);
+                    writeStandbyConfig(upstream, Duration.ZERO);
+                    cluster.serverUser().own(dataDir.getParent());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the standby settings of " + name, e);
+                }
+                start();
+                cluster.awaitStreaming(this, upstream);
+                return new Rejoin(
+                        RejoinMethod.PG_REWIND, "pg_rewind: " + said, Duration.ofNanos(System.nanoTime() - t0));
+            }
+            why = "pg_rewind failed (exit " + r.exitCode() + ": " + said + "): fresh base backup";
+        }
+        cluster.createStandby(this, upstream, Duration.ZERO);
+        return new Rejoin(RejoinMethod.BASE_BACKUP, why, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
      * Points this running standby at another upstream (for example after another standby was
      * promoted) by changing {@code primary_conninfo} and reloading; the standby follows the new
      * timeline. Fails later, visibly in {@link #logTail}, if this standby is ahead of the new
