@@ -385,18 +385,25 @@ public final class PostgresNode {
         } else {
             upstream.execute("CHECKPOINT");
             removeStalePidFile();
-            var r = cluster.runTool(
-                    "pg_rewind",
-                    List.of(
-                            "-D",
-                            dataDir.toString(),
-                            "--source-server=" + upstream.conninfo(name) + " dbname=postgres"),
-                    dataDir.getParent());
+            List<String> args = new ArrayList<>(List.of(
+                    "-D", dataDir.toString(), "--source-server=" + upstream.conninfo(name) + " dbname=postgres"));
+            if (cluster.walArchive().isPresent()) {
+                // a standby recycles old segments: the WAL at the divergence may be only in the archive
+                try {
+                    writeStandbyConfig(upstream, Duration.ZERO);
+                    cluster.serverUser().own(dataDir.getParent());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the restore_command of " + name, e);
+                }
+                args.add("--restore-target-wal");
+            }
+            var r = cluster.runTool("pg_rewind", args, dataDir.getParent());
             String said = String.join(
                     "; ",
                     r.output()
                             .lines()
                             .map(String::strip)
+                            .map(l -> l.startsWith("pg_rewind: ") ? l.substring("pg_rewind: ".length()) : l)
                             .filter(l -> !l.isEmpty())
                             .skip(Math.max(0, r.output().lines().count() - 3))
                             .toList());
@@ -442,12 +449,18 @@ public final class PostgresNode {
                 + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "')");
     }
 
-    /** Writes the standby-only settings, replacing what a base backup copied in postgresql.auto.conf. */
+    /**
+     * Writes the standby-only settings, replacing what a base backup copied in postgresql.auto.conf;
+     * with a WAL archive the standby can also fetch segments from it ({@code restore_command}).
+     */
     void writeStandbyConfig(PostgresNode upstream, Duration applyDelay) throws IOException {
         String conf = "# written by drkit-testkit for a standby\n"
                 + "primary_conninfo = '" + upstream.conninfo(name) + "'\n"
                 + "primary_slot_name = '" + name + "'\n"
-                + "recovery_min_apply_delay = '" + applyDelay.toMillis() + "ms'\n";
+                + "recovery_min_apply_delay = '" + applyDelay.toMillis() + "ms'\n"
+                + cluster.walArchive()
+                        .map(a -> "restore_command = 'cp \"" + a + "/%f\" \"%p\"'\n")
+                        .orElse("");
         Files.writeString(dataDir.resolve("postgresql.auto.conf"), conf, StandardCharsets.UTF_8);
         Files.writeString(dataDir.resolve("standby.signal"), "", StandardCharsets.UTF_8);
     }

@@ -20,7 +20,8 @@ class PointInTimeRestoreTest {
 
     @Test
     void restoreToATimeUndoesADeleteAndKeepsEverythingCommittedBefore() throws Exception {
-        try (PostgresCluster pg = PostgresCluster.builder().archiveWal().start()) {
+        try (PostgresCluster pg =
+                PostgresCluster.builder().standbys(1).archiveWal().start()) {
             PostgresNode primary = pg.primary();
             primary.execute("CREATE TABLE orders (id int PRIMARY KEY)");
             BaseBackup backup = pg.baseBackup(primary);
@@ -44,6 +45,19 @@ class PointInTimeRestoreTest {
             restored.execute("INSERT INTO orders VALUES (2000)"); // writable, with no synchronous standby to wait for
             assertThat(pg.nodes()).contains(restored);
             assertThat(primary.queryLong("SELECT count(*) FROM orders")).isEqualTo(51);
+
+            // the standby replayed the mistake and more: it is rewound onto the restored node
+            // (the WAL at the divergence comes from the archive when the standby recycled it)
+            primary.stop();
+            Rejoin rejoin = pg.standby(0).rejoinByRewindAsStandbyOf(restored);
+            assertThat(rejoin.method())
+                    .as(rejoin.detail())
+                    .isEqualTo(
+                            Files.isExecutable(pg.binaries().tool("pg_rewind"))
+                                    ? RejoinMethod.PG_REWIND
+                                    : RejoinMethod.BASE_BACKUP);
+            pg.awaitReplayed(restored, Duration.ofSeconds(20));
+            assertThat(pg.standby(0).queryLong("SELECT count(*) FROM orders")).isEqualTo(101);
         }
     }
 

@@ -121,7 +121,7 @@ public final class Drill {
                     options.seoulUrl(), options.tokyoUrl(), options.dbUser(), options.dbPassword());
         }
         return switch (options.engine()) {
-            case POSTGRESQL -> EmbeddedDatabase.start(options.replication(), options.applyDelay());
+            case POSTGRESQL -> EmbeddedDatabase.start(options.scenario(), options.replication(), options.applyDelay());
             case MARIADB -> EmbeddedMariaDb.start(options.replication(), options.applyDelay());
         };
     }
@@ -183,7 +183,9 @@ public final class Drill {
                 options.clients(), options.requestTimeout(), options.retryBudget(), options.pace(), runId);
         try (route53;
                 LoadGenerator load = new LoadGenerator(settings, route53::answer, time, throughput)) {
-            awaitSchemaOnTokyo(db);
+            if (options.scenario() != Scenario.BACKUP_RESTORE) { // no standby in Tokyo there
+                awaitSchemaOnTokyo(db);
+            }
             route53.start();
             samplers.scheduleAtFixedRate(
                     () -> db.lag(time.nowMs()).ifPresent(this::addLag), 0, BUCKET_MS, TimeUnit.MILLISECONDS);
@@ -214,13 +216,20 @@ public final class Drill {
             route53.close();
 
             ConsistencyCheck.Result consistency;
-            try (Connection writer = db.connectTokyo()) {
+            RecoveryScenario recovery = injection.recovery;
+            try (Connection writer = recovery == null ? db.connectTokyo() : recovery.connectWriter()) {
                 consistency = ConsistencyCheck.check(
-                        writer, "tokyo-1 (the writer after the drill)", runId, writes, injection.faultMs);
+                        writer,
+                        recovery == null ? "tokyo-1 (the writer after the drill)" : recovery.writerName(),
+                        runId,
+                        writes,
+                        injection.faultMs);
             }
             timeline.add(
                     Timeline.Kind.INFO,
-                    "consistency check on tokyo-1: " + consistency.acknowledged() + " acknowledged, "
+                    "consistency check on "
+                            + (recovery == null ? "tokyo-1" : recovery.writerName()) + ": "
+                            + consistency.acknowledged() + " acknowledged, "
                             + consistency.lost()
                             + " lost, " + consistency.duplicated() + " duplicated, " + consistency.unexpected()
                             + " unexpected");
@@ -240,6 +249,15 @@ public final class Drill {
                     .consistency(consistency)
                     .fenced(fenced)
                     .writerSeenBySeoul(seoulWriter, seoulWriterAtMs)
+                    .outcome(
+                            recovery == null
+                                    ? null
+                                    : recovery.outcome(
+                                            writes,
+                                            consistency,
+                                            route53.answerChanges(),
+                                            route53.dnsChanges(),
+                                            objectives))
                     .timeline(timeline.events())
                     .build();
         } finally {
@@ -259,6 +277,7 @@ public final class Drill {
         Long drainedAtMs;
         String promotion;
         long[] fencedBaseline;
+        RecoveryScenario recovery;
     }
 
     private Injection inject(
@@ -331,6 +350,19 @@ public final class Drill {
                     seoul.clear("drkit.writes", "game day: switchover done");
                     tokyo.clear("drkit.writes", "game day: switchover done");
                 });
+            }
+            case FAILBACK, PITR_RESTORE, BACKUP_RESTORE -> {
+                RecoveryScenario r = RecoveryScenario.of(
+                        options.scenario(),
+                        new RecoveryScenario.Context(
+                                options, time, timeline, (EmbeddedDatabase) db, seoul, tokyo, route53, load, runId));
+                r.run();
+                i.fault = r.fault;
+                i.faultMs = r.faultMs;
+                i.promotion = r.promotion;
+                i.promotionMs = r.promotionMs;
+                i.promotedAtMs = r.promotedAtMs;
+                i.recovery = r;
             }
             default -> throw new IllegalStateException("unknown scenario " + options.scenario());
         }

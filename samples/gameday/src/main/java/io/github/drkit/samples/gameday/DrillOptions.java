@@ -61,7 +61,9 @@ public record DrillOptions(
             gameday: a DR drill of the orders service (Seoul ap-northeast-2 -> Tokyo ap-northeast-1), measured
             against its RTO/RPO objectives; evidence in <evidence-dir>/<timestamp>-<scenario>/.
 
-              --scenario NAME          primary-crash (default), partition, split-brain, switchover, lag
+              --scenario NAME          primary-crash (default), partition, split-brain, switchover, lag,
+                                       failback, pitr-restore, backup-restore (the last three:
+                                       PostgreSQL only)
               --engine NAME            postgresql (default) or mariadb: the embedded pair's engine
               --replication MODE       sync (default; semi-synchronous on MariaDB) or async; lag defaults
                                        to async   [embedded only]
@@ -168,6 +170,15 @@ public record DrillOptions(
         Scenario scenario = o.containsKey("scenario") ? Scenario.parse(o.get("scenario")) : Scenario.PRIMARY_CRASH;
         boolean lag = scenario == Scenario.LAG;
         Engine engine = o.containsKey("engine") ? Engine.parse(o.get("engine")) : Engine.POSTGRESQL;
+        if (scenario.postgresOnly() && engine != Engine.POSTGRESQL) {
+            throw new UsageException("scenario " + scenario.cliName() + " runs on PostgreSQL only (it needs pg_rewind,"
+                    + " WAL archiving and point-in-time restore, which dr-testkit has for PostgreSQL);"
+                    + " drop --engine " + engine.cliName());
+        }
+        if (scenario == Scenario.BACKUP_RESTORE && o.containsKey("replication")) {
+            throw new UsageException("--replication does not apply to backup-restore: Tokyo has no standby, it"
+                    + " restores from the base backup and the WAL archive (was '" + o.get("replication") + "')");
+        }
         String seoulUrl = o.get("seoul-url");
         String tokyoUrl = o.get("tokyo-url");
         if ((seoulUrl == null) != (tokyoUrl == null)) {
@@ -196,7 +207,8 @@ public record DrillOptions(
         } else if (o.containsKey("db-user") || o.containsKey("db-password")) {
             throw new UsageException("--db-user/--db-password are for --seoul-url/--tokyo-url (external mode)");
         }
-        ReplicationMode replication = lag ? ReplicationMode.ASYNCHRONOUS : ReplicationMode.SYNCHRONOUS;
+        ReplicationMode replication =
+                lag || scenario == Scenario.BACKUP_RESTORE ? ReplicationMode.ASYNCHRONOUS : ReplicationMode.SYNCHRONOUS;
         if (o.containsKey("replication")) {
             replication = switch (o.get("replication").trim().toLowerCase(Locale.ROOT)) {
                 case "sync", "synchronous" -> ReplicationMode.SYNCHRONOUS;
@@ -214,7 +226,8 @@ public record DrillOptions(
             };
         }
         int clients = integer(o, "clients", 8, 1, 256);
-        Duration duration = positive(o, "duration", Duration.ofSeconds(20));
+        // failback has two legs (failover, rejoin and catch-up, switchover back): it needs longer load
+        Duration duration = positive(o, "duration", Duration.ofSeconds(scenario == Scenario.FAILBACK ? 30 : 20));
         Optional<Duration> applyDelay = optionalPositive(o, "apply-delay");
         if (lag && applyDelay.isEmpty()) {
             applyDelay = Optional.of(Duration.ofSeconds(3));

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param dns every change of the simulated DNS answer
  * @param series throughput, errors and lag over time
  * @param passed whether every verdict passed
+ * @param recovery the steps of a multi-step recovery scenario (failback, pitr-restore,
+ *     backup-restore), else {@code null}
  */
 public record DrillReport(
         Drill drill,
@@ -41,7 +43,8 @@ public record DrillReport(
         List<Route53Failover.Answer> health,
         List<Route53Failover.DnsChange> dns,
         Series series,
-        boolean passed) {
+        boolean passed,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ScenarioOutcome recovery) {
 
     /**
      * What was run.

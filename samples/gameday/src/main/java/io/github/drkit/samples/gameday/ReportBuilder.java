@@ -41,6 +41,7 @@ final class ReportBuilder {
     private String seoulWriter;
     private long seoulWriterAtMs;
     private List<Timeline.Event> events;
+    private ScenarioOutcome outcome;
 
     ReportBuilder(DrillOptions options, String runId, DrillTime time, String evidence) {
         this.options = options;
@@ -122,6 +123,11 @@ final class ReportBuilder {
     ReportBuilder writerSeenBySeoul(String writer, long atMs) {
         this.seoulWriter = writer;
         this.seoulWriterAtMs = atMs;
+        return this;
+    }
+
+    ReportBuilder outcome(ScenarioOutcome o) {
+        this.outcome = o;
         return this;
     }
 
@@ -258,7 +264,8 @@ final class ReportBuilder {
                 health,
                 dns,
                 series,
-                passed);
+                passed,
+                outcome);
     }
 
     private List<DrillReport.Verdict> verdicts(List<DrillReport.Objective> objectives, DrillReport.Measured m) {
@@ -269,7 +276,12 @@ final class ReportBuilder {
                 : Math.max(m.writeRecoveryMs(), m.healthRecoveryMs());
         long lag = m.lagAtFaultMs() == null ? 0 : m.lagAtFaultMs();
         long rpo = Math.max(m.dataLossWindowMs(), lag);
-        for (DrillReport.Objective o : objectives) {
+        if (outcome != null && outcome.objectiveVerdicts() != null) {
+            out.addAll(outcome.objectiveVerdicts());
+        }
+        for (DrillReport.Objective o : outcome != null && outcome.objectiveVerdicts() != null
+                ? List.<DrillReport.Objective>of()
+                : objectives) {
             out.add(new DrillReport.Verdict(
                     o.dataClass() + " RTO",
                     "<= " + show(o.rtoMs()),
@@ -294,12 +306,17 @@ final class ReportBuilder {
                 "0 orders no client sent",
                 m.unexpected() + " unexpected, " + consistency.idMismatches() + " acknowledged with another ID",
                 m.unexpected() == 0 && consistency.idMismatches() == 0));
-        if (!options.external() && options.replication() == ReplicationMode.SYNCHRONOUS) {
+        if (!options.external()
+                && options.replication() == ReplicationMode.SYNCHRONOUS
+                && !(outcome != null && outcome.replacesReplicationVerdict())) {
             out.add(new DrillReport.Verdict(
                     options.engine().replicationName(true) + " replication keeps every acknowledged write",
                     "0 lost",
                     m.lostAcknowledged() + " lost",
                     m.lostAcknowledged() == 0));
+        }
+        if (outcome != null) {
+            out.addAll(outcome.verdicts());
         }
         if (fenced != null) {
             out.add(new DrillReport.Verdict(
@@ -437,6 +454,9 @@ final class ReportBuilder {
                             + " timestamps are whole seconds). The promotion stops the I/O thread and waits until"
                             + " the SQL thread has applied the relay log, still delayed, so it took "
                             + show(promotionMs) + "."));
+        }
+        if (outcome != null) {
+            out.addAll(outcome.findings());
         }
         if (options.external()) {
             out.add("External mode: the standby was promoted; the old primary is left "
