@@ -64,6 +64,7 @@ final class BackupRestoreScenario extends RecoveryScenario {
                     db.tokyoProxy().retarget(restored);
                     db.tokyoProxy().pass();
                 });
+        awaitWriteAfter(endpointMs, "the restored node in Tokyo");
     }
 
     private static int countSegments(Path archive) {

@@ -140,6 +140,7 @@ final class FailbackScenario extends RecoveryScenario {
                 "tokyo-1 rejoined as seoul-1's synchronous standby by " + method(tokyoRejoin) + " in " + (now() - t0)
                         + " ms: the topology the drill started with",
                 () -> {});
+        awaitWriteAfter(writesOnMs, "writes on in Seoul");
     }
 
     private static String method(Rejoin r) {

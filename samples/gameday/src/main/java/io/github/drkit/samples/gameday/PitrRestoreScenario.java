@@ -150,6 +150,7 @@ final class PitrRestoreScenario extends RecoveryScenario {
                                 : "a fresh base backup")
                         + " in " + (now() - t0) + " ms",
                 () -> {});
+        awaitWriteAfter(writesOnMs, "writes on the restored node");
     }
 
     private long countPresent(Connection c) throws SQLException {

@@ -129,6 +129,16 @@ abstract class RecoveryScenario {
         return condition.getAsBoolean();
     }
 
+    /**
+     * Waits (up to 30 s) until a write started after {@code fromMs} is acknowledged, so the load does
+     * not stop before the recovery can be measured however slow the machine is.
+     */
+    void awaitWriteAfter(long fromMs, String what) throws InterruptedException {
+        if (!awaitUntil(now() + 30_000, () -> ctx.load().latestAcknowledgedAttemptStartMs() > fromMs)) {
+            info("no write acknowledged within 30 s after " + what);
+        }
+    }
+
     static String writerSeenBy(OrdersRegion region) {
         try {
             JsonNode writer = region.dr().at("/topology/writer");
