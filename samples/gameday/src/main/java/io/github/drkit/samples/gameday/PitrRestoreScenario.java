@@ -56,6 +56,10 @@ final class PitrRestoreScenario extends RecoveryScenario {
         // the user error, at a recorded time
         mistakeMs = now();
         try (Connection c = db.connectSeoul()) {
+            // One snapshot for the clock reading and the DELETE: every row the DELETE removes was committed
+            // before the snapshot, so before the target, so the restore brings it back.
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             target = Instant.parse(Jdbc.queryString(
                     c, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
             List<String> refs = new ArrayList<>();
@@ -68,6 +72,7 @@ final class PitrRestoreScenario extends RecoveryScenario {
                     }
                 }
             }
+            c.commit();
             deleted = List.copyOf(refs);
         }
         ctx.timeline()
