@@ -132,7 +132,7 @@ public final class HtmlReport {
             h.append("<section><h2>Recovery steps: ")
                     .append(esc(r.recovery().title()))
                     .append("</h2><table><tbody>");
-            r.recovery().figures().forEach(f -> kv(h, f.what(), f.value()));
+            r.recovery().figures().forEach(f -> kv(h, f.what().replace("**", ""), f.value())); // Markdown bold
             h.append("</tbody></table></section>\n");
         }
 
