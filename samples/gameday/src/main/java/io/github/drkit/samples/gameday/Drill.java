@@ -186,6 +186,7 @@ public final class Drill {
             if (options.scenario() != Scenario.BACKUP_RESTORE) { // no standby in Tokyo there
                 awaitSchemaOnTokyo(db);
             }
+            RecoveryScenario.beforeLoad(options.scenario(), db, timeline);
             route53.start();
             samplers.scheduleAtFixedRate(
                     () -> db.lag(time.nowMs()).ifPresent(this::addLag), 0, BUCKET_MS, TimeUnit.MILLISECONDS);

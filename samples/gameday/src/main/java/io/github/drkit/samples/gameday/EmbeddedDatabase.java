@@ -98,20 +98,16 @@ public final class EmbeddedDatabase implements DrillDatabase {
             if (!standby) {
                 tokyo.refuse(); // nothing in Tokyo yet: the restore puts a node behind this endpoint
             }
-            BaseBackup backup = cluster.baseBackup(cluster.primary());
             String d = "embedded PostgreSQL (dr-testkit, " + cluster.binaries().source() + "): seoul-1 primary"
                     + (standby
                             ? ", tokyo-1 " + replication.name().toLowerCase(Locale.ROOT) + " standby"
                             : "; no standby in Tokyo")
                     + "; WAL archived by archive_command"
                     + (standby ? "" : " (archive_timeout " + ARCHIVE_TIMEOUT_SECONDS + "s)")
-                    + " into one archive (standing for a cross-region bucket); base backup " + backup.name()
-                    + " taken before the load (" + backup.bytes() / (1024 * 1024) + " MB in "
-                    + backup.took().toMillis()
-                    + " ms); the services reach each node through a TCP fault proxy";
-            EmbeddedDatabase db = new EmbeddedDatabase(cluster, seoul, tokyo, d);
-            db.backup = backup;
-            return db;
+                    + " into one archive (standing for a cross-region bucket); a base backup is taken once the"
+                    + " services have created their schema, before the load; the services reach each node through a"
+                    + " TCP fault proxy";
+            return new EmbeddedDatabase(cluster, seoul, tokyo, d);
         } catch (RuntimeException e) {
             if (seoul != null) {
                 seoul.close();
@@ -141,6 +137,17 @@ public final class EmbeddedDatabase implements DrillDatabase {
 
     /** The base backup taken before the load (pitr-restore, backup-restore), else null. */
     BaseBackup backup() {
+        return backup;
+    }
+
+    /**
+     * Takes the base backup the restore scenarios restore from, of the Seoul primary (the nightly
+     * backup: it holds the schema; every later change comes from the WAL archive).
+     *
+     * @return the backup
+     */
+    BaseBackup takeBaseBackup() {
+        backup = cluster.baseBackup(cluster.primary());
         return backup;
     }
 

@@ -72,6 +72,22 @@ abstract class RecoveryScenario {
         };
     }
 
+    /**
+     * What the scenario needs before the load starts, once the services are up (and have created
+     * their schema): the restore scenarios take their base backup here.
+     */
+    static void beforeLoad(Scenario scenario, DrillDatabase db, Timeline timeline) {
+        if ((scenario == Scenario.PITR_RESTORE || scenario == Scenario.BACKUP_RESTORE)
+                && db instanceof EmbeddedDatabase embedded) {
+            io.github.drkit.testkit.BaseBackup b = embedded.takeBaseBackup();
+            timeline.add(
+                    Timeline.Kind.ACTION,
+                    "base backup " + b.name() + " of seoul-1 taken before the load: " + b.bytes() / (1024 * 1024)
+                            + " MB in " + b.took().toMillis() + " ms (the schema is in it; every later change comes"
+                            + " from the WAL archive)");
+        }
+    }
+
     /** Injects the fault and runs the recovery; returns when the recovery's last step is done. */
     abstract void run() throws InterruptedException, SQLException;
 
