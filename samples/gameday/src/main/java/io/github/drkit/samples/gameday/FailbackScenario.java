@@ -61,6 +61,18 @@ final class FailbackScenario extends RecoveryScenario {
             info("no write acknowledged within 15 s of the promotion; the failback goes on anyway");
         }
 
+        // the failover is complete once DNS answers Tokyo: only then does the way back start
+        long settle = 10_000
+                + 2L
+                        * ctx.options().route53Threshold()
+                        * ctx.options().route53Interval().toMillis();
+        boolean dnsOnTokyo = awaitUntil(
+                now() + settle,
+                () -> "tokyo".equals(ctx.route53().answeredTarget().name()));
+        if (!dnsOnTokyo) {
+            info("the simulated DNS did not answer tokyo within " + show(settle) + "; the failback goes on anyway");
+        }
+
         // the old primary rejoins as a standby of Tokyo
         rejoinStartMs = now();
         seoulRejoin = seoulNode.rejoinByRewindAsStandbyOf(tokyoNode);
