@@ -142,6 +142,30 @@ class PointInTimeRestoreTest {
     }
 
     @Test
+    void withoutPgRewindTheFormerPrimaryRejoinsFromAFreshBaseBackupAndSaysSo() {
+        // the bundled binaries carry initdb, pg_ctl and postgres only
+        try (PostgresCluster pg = PostgresCluster.builder()
+                .binaries(PostgresBinaries.bundled())
+                .standbys(1)
+                .start()) {
+            assertThat(Files.exists(pg.binaries().tool("pg_rewind"))).isFalse();
+            PostgresNode seoul = pg.primary();
+            PostgresNode tokyo = pg.standby(0);
+            seoul.execute("CREATE TABLE t (id int)");
+            seoul.crash();
+            tokyo.promote();
+            tokyo.execute("INSERT INTO t VALUES (1)");
+
+            Rejoin rejoin = seoul.rejoinByRewindAsStandbyOf(tokyo);
+
+            assertThat(rejoin.method()).isEqualTo(RejoinMethod.BASE_BACKUP);
+            assertThat(rejoin.detail()).startsWith("no pg_rewind in ").endsWith(": fresh base backup");
+            pg.awaitReplayed(tokyo, Duration.ofSeconds(20));
+            assertThat(seoul.queryLong("SELECT count(*) FROM t")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void proxyRetargetedToARestoredNodeCutsOldConnectionsAndSendsNewOnesThere() throws Exception {
         try (PostgresCluster pg = PostgresCluster.builder().standbys(1).start();
                 FaultProxy proxy = FaultProxy.forNode(pg.primary())) {
