@@ -63,8 +63,8 @@ public final class FaultProxy implements AutoCloseable {
 
     private static final int BUFFER = 16 * 1024;
 
-    private final String targetHost;
-    private final int targetPort;
+    private volatile String targetHost;
+    private volatile int targetPort;
     private final String jdbcScheme;
     private final String database;
     private final int port;
@@ -183,6 +183,30 @@ public final class FaultProxy implements AutoCloseable {
             throw new IllegalArgumentException("latency jitter must be >= 0 (was " + jitter + ")");
         }
         change(new State(Mode.LATENCY, base.toNanos(), jitter.toNanos()));
+    }
+
+    /**
+     * Sends every new connection to another PostgreSQL node and resets the existing ones, as moving
+     * the DNS name (CNAME) the application connects to onto a restored or rebuilt server would, with
+     * the old server's connections cut. The proxy's own port and {@link #jdbcUrl()} stay the same; the
+     * mode is unchanged.
+     *
+     * @param node the new target
+     * @throws IllegalArgumentException if {@code node} is null
+     * @throws IllegalStateException if the proxy is closed
+     */
+    public void retarget(PostgresNode node) {
+        if (node == null) {
+            throw new IllegalArgumentException("retarget node must not be null");
+        }
+        if (closed) {
+            throw new IllegalStateException("proxy on port " + port + " is closed");
+        }
+        synchronized (gate) {
+            targetHost = "127.0.0.1";
+            targetPort = node.port();
+        }
+        links.forEach(Link::abort);
     }
 
     /** Holds every connection and forwards nothing, without RST: a partition. */

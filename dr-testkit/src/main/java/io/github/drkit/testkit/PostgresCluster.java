@@ -18,13 +18,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -56,6 +60,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresCluster.class);
     private static final Set<PostgresCluster> OPEN = ConcurrentHashMap.newKeySet();
+    private static final DateTimeFormatter RECOVERY_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(java.time.ZoneOffset.UTC);
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_.]*");
 
     static {
@@ -69,7 +75,10 @@ public final class PostgresCluster implements AutoCloseable {
     private final Path directory;
     private final Duration startTimeout;
     private final ReplicationMode replication;
+    private final Path walArchive;
+    private final Duration archiveTimeout;
     private final List<PostgresNode> nodes = new ArrayList<>();
+    private final AtomicInteger backups = new AtomicInteger();
     private volatile boolean closed;
 
     private PostgresCluster(Builder b, ServerUser serverUser, Path directory) {
@@ -78,6 +87,8 @@ public final class PostgresCluster implements AutoCloseable {
         this.directory = directory;
         this.startTimeout = b.startTimeout;
         this.replication = b.replication;
+        this.walArchive = b.archiveWal ? directory.resolve("wal-archive") : null;
+        this.archiveTimeout = b.archiveTimeout;
     }
 
     /**
@@ -143,6 +154,17 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
+     * The directory every node archives its WAL into ({@code archive_command}, see {@link
+     * Builder#archiveWal()}): one archive for the whole cluster, as a bucket would be, so a promoted
+     * node and a restored node keep adding to it on their own timelines.
+     *
+     * @return the archive directory, or empty if the cluster does not archive WAL
+     */
+    public Optional<Path> walArchive() {
+        return Optional.ofNullable(walArchive);
+    }
+
+    /**
      * The cluster's root directory.
      *
      * @return its path
@@ -153,6 +175,18 @@ public final class PostgresCluster implements AutoCloseable {
 
     Duration startTimeout() {
         return startTimeout;
+    }
+
+    ServerUser serverUser() {
+        return serverUser;
+    }
+
+    /** Runs one of the binaries as the server user, in {@code workDir} (the server user may enter it). */
+    OsProcesses.Result runTool(String tool, List<String> args, Path workDir) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binaries.tool(tool).toString());
+        cmd.addAll(args);
+        return OsProcesses.run(serverUser, cmd, startTimeout.plusSeconds(60), workDir);
     }
 
     OsProcesses.Result pgCtl(List<String> args) {
@@ -225,6 +259,11 @@ public final class PostgresCluster implements AutoCloseable {
                     "base backup of " + upstream.name() + " into " + node.name() + " failed: " + e.getMessage(), e);
         }
         node.start();
+        awaitStreaming(node, upstream);
+    }
+
+    /** Waits until {@code node} streams from {@code upstream}. */
+    void awaitStreaming(PostgresNode node, PostgresNode upstream) {
         Polling.await(
                 Duration.ofSeconds(30),
                 node.name() + " to stream from " + upstream.name(),
@@ -233,6 +272,167 @@ public final class PostgresCluster implements AutoCloseable {
                                 + "' AND state = 'streaming'",
                         rs -> rs.getInt(1) > 0),
                 () -> "\n--- " + node.name() + " ---\n" + node.logTail(20));
+    }
+
+    /**
+     * Takes an online base backup of {@code source} into the cluster's directory ({@code
+     * pg_backup_start}, a file copy, {@code pg_backup_stop} waiting until the WAL the backup needs is
+     * archived). Together with the WAL archive it can be restored to any later point in time. The
+     * source keeps taking writes meanwhile.
+     *
+     * @param source a running primary of this cluster
+     * @return the backup
+     * @throws IllegalStateException if the cluster does not archive WAL ({@link Builder#archiveWal()}),
+     *     the source is not a running primary, or the backup fails
+     */
+    public BaseBackup baseBackup(PostgresNode source) {
+        if (walArchive == null) {
+            throw new IllegalStateException("baseBackup needs a WAL archive: build the cluster with archiveWal()"
+                    + " (a base backup without its archived WAL cannot be restored)");
+        }
+        requireNode(source, "source");
+        if (!source.isRunning() || source.role() != NodeRole.PRIMARY) {
+            throw new IllegalStateException("baseBackup source " + source.name() + " must be a running primary");
+        }
+        String name = "backup-" + backups.incrementAndGet();
+        Path target = directory.resolve("backups").resolve(name);
+        long t0 = System.nanoTime();
+        try (Connection c = source.connect();
+                Statement s = c.createStatement()) {
+            Files.createDirectories(target.getParent());
+            String startLsn = query(s, "SELECT pg_backup_start('drkit-testkit " + name + "', true)::text");
+            String label;
+            String spcmap;
+            String stopLsn;
+            try {
+                DataDirectories.copyForBaseBackup(source.dataDirectory(), target);
+            } finally {
+                try (ResultSet rs =
+                        s.executeQuery("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)")) {
+                    rs.next();
+                    stopLsn = rs.getString(1);
+                    label = rs.getString(2);
+                    spcmap = rs.getString(3);
+                }
+            }
+            Instant finishedAt = Instant.parse(query(
+                    s, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+            Files.writeString(target.resolve("backup_label"), label, StandardCharsets.UTF_8);
+            if (spcmap != null && !spcmap.isEmpty()) {
+                Files.writeString(target.resolve("tablespace_map"), spcmap, StandardCharsets.UTF_8);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            BaseBackup backup = new BaseBackup(
+                    name, target, source.name(), startLsn, stopLsn, finishedAt, took, DataDirectories.size(target));
+            LOG.info(
+                    "base backup {} of {} in {} ms: {} bytes, WAL {} .. {}",
+                    name,
+                    source.name(),
+                    took.toMillis(),
+                    backup.bytes(),
+                    startLsn,
+                    stopLsn);
+            return backup;
+        } catch (IOException e) {
+            throw new UncheckedIOException("base backup " + name + " of " + source.name() + " failed", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "base backup " + name + " of " + source.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores {@code backup} into a new node and replays the archived WAL up to, but not including,
+     * the first transaction that committed at or after {@code target} ({@code recovery_target_time},
+     * {@code recovery_target_inclusive = off}); the node is then promoted (a new timeline) and takes
+     * writes. The new node is added to {@link #nodes()} and closed with the cluster; it has no
+     * synchronous standby.
+     *
+     * @param backup a backup of this cluster
+     * @param target the point in time, on the servers' clock; later than {@link BaseBackup#finishedAt()}
+     * @return the restored, writable node
+     * @throws IllegalArgumentException if the target is not after the end of the backup
+     * @throws IllegalStateException if the restore fails or does not finish within the start timeout
+     *     (the message holds the node's log)
+     */
+    public PostgresNode restoreToTime(BaseBackup backup, Instant target) {
+        if (target == null || !target.isAfter(backup.finishedAt())) {
+            throw new IllegalArgumentException("restore target must be after the end of " + backup.name() + " ("
+                    + backup.finishedAt() + ") (was " + target + ")");
+        }
+        return restore(backup, target);
+    }
+
+    /**
+     * Restores {@code backup} into a new node and replays every archived WAL segment (the latest point
+     * the archive reaches: WAL not archived yet is lost, as in a real restore), then promotes it. The
+     * new node is added to {@link #nodes()} and closed with the cluster.
+     *
+     * @param backup a backup of this cluster
+     * @return the restored, writable node
+     * @throws IllegalStateException if the restore fails or does not finish within the start timeout
+     */
+    public PostgresNode restoreToLatest(BaseBackup backup) {
+        return restore(backup, null);
+    }
+
+    private PostgresNode restore(BaseBackup backup, Instant target) {
+        if (backup == null || !backup.directory().startsWith(directory) || walArchive == null) {
+            throw new IllegalArgumentException("backup must be a BaseBackup of this cluster (was " + backup + ")");
+        }
+        PostgresNode node;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the cluster is closed");
+            }
+            node = newNode(nodes.size());
+        }
+        try {
+            DataDirectories.copyTree(backup.directory(), node.dataDirectory());
+            StringBuilder conf = new StringBuilder("# written by drkit-testkit: restore of ")
+                    .append(backup.name())
+                    .append('\n')
+                    .append("restore_command = 'cp \"")
+                    .append(walArchive)
+                    .append("/%f\" \"%p\"'\n")
+                    .append("recovery_target_action = 'promote'\n")
+                    .append("synchronous_standby_names = ''\n");
+            if (target != null) {
+                conf.append("recovery_target_time = '")
+                        .append(RECOVERY_TIME.format(target))
+                        .append("'\n")
+                        .append("recovery_target_inclusive = off\n");
+            }
+            Files.writeString(node.dataDirectory().resolve("postgresql.auto.conf"), conf, StandardCharsets.UTF_8);
+            Files.writeString(node.dataDirectory().resolve("recovery.signal"), "", StandardCharsets.UTF_8);
+            serverUser.own(node.dataDirectory().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("restore of " + backup.name() + " into " + node.name() + " failed", e);
+        }
+        node.start();
+        Polling.await(
+                startTimeout,
+                node.name() + " to replay the archived WAL and be promoted",
+                () -> {
+                    if (!node.isRunning()) {
+                        throw new IllegalStateException(node.name() + " stopped during the restore of " + backup.name()
+                                + ":\n" + node.logTail(20));
+                    }
+                    return node.role() == NodeRole.PRIMARY;
+                },
+                () -> "\n" + node.logTail(20));
+        LOG.info(
+                "{} restored from {} to {}",
+                node.name(),
+                backup.name(),
+                target == null ? "the end of the archive" : target);
+        return node;
+    }
+
+    private void requireNode(PostgresNode node, String what) {
+        if (node == null || !nodes.contains(node)) {
+            throw new IllegalArgumentException(what + " must be a node of this cluster (was " + node + ")");
+        }
     }
 
     private static String query(Statement s, String sql) throws SQLException {
@@ -283,8 +483,41 @@ public final class PostgresCluster implements AutoCloseable {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private PostgresBinaries binaries;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private boolean archiveWal;
+        private Duration archiveTimeout;
 
         private Builder() {}
+
+        /**
+         * Archives every completed WAL segment of every node into one directory of the cluster ({@code
+         * archive_mode = on}, a {@code cp} as {@code archive_command}; see {@link
+         * PostgresCluster#walArchive()}), so {@link PostgresCluster#baseBackup} and a point-in-time
+         * restore are possible. Off by default.
+         *
+         * @return this builder
+         */
+        public Builder archiveWal() {
+            this.archiveWal = true;
+            return this;
+        }
+
+        /**
+         * Forces a WAL segment switch (and so an archived segment) after this much time with writes
+         * ({@code archive_timeout}), bounding what a restore from the archive can lose. Implies {@link
+         * #archiveWal()}. Default: PostgreSQL's (off). Each switch archives a whole 16 MB segment.
+         *
+         * @param timeout at least 1 s
+         * @return this builder
+         * @throws IllegalArgumentException if shorter than 1 s
+         */
+        public Builder archiveTimeout(Duration timeout) {
+            if (timeout == null || timeout.toMillis() < 1000) {
+                throw new IllegalArgumentException("archiveTimeout must be >= 1s (was " + timeout + ")");
+            }
+            this.archiveWal = true;
+            this.archiveTimeout = timeout;
+            return this;
+        }
 
         /**
          * How many streaming standbys to create (default 0).
@@ -338,7 +571,8 @@ public final class PostgresCluster implements AutoCloseable {
          * Adds a server setting for every node (written to {@code postgresql.conf} after drkit's own
          * defaults, so it overrides them). drkit's defaults: {@code fsync = off} (a killed process
          * loses nothing the OS has; only a machine crash would), {@code shared_buffers = 32MB}, {@code
-         * wal_level = replica}, {@code hot_standby = on}, {@code wal_receiver_status_interval = 1s}.
+         * wal_level = replica}, {@code hot_standby = on}, {@code wal_receiver_status_interval = 1s},
+         * {@code wal_log_hints = on} (so {@code pg_rewind} can rejoin a former primary).
          *
          * @param name a setting name such as {@code max_connections}
          * @param value its value, unquoted
@@ -512,7 +746,27 @@ public final class PostgresCluster implements AutoCloseable {
                 .append("hot_standby = on\n")
                 .append("wal_receiver_status_interval = '1s'\n")
                 .append("wal_retrieve_retry_interval = '500ms'\n")
+                .append("wal_log_hints = on\n")
                 .append("logging_collector = off\n");
+        if (walArchive != null) {
+            try {
+                Files.createDirectories(walArchive);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the WAL archive " + walArchive, e);
+            }
+            serverUser.own(walArchive);
+            conf.append("archive_mode = on\n")
+                    .append("archive_command = 'test ! -f \"")
+                    .append(walArchive)
+                    .append("/%f\" && cp \"%p\" \"")
+                    .append(walArchive)
+                    .append("/%f\"'\n");
+            if (archiveTimeout != null) {
+                conf.append("archive_timeout = '")
+                        .append(archiveTimeout.toMillis())
+                        .append("ms'\n");
+            }
+        }
         if (!settings.isEmpty()) {
             conf.append("# settings from the test\n");
             settings.forEach((k, v) -> conf.append(k).append(" = '").append(v).append("'\n"));

@@ -357,6 +357,76 @@ public final class PostgresNode {
     }
 
     /**
+     * Makes this former primary a streaming standby of {@code upstream} (normally the standby promoted
+     * in its place), keeping its data directory where possible: stops it if it runs, asks {@code
+     * upstream} for a checkpoint (so its control file names its new timeline), then runs {@code
+     * pg_rewind}, which copies back only the blocks changed since the timelines diverged and first
+     * finishes crash recovery on a node that was killed. When the binaries have no {@code pg_rewind}
+     * (the bundled ones) or it fails, it falls back to {@link #rejoinAsStandbyOf} (a fresh base backup)
+     * and says so. Returns once the node streams from {@code upstream}.
+     *
+     * @param upstream the node to follow
+     * @return which method ran, why, and how long it took
+     * @throws IllegalArgumentException if {@code upstream} is this node
+     * @throws IllegalStateException if neither method brings the node up as a standby
+     */
+    public Rejoin rejoinByRewindAsStandbyOf(PostgresNode upstream) {
+        if (upstream == this) {
+            throw new IllegalArgumentException(name + " cannot be a standby of itself");
+        }
+        long t0 = System.nanoTime();
+        if (isRunning()) {
+            stop();
+        }
+        Path rewind = cluster.binaries().tool("pg_rewind");
+        String why;
+        if (!Files.isExecutable(rewind)) {
+            why = "no pg_rewind in " + cluster.binaries().binDir() + ": fresh base backup";
+        } else {
+            upstream.execute("CHECKPOINT");
+            removeStalePidFile();
+            List<String> args = new ArrayList<>(List.of(
+                    "-D", dataDir.toString(), "--source-server=" + upstream.conninfo(name) + " dbname=postgres"));
+            if (cluster.walArchive().isPresent()) {
+                // a standby recycles old segments: the WAL at the divergence may be only in the archive
+                try {
+                    writeStandbyConfig(upstream, Duration.ZERO);
+                    cluster.serverUser().own(dataDir.getParent());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the restore_command of " + name, e);
+                }
+                args.add("--restore-target-wal");
+            }
+            var r = cluster.runTool("pg_rewind", args, dataDir.getParent());
+            String said = String.join(
+                    "; ",
+                    r.output()
+                            .lines()
+                            .map(String::strip)
+                            .map(l -> l.startsWith("pg_rewind: ") ? l.substring("pg_rewind: ".length()) : l)
+                            .filter(l -> !l.isEmpty())
+                            .skip(Math.max(0, r.output().lines().count() - 3))
+                            .toList());
+            if (r.exitCode() == 0) {
+                try {
+                    upstream.ensureSlot(name);
+                    writeStandbyConfig(upstream, Duration.ZERO);
+                    cluster.serverUser().own(dataDir.getParent());
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the standby settings of " + name, e);
+                }
+                start();
+                cluster.awaitStreaming(this, upstream);
+                return new Rejoin(
+                        RejoinMethod.PG_REWIND, "pg_rewind: " + said, Duration.ofNanos(System.nanoTime() - t0));
+            }
+            why = "pg_rewind failed (exit " + r.exitCode() + ": " + said + "): fresh base backup";
+        }
+        cluster.createStandby(this, upstream, Duration.ZERO);
+        return new Rejoin(RejoinMethod.BASE_BACKUP, why, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
      * Points this running standby at another upstream (for example after another standby was
      * promoted) by changing {@code primary_conninfo} and reloading; the standby follows the new
      * timeline. Fails later, visibly in {@link #logTail}, if this standby is ahead of the new
@@ -379,12 +449,18 @@ public final class PostgresNode {
                 + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "')");
     }
 
-    /** Writes the standby-only settings, replacing what a base backup copied in postgresql.auto.conf. */
+    /**
+     * Writes the standby-only settings, replacing what a base backup copied in postgresql.auto.conf;
+     * with a WAL archive the standby can also fetch segments from it ({@code restore_command}).
+     */
     void writeStandbyConfig(PostgresNode upstream, Duration applyDelay) throws IOException {
         String conf = "# written by drkit-testkit for a standby\n"
                 + "primary_conninfo = '" + upstream.conninfo(name) + "'\n"
                 + "primary_slot_name = '" + name + "'\n"
-                + "recovery_min_apply_delay = '" + applyDelay.toMillis() + "ms'\n";
+                + "recovery_min_apply_delay = '" + applyDelay.toMillis() + "ms'\n"
+                + cluster.walArchive()
+                        .map(a -> "restore_command = 'cp \"" + a + "/%f\" \"%p\"'\n")
+                        .orElse("");
         Files.writeString(dataDir.resolve("postgresql.auto.conf"), conf, StandardCharsets.UTF_8);
         Files.writeString(dataDir.resolve("standby.signal"), "", StandardCharsets.UTF_8);
     }

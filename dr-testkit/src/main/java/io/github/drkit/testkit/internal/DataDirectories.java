@@ -91,6 +91,35 @@ public final class DataDirectories {
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
     }
 
+    /** Copies a directory tree as it is (a stored base backup into a new data directory), mode 0700. */
+    public static void copyTree(Path source, Path target) throws IOException {
+        Files.createDirectories(target);
+        Files.walkFileTree(source, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(target.resolve(source.relativize(dir).toString()));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(
+                        file, target.resolve(source.relativize(file).toString()), StandardCopyOption.REPLACE_EXISTING);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** The total size of the regular files in a tree, in bytes. */
+    public static long size(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(f -> f.toFile().length())
+                    .sum();
+        }
+    }
+
     /** Deletes a directory tree; missing files are fine. */
     public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {

@@ -152,7 +152,7 @@ public final class Drill {
                     options.seoulUrl(), options.tokyoUrl(), options.dbUser(), options.dbPassword());
         }
         return switch (options.engine()) {
-            case POSTGRESQL -> EmbeddedDatabase.start(options.replication(), options.applyDelay());
+            case POSTGRESQL -> EmbeddedDatabase.start(options.scenario(), options.replication(), options.applyDelay());
             case MARIADB -> EmbeddedMariaDb.start(options.replication(), options.applyDelay());
         };
     }
@@ -254,7 +254,10 @@ public final class Drill {
                 options.clients(), options.requestTimeout(), options.retryBudget(), options.pace(), runId);
         try (route53;
                 LoadGenerator load = new LoadGenerator(settings, dns::resolve, time, throughput)) {
-            awaitSchemaOnTokyo(db);
+            if (options.scenario() != Scenario.BACKUP_RESTORE) { // no standby in Tokyo there
+                awaitSchemaOnTokyo(db);
+            }
+            RecoveryScenario.beforeLoad(options.scenario(), db, timeline);
             route53.start();
             samplers.scheduleAtFixedRate(
                     () -> db.lag(time.nowMs()).ifPresent(this::addLag), 0, BUCKET_MS, TimeUnit.MILLISECONDS);
@@ -291,13 +294,20 @@ public final class Drill {
             route53.close();
 
             ConsistencyCheck.Result consistency;
-            try (Connection writer = db.connectTokyo()) {
+            RecoveryScenario recovery = injection.recovery;
+            try (Connection writer = recovery == null ? db.connectTokyo() : recovery.connectWriter()) {
                 consistency = ConsistencyCheck.check(
-                        writer, "tokyo-1 (the writer after the drill)", runId, writes, injection.faultMs);
+                        writer,
+                        recovery == null ? "tokyo-1 (the writer after the drill)" : recovery.writerName(),
+                        runId,
+                        writes,
+                        injection.faultMs);
             }
             timeline.add(
                     Timeline.Kind.INFO,
-                    "consistency check on tokyo-1: " + consistency.acknowledged() + " acknowledged, "
+                    "consistency check on "
+                            + (recovery == null ? "tokyo-1" : recovery.writerName()) + ": "
+                            + consistency.acknowledged() + " acknowledged, "
                             + consistency.lost()
                             + " lost, " + consistency.duplicated() + " duplicated, " + consistency.unexpected()
                             + " unexpected");
@@ -319,6 +329,15 @@ public final class Drill {
                     .writerSeenBySeoul(seoulWriter, seoulWriterAtMs)
                     .topology(strategy, injection.serviceStartedAtMs, injection.serviceStartupMs)
                     .clientDns(options, dns.describe(), dns.summary())
+                    .outcome(
+                            recovery == null
+                                    ? null
+                                    : recovery.outcome(
+                                            writes,
+                                            consistency,
+                                            route53.answerChanges(),
+                                            route53.dnsChanges(),
+                                            objectives))
                     .timeline(timeline.events())
                     .build();
         } finally {
@@ -355,6 +374,7 @@ public final class Drill {
         Long serviceStartupMs;
         String promotion;
         long[] fencedBaseline;
+        RecoveryScenario recovery;
     }
 
     private Injection inject(
@@ -448,6 +468,19 @@ public final class Drill {
                             "pilot light lit: tokyo's orders service started on " + lateTokyo.base() + " (start-up "
                                     + (end - start) + " ms, counted in the RTO)");
                 }
+            }
+            case FAILBACK, PITR_RESTORE, BACKUP_RESTORE -> {
+                RecoveryScenario r = RecoveryScenario.of(
+                        options.scenario(),
+                        new RecoveryScenario.Context(
+                                options, time, timeline, (EmbeddedDatabase) db, seoul, tokyo, route53, load, runId));
+                r.run();
+                i.fault = r.fault;
+                i.faultMs = r.faultMs;
+                i.promotion = r.promotion;
+                i.promotionMs = r.promotionMs;
+                i.promotedAtMs = r.promotedAtMs;
+                i.recovery = r;
             }
             default -> throw new IllegalStateException("unknown scenario " + options.scenario());
         }

@@ -70,7 +70,8 @@ public record DrillOptions(
                                        (these run a warm standby: both regions' services up, Tokyo a
                                        streaming standby), pilot-light (Tokyo's service is started
                                        during the recovery), active-active (weighted DNS 50/50, both
-                                       regions serve; one writer)
+                                       regions serve; one writer), failback, pitr-restore,
+                                       backup-restore (the last three: PostgreSQL only)
               --engine NAME            postgresql (default) or mariadb: the embedded pair's engine
               --replication MODE       sync (default; semi-synchronous on MariaDB) or async; lag defaults
                                        to async   [embedded only]
@@ -186,6 +187,15 @@ public record DrillOptions(
         Scenario scenario = o.containsKey("scenario") ? Scenario.parse(o.get("scenario")) : Scenario.PRIMARY_CRASH;
         boolean lag = scenario == Scenario.LAG;
         Engine engine = o.containsKey("engine") ? Engine.parse(o.get("engine")) : Engine.POSTGRESQL;
+        if (scenario.postgresOnly() && engine != Engine.POSTGRESQL) {
+            throw new UsageException("scenario " + scenario.cliName() + " runs on PostgreSQL only (it needs pg_rewind,"
+                    + " WAL archiving and point-in-time restore, which dr-testkit has for PostgreSQL);"
+                    + " drop --engine " + engine.cliName());
+        }
+        if (scenario == Scenario.BACKUP_RESTORE && o.containsKey("replication")) {
+            throw new UsageException("--replication does not apply to backup-restore: Tokyo has no standby, it"
+                    + " restores from the base backup and the WAL archive (was '" + o.get("replication") + "')");
+        }
         String seoulUrl = o.get("seoul-url");
         String tokyoUrl = o.get("tokyo-url");
         if ((seoulUrl == null) != (tokyoUrl == null)) {
@@ -214,7 +224,8 @@ public record DrillOptions(
         } else if (o.containsKey("db-user") || o.containsKey("db-password")) {
             throw new UsageException("--db-user/--db-password are for --seoul-url/--tokyo-url (external mode)");
         }
-        ReplicationMode replication = lag ? ReplicationMode.ASYNCHRONOUS : ReplicationMode.SYNCHRONOUS;
+        ReplicationMode replication =
+                lag || scenario == Scenario.BACKUP_RESTORE ? ReplicationMode.ASYNCHRONOUS : ReplicationMode.SYNCHRONOUS;
         if (o.containsKey("replication")) {
             replication = switch (o.get("replication").trim().toLowerCase(Locale.ROOT)) {
                 case "sync", "synchronous" -> ReplicationMode.SYNCHRONOUS;
@@ -329,7 +340,8 @@ public record DrillOptions(
      */
     private static Duration defaultDuration(
             Scenario scenario, Map<String, String> o, Duration dnsTtl, Optional<Duration> clientDnsCache) {
-        Duration d = Duration.ofSeconds(20);
+        // failback has two legs (failover, rejoin and catch-up, switchover back): it needs longer load
+        Duration d = Duration.ofSeconds(scenario == Scenario.FAILBACK ? 30 : 20);
         if (Strategy.of(scenario).regionLost()) {
             Duration faultAt = o.containsKey("fault-at") ? positive(o, "fault-at", null) : Duration.ofSeconds(6);
             Duration caches = dnsTtl.plus(clientDnsCache.orElse(Duration.ZERO));

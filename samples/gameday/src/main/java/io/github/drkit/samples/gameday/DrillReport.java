@@ -27,6 +27,8 @@ import java.util.Map;
  * @param passed whether every verdict passed
  * @param topology the DR strategy the drill's topology stands for
  * @param clientDns what the clients' DNS caches did, and their share of the RTO
+ * @param recovery the steps of a multi-step recovery scenario (failback, pitr-restore,
+ *     backup-restore), else {@code null}
  */
 public record DrillReport(
         Drill drill,
@@ -45,7 +47,8 @@ public record DrillReport(
         Series series,
         boolean passed,
         Topology topology,
-        ClientDnsReport clientDns) {
+        ClientDnsReport clientDns,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ScenarioOutcome recovery) {
 
     /**
      * The topology.

@@ -1,5 +1,6 @@
 package io.github.drkit.samples.gameday;
 
+import io.github.drkit.testkit.BaseBackup;
 import io.github.drkit.testkit.FaultProxy;
 import io.github.drkit.testkit.PostgresCluster;
 import io.github.drkit.testkit.PostgresNode;
@@ -22,6 +23,7 @@ public final class EmbeddedDatabase implements DrillDatabase {
     private final FaultProxy tokyoProxy;
     private final Jdbc.Kept lagConnection;
     private final String description;
+    private volatile BaseBackup backup;
 
     private EmbeddedDatabase(PostgresCluster cluster, FaultProxy seoulProxy, FaultProxy tokyoProxy, String d) {
         this.cluster = cluster;
@@ -61,6 +63,92 @@ public final class EmbeddedDatabase implements DrillDatabase {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts what a scenario needs: for {@code pitr-restore} the pair archives WAL and a base backup
+     * is taken before the load; for {@code backup-restore} there is no standby, only Seoul archiving
+     * WAL ({@code archive_timeout} {@value #ARCHIVE_TIMEOUT_SECONDS} s) and a base backup, and Tokyo's
+     * proxy refuses until a restored node stands behind it; every other scenario gets {@link
+     * #start(ReplicationMode, Optional)}.
+     *
+     * @param scenario the scenario
+     * @param replication synchronous or asynchronous (ignored for backup-restore)
+     * @param applyDelay a replay delay on the standby, if any
+     * @return the running database; close it
+     */
+    public static EmbeddedDatabase start(
+            Scenario scenario, ReplicationMode replication, Optional<Duration> applyDelay) {
+        if (scenario != Scenario.PITR_RESTORE && scenario != Scenario.BACKUP_RESTORE) {
+            return start(replication, applyDelay);
+        }
+        boolean standby = scenario == Scenario.PITR_RESTORE;
+        PostgresCluster.Builder b = PostgresCluster.builder();
+        if (standby) {
+            b.standbys(1).replication(replication).archiveWal();
+        } else {
+            b.archiveTimeout(Duration.ofSeconds(ARCHIVE_TIMEOUT_SECONDS));
+        }
+        PostgresCluster cluster = b.start();
+        FaultProxy seoul = null;
+        FaultProxy tokyo = null;
+        try {
+            seoul = FaultProxy.forNode(cluster.primary());
+            tokyo = FaultProxy.forNode(standby ? cluster.standby(0) : cluster.primary());
+            if (!standby) {
+                tokyo.refuse(); // nothing in Tokyo yet: the restore puts a node behind this endpoint
+            }
+            String d = "embedded PostgreSQL (dr-testkit, " + cluster.binaries().source() + "): seoul-1 primary"
+                    + (standby
+                            ? ", tokyo-1 " + replication.name().toLowerCase(Locale.ROOT) + " standby"
+                            : "; no standby in Tokyo")
+                    + "; WAL archived by archive_command"
+                    + (standby ? "" : " (archive_timeout " + ARCHIVE_TIMEOUT_SECONDS + "s)")
+                    + " into one archive (standing for a cross-region bucket); a base backup is taken once the"
+                    + " services have created their schema, before the load; the services reach each node through a"
+                    + " TCP fault proxy";
+            return new EmbeddedDatabase(cluster, seoul, tokyo, d);
+        } catch (RuntimeException e) {
+            if (seoul != null) {
+                seoul.close();
+            }
+            if (tokyo != null) {
+                tokyo.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** archive_timeout of the backup-restore scenario's primary: what a restore from the archive can lose. */
+    static final int ARCHIVE_TIMEOUT_SECONDS = 5;
+
+    PostgresCluster cluster() {
+        return cluster;
+    }
+
+    FaultProxy seoulProxy() {
+        return seoulProxy;
+    }
+
+    FaultProxy tokyoProxy() {
+        return tokyoProxy;
+    }
+
+    /** The base backup taken before the load (pitr-restore, backup-restore), else null. */
+    BaseBackup backup() {
+        return backup;
+    }
+
+    /**
+     * Takes the base backup the restore scenarios restore from, of the Seoul primary (the nightly
+     * backup: it holds the schema; every later change comes from the WAL archive).
+     *
+     * @return the backup
+     */
+    BaseBackup takeBaseBackup() {
+        backup = cluster.baseBackup(cluster.primary());
+        return backup;
     }
 
     private PostgresNode seoul() {

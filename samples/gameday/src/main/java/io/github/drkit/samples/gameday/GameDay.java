@@ -101,7 +101,7 @@ public final class GameDay {
         out.println();
         out.println("evidence: " + dir.toAbsolutePath());
         out.println("  " + Evidence.HTML + " (timeline chart), " + Evidence.MARKDOWN + ", " + Evidence.JSON + ", "
-                + Evidence.LOG);
+                + Evidence.LOG + ", " + Evidence.MANIFEST + " (check: sha256sum -c " + Evidence.MANIFEST + ")");
         return report.passed() ? PASSED : FAILED;
     }
 }

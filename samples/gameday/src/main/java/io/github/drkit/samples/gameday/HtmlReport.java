@@ -148,6 +148,14 @@ public final class HtmlReport {
         }
         h.append(".</p></section>\n");
 
+        if (r.recovery() != null) {
+            h.append("<section><h2>Recovery steps: ")
+                    .append(esc(r.recovery().title()))
+                    .append("</h2><table><tbody>");
+            r.recovery().figures().forEach(f -> kv(h, f.what().replace("**", ""), f.value())); // Markdown bold
+            h.append("</tbody></table></section>\n");
+        }
+
         DrillReport.Writes w = r.writes();
         ConsistencyCheck.Result c = r.consistency();
         h.append("<div class=\"two\"><section><h2>Data</h2><table><tbody>");

@@ -100,6 +100,12 @@ public final class MarkdownReport {
         }
         s.append('\n');
 
+        if (r.recovery() != null) {
+            s.append("## Recovery steps: ").append(r.recovery().title()).append("\n\n| | |\n|---|---|\n");
+            r.recovery().figures().forEach(step -> row(s, step.what(), step.value()));
+            s.append('\n');
+        }
+
         DrillReport.Writes w = r.writes();
         ConsistencyCheck.Result c = r.consistency();
         s.append("## Data\n\n| | |\n|---|---|\n");

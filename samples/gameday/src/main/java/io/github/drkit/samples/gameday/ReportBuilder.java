@@ -49,6 +49,7 @@ final class ReportBuilder {
     private DrillReport.ClientDnsReport clientDns;
     private Long writeRecoveryMs;
     private Long healthRecoveryMs;
+    private ScenarioOutcome outcome;
 
     ReportBuilder(DrillOptions options, String runId, DrillTime time, String evidence) {
         this.options = options;
@@ -143,6 +144,11 @@ final class ReportBuilder {
     ReportBuilder clientDns(DrillOptions o, String caches, ClientDns.Summary summary) {
         this.dnsCaches = caches;
         this.dnsSummary = summary;
+        return this;
+    }
+
+    ReportBuilder outcome(ScenarioOutcome o) {
+        this.outcome = o;
         return this;
     }
 
@@ -291,7 +297,8 @@ final class ReportBuilder {
                         strategy.description(),
                         serviceStartedAtMs == null ? null : serviceStartedAtMs - faultMs,
                         serviceStartupMs),
-                clientDns);
+                clientDns,
+                outcome);
     }
 
     /** Per client: the first acknowledgement of an attempt started after the fault, from the fault. */
@@ -399,7 +406,12 @@ final class ReportBuilder {
         Long rto = rto(m.writeRecoveryMs(), m.healthRecoveryMs(), everyClient);
         long lag = m.lagAtFaultMs() == null ? 0 : m.lagAtFaultMs();
         long rpo = Math.max(m.dataLossWindowMs(), lag);
-        for (DrillReport.Objective o : objectives) {
+        if (outcome != null && outcome.objectiveVerdicts() != null) {
+            out.addAll(outcome.objectiveVerdicts());
+        }
+        for (DrillReport.Objective o : outcome != null && outcome.objectiveVerdicts() != null
+                ? List.<DrillReport.Objective>of()
+                : objectives) {
             out.add(new DrillReport.Verdict(
                     o.dataClass() + " RTO",
                     "<= " + show(o.rtoMs()),
@@ -429,12 +441,17 @@ final class ReportBuilder {
                 "0 orders no client sent",
                 m.unexpected() + " unexpected, " + consistency.idMismatches() + " acknowledged with another ID",
                 m.unexpected() == 0 && consistency.idMismatches() == 0));
-        if (!options.external() && options.replication() == ReplicationMode.SYNCHRONOUS) {
+        if (!options.external()
+                && options.replication() == ReplicationMode.SYNCHRONOUS
+                && !(outcome != null && outcome.replacesReplicationVerdict())) {
             out.add(new DrillReport.Verdict(
                     options.engine().replicationName(true) + " replication keeps every acknowledged write",
                     "0 lost",
                     m.lostAcknowledged() + " lost",
                     m.lostAcknowledged() == 0));
+        }
+        if (outcome != null) {
+            out.addAll(outcome.verdicts());
         }
         if (fenced != null) {
             out.add(new DrillReport.Verdict(
@@ -581,6 +598,9 @@ final class ReportBuilder {
                             + " timestamps are whole seconds). The promotion stops the I/O thread and waits until"
                             + " the SQL thread has applied the relay log, still delayed, so it took "
                             + show(promotionMs) + "."));
+        }
+        if (outcome != null) {
+            out.addAll(outcome.findings());
         }
         if (options.external()) {
             out.add("External mode: the standby was promoted; the old primary is left "

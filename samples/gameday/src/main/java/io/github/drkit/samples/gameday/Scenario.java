@@ -58,6 +58,26 @@ public enum Scenario {
             "active/active with one writer (weighted DNS 50/50, Tokyo writes across regions to Seoul, reads"
                     + " locally): the Seoul region is lost (kill -9 of the primary, the Seoul service stopped), Tokyo"
                     + " is promoted and Seoul's weight drops out of DNS",
+            true),
+    /** A failover to Tokyo, then the way back: Seoul rejoins as a standby, catches up, switchover to Seoul. */
+    FAILBACK(
+            "failback",
+            "failover and failback: the Seoul primary crashes and Tokyo is promoted; the old Seoul primary rejoins"
+                    + " as a standby of Tokyo (pg_rewind, else a fresh base backup), catches up, then a planned"
+                    + " switchover with drain moves the writer back to Seoul",
+            true),
+    /** A user error (a bad DELETE) undone by a point-in-time restore into a new node. */
+    PITR_RESTORE(
+            "pitr-restore",
+            "point-in-time restore: under load a user error deletes a set of orders (replication copies it to"
+                    + " Tokyo at once); writes go off, a new node is restored from the base backup and the WAL"
+                    + " archive to just before the mistake, and the service is pointed at it",
+            true),
+    /** Backup and restore: the DR region has no standby; Seoul is lost and Tokyo restores from the archive. */
+    BACKUP_RESTORE(
+            "backup-restore",
+            "backup and restore: no standby in Tokyo; the Seoul primary is lost (kill -9, cut off) and Tokyo"
+                    + " restores the latest base backup plus the archived WAL into a new primary",
             true);
 
     private final String cliName;
@@ -114,6 +134,7 @@ public enum Scenario {
             case LAG ->
                 "replication lag above the RPO bound (MASTER_DELAY on the Tokyo replica), then the Seoul primary"
                         + " crashes and the lagging replica is promoted";
+            case FAILBACK, PITR_RESTORE, BACKUP_RESTORE -> description + " (PostgreSQL only)";
             default -> description.replace("standby", "replica");
         };
     }
@@ -126,6 +147,16 @@ public enum Scenario {
      */
     public boolean needsProcessControl() {
         return needsProcessControl;
+    }
+
+    /**
+     * Whether the scenario runs on PostgreSQL only: it needs {@code pg_rewind}, WAL archiving or a
+     * point-in-time restore, which the testkit provides for PostgreSQL.
+     *
+     * @return true for failback, pitr-restore and backup-restore
+     */
+    public boolean postgresOnly() {
+        return this == FAILBACK || this == PITR_RESTORE || this == BACKUP_RESTORE;
     }
 
     /**

@@ -127,8 +127,11 @@ class DrillOptionsTest {
     void badValuesAreNamed() {
         assertThatThrownBy(() -> DrillOptions.parse("--scenario", "meltdown"))
                 .isInstanceOf(UsageException.class)
-                .hasMessageStartingWith("unknown scenario 'meltdown': use one of primary-crash, partition, split-brain,"
-                        + " switchover, lag, ")
+                .hasMessageStartingWith(
+                        "unknown scenario 'meltdown': use one of primary-crash, partition, split-brain, switchover, lag")
+                .hasMessageContaining("failback")
+                .hasMessageContaining("pitr-restore")
+                .hasMessageContaining("backup-restore")
                 .hasMessageContaining("pilot-light")
                 .hasMessageContaining("active-active");
         assertThatThrownBy(() -> DrillOptions.parse("--duration", "-5s"))
