@@ -2,14 +2,12 @@ package io.github.drkit.samples.gameday;
 
 import io.github.drkit.testkit.BaseBackup;
 import io.github.drkit.testkit.PostgresNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * {@code backup-restore}: the DR region has no standby. Seoul archives its WAL ({@code
@@ -65,15 +63,6 @@ final class BackupRestoreScenario extends RecoveryScenario {
                     db.tokyoProxy().pass();
                 });
         awaitWriteAfter(endpointMs, "the restored node in Tokyo");
-    }
-
-    private static int countSegments(Path archive) {
-        try (Stream<Path> files = Files.list(archive)) {
-            return (int) files.filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}"))
-                    .count();
-        } catch (java.io.IOException e) {
-            return -1;
-        }
     }
 
     @Override

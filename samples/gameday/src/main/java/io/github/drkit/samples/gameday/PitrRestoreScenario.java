@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code pitr-restore}: under load a "user error" deletes a set of this drill's orders on the Seoul
@@ -183,15 +182,6 @@ final class PitrRestoreScenario extends RecoveryScenario {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for the archive", e);
             }
-        }
-    }
-
-    private static int countSegments(Path archive) {
-        try (Stream<Path> files = Files.list(archive)) {
-            return (int) files.filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}"))
-                    .count();
-        } catch (java.io.IOException e) {
-            return -1;
         }
     }
 

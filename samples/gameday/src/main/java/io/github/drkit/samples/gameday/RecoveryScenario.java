@@ -1,6 +1,9 @@
 package io.github.drkit.samples.gameday;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * A scenario whose recovery has several steps of its own (failback, point-in-time restore, restore
@@ -208,6 +212,21 @@ abstract class RecoveryScenario {
             }
         }
         return out;
+    }
+
+    /**
+     * How many WAL segment files the archive holds.
+     *
+     * @param archive the WAL archive directory
+     * @return the count, or -1 if the directory cannot be listed
+     */
+    static int countSegments(Path archive) {
+        try (Stream<Path> files = Files.list(archive)) {
+            return (int) files.filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}"))
+                    .count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     static String show(Long ms) {
