@@ -41,7 +41,8 @@ import java.util.function.Predicate;
  * <p>Counts outcomes in the Micrometer counter {@code drkit.idempotency.outcomes} (tag {@code
  * outcome}: {@code executed}, {@code executed_not_replayable}, {@code replayed}, {@code
  * not_replayable}, {@code key_reused}, {@code in_progress}, {@code failed}, {@code lease_lost}, {@code
- * store_error}) and store (tag {@code store}: {@code jdbc}, {@code dynamodb}, {@code memory}, or the
+ * store_error}; {@code taken_over} beside the outcome of an execution that took a stale claim over)
+ * and store (tag {@code store}: {@code jdbc}, {@code dynamodb}, {@code memory}, or the
  * simple class name of another store) when a registry is given.
  *
  * <p>Immutable and thread-safe; starts no threads. Time comes from the configured {@link Clock}.
