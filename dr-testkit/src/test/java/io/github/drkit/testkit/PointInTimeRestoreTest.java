@@ -152,6 +152,7 @@ class PointInTimeRestoreTest {
             PostgresNode seoul = pg.primary();
             PostgresNode tokyo = pg.standby(0);
             seoul.execute("CREATE TABLE t (id int)");
+            pg.awaitReplayed(seoul, Duration.ofSeconds(20)); // the standby is asynchronous: the table first
             seoul.crash();
             tokyo.promote();
             tokyo.execute("INSERT INTO t VALUES (1)");
