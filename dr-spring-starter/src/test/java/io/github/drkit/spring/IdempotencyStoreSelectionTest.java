@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -64,8 +63,7 @@ class IdempotencyStoreSelectionTest {
                 start("dr.idempotency.store=jdbc", "dr.idempotency.jdbc.create-table=true")) {
             FilterRegistrationBean<?> filter = context.getBean("drIdempotencyFilter", FilterRegistrationBean.class);
             assertThat(((IdempotencyFilter) filter.getFilter()).describeStore()).startsWith("JDBC table");
-            TestHttp http = new TestHttp(
-                    ((WebServerApplicationContext) context).getWebServer().getPort());
+            TestHttp http = TestHttp.of(context);
             int before = OrderController.CREATED.get();
 
             TestHttp.Response first = http.post("/orders", "plain", "application/json", "Idempotency-Key", "p-1");

@@ -39,7 +39,7 @@ class ReadmeSnippetTest {
 
     static String readmeYaml() throws Exception {
         String text = Files.readString(Path.of("../README.md"));
-        int section = text.indexOf("### Spring Boot starter (`dr-spring-starter`)");
+        int section = text.indexOf("### Spring Boot starter (`dr-spring-starter`, `dr-spring-boot3-starter`)");
         if (section < 0) {
             throw new IllegalStateException("README.md has no Spring Boot starter section");
         }

@@ -7,7 +7,6 @@ import io.github.drkit.spring.RegionReadinessMonitor;
 import io.github.drkit.spring.endpoint.DrEndpoint;
 import io.github.drkit.spring.endpoint.KillSwitchesEndpoint;
 import io.github.drkit.spring.endpoint.OperatorAccess;
-import io.github.drkit.spring.health.DrRegionHealthIndicator;
 import io.github.drkit.spring.health.ReadinessMetrics;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
 import io.github.drkit.spring.internal.DrDetail;
@@ -21,7 +20,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,9 +31,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 
 /**
- * Actuator integration: the {@code dr} and {@code killswitches} endpoints, the {@code drRegion}
- * health contributor and the Micrometer binders for kill switches and readiness (the routing data
- * source registers its own {@code drkit.routing.*} meters when a meter registry exists).
+ * Actuator integration: the {@code dr} and {@code killswitches} endpoints and the Micrometer binders for kill switches and readiness (the routing data
+ * source registers its own {@code drkit.routing.*} meters when a meter registry exists). The {@code
+ * drRegion} health contributor is registered by {@link DrHealthContributorAutoConfiguration}, whose
+ * health API differs between Spring Boot generations.
  *
  * <p>The kill-switch write operations require the role {@code dr.killswitch.endpoint.role} when
  * Spring Security is active (its filter chain is in the context); without it they are refused unless
@@ -87,20 +86,6 @@ public final class DrActuatorAutoConfiguration {
                 gating,
                 sources,
                 onDemand);
-    }
-
-    /**
-     * The {@code drRegion} health contributor.
-     *
-     * @param readiness the readiness monitor
-     * @return the indicator
-     */
-    @Bean
-    @ConditionalOnMissingBean(name = "drRegionHealthIndicator")
-    @ConditionalOnBean(RegionReadinessMonitor.class)
-    @ConditionalOnEnabledHealthIndicator("drregion")
-    public DrRegionHealthIndicator drRegionHealthIndicator(RegionReadinessMonitor readiness) {
-        return new DrRegionHealthIndicator(readiness);
     }
 
     /** Micrometer binders. */

@@ -4,6 +4,7 @@ import io.github.drkit.core.WriteGate;
 import io.github.drkit.jdbc.DatabaseDialect;
 import io.github.drkit.jdbc.Endpoint;
 import io.github.drkit.jdbc.RegionRoutingDataSource;
+import io.github.drkit.spring.internal.BootAutoConfigurations;
 import io.github.drkit.spring.internal.DeferredWriteGate;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -13,7 +14,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Bean;
  * lazily) to a fresh reader. The data source's write gate is the kill-switch registry's write switch,
  * bound once the registry exists.
  */
-@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@AutoConfiguration(beforeName = {BootAutoConfigurations.DATA_SOURCE, BootAutoConfigurations.DATA_SOURCE_BOOT3})
 @ConditionalOnClass(RegionRoutingDataSource.class)
 @ConditionalOnProperty(prefix = "dr.datasource", name = "enabled", matchIfMissing = true)
 @ConditionalOnProperty(name = "dr.datasource.endpoints[0].url")

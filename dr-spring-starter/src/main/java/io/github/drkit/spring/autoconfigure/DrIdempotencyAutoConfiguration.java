@@ -5,6 +5,7 @@ import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.core.idempotency.InMemoryIdempotencyStore;
 import io.github.drkit.spring.IdempotencyScopeResolver;
 import io.github.drkit.spring.Idempotent;
+import io.github.drkit.spring.internal.BootAutoConfigurations;
 import io.github.drkit.spring.internal.IdempotencyFilter;
 import io.github.drkit.spring.internal.IdempotentExecutor;
 import io.github.drkit.spring.internal.JdbcIdempotencySupport;
@@ -25,8 +26,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -48,10 +47,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * settings bean backs off for the application's own.
  */
 @AutoConfiguration(
-        after = {
-            DrDataSourceAutoConfiguration.class,
-            DataSourceAutoConfiguration.class,
-            DataSourceTransactionManagerAutoConfiguration.class
+        after = DrDataSourceAutoConfiguration.class,
+        afterName = {
+            BootAutoConfigurations.DATA_SOURCE,
+            BootAutoConfigurations.DATA_SOURCE_BOOT3,
+            BootAutoConfigurations.TRANSACTION_MANAGER,
+            BootAutoConfigurations.TRANSACTION_MANAGER_BOOT3
         })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)

@@ -8,6 +8,7 @@ import io.github.drkit.killswitch.LoggingAuditSink;
 import io.github.drkit.killswitch.SwitchSource;
 import io.github.drkit.killswitch.SwitchState;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
+import io.github.drkit.spring.internal.BootAutoConfigurations;
 import io.github.drkit.spring.internal.DeferredWriteGate;
 import io.github.drkit.spring.internal.ReadIntent;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,7 +35,9 @@ import org.springframework.context.annotation.Configuration;
  * audited to the log and, when there is one, to Boot's {@code AuditEventRepository}. Backs off when
  * the application defines its own registry or audit sink.
  */
-@AutoConfiguration(after = {DrDataSourceAutoConfiguration.class, DataSourceAutoConfiguration.class})
+@AutoConfiguration(
+        after = DrDataSourceAutoConfiguration.class,
+        afterName = {BootAutoConfigurations.DATA_SOURCE, BootAutoConfigurations.DATA_SOURCE_BOOT3})
 @ConditionalOnClass(KillSwitchRegistry.class)
 @ConditionalOnProperty(prefix = "dr.killswitch", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DrProperties.class)

@@ -137,6 +137,7 @@ public final class KillSwitchesEndpoint {
      *     allowed; 404 for an unknown name
      */
     @WriteOperation
+    @SuppressWarnings("deprecation") // Spring's @Nullable: Boot 3 reads only it, Boot 4 reads any @Nullable
     public WebEndpointResponse<Object> override(
             @Selector String name, String state, String reason, @Nullable String ttl, SecurityContext security) {
         Object actor = authorize(name, "override", security);

@@ -2,7 +2,6 @@ package io.github.drkit.spring.app;
 
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
-import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -12,7 +11,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * Security as an application would set it up: Actuator needs authentication (HTTP Basic), the
+ * Security as an application would set it up (matching Actuator by path, which both Spring
+ * Security 6 and 7 take the same way): Actuator needs authentication (HTTP Basic), the
  * application's own endpoints are open; an operator with role DR_OPERATOR and a viewer without it;
  * an in-memory audit event repository.
  */
@@ -24,7 +24,7 @@ public class SecuredTestConfig {
 
     @Bean
     SecurityFilterChain security(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(a -> a.requestMatchers(EndpointRequest.toAnyEndpoint())
+        http.authorizeHttpRequests(a -> a.requestMatchers("/actuator/**")
                         .authenticated()
                         .anyRequest()
                         .permitAll())

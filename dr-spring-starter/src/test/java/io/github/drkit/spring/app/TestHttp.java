@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import org.springframework.context.ApplicationContext;
 
 /** Real HTTP calls to the test server. */
 public final class TestHttp {
@@ -25,6 +26,31 @@ public final class TestHttp {
      */
     public TestHttp(int port) {
         this.base = "http://127.0.0.1:" + port;
+    }
+
+    /**
+     * A client for the web server of a running application context.
+     *
+     * @param context the context
+     * @return the client
+     */
+    public static TestHttp of(ApplicationContext context) {
+        return new TestHttp(port(context));
+    }
+
+    /**
+     * The port the context's web server listens on, read from {@code local.server.port}, which Spring
+     * Boot 3 and 4 both publish (their web server context classes live in different packages).
+     *
+     * @param context the context
+     * @return the port
+     */
+    public static int port(ApplicationContext context) {
+        Integer port = context.getEnvironment().getProperty("local.server.port", Integer.class);
+        if (port == null) {
+            throw new IllegalStateException("the context has no web server (local.server.port is not set)");
+        }
+        return port;
     }
 
     /** A response. */

@@ -38,7 +38,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -171,8 +170,7 @@ class AwsDefaultChainsTest {
             assertThat(context.getBean(ArcRoutingControls.class).state(AwsFixtures.TOKYO_CELL))
                     .isEqualTo(RoutingControlState.OFF);
 
-            TestHttp http = new TestHttp(
-                    ((WebServerApplicationContext) context).getWebServer().getPort());
+            TestHttp http = TestHttp.of(context);
             TestHttp.Response dr = http.get("/actuator/dr");
             TestHttp.Response aurora = http.get("/actuator/dr/aurora");
             TestHttp.Response switches = http.get("/actuator/killswitches");

@@ -3,6 +3,7 @@ package io.github.drkit.spring.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.drkit.spring.internal.BootAutoConfigurations;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,7 +23,13 @@ import org.springframework.context.annotation.Import;
 class AwsStartupFailureTest {
 
     @SpringBootConfiguration
-    @EnableAutoConfiguration(excludeName = "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration")
+    @EnableAutoConfiguration(
+            excludeName = {
+                BootAutoConfigurations.DATA_SOURCE,
+                BootAutoConfigurations.DATA_SOURCE_BOOT3,
+                BootAutoConfigurations.TRANSACTION_MANAGER,
+                BootAutoConfigurations.TRANSACTION_MANAGER_BOOT3
+            })
     @Import(AwsFixtures.StaticAws.class)
     static class App {}
 

@@ -16,6 +16,7 @@ import io.github.drkit.core.idempotency.IdempotencyStore;
 import io.github.drkit.spring.Idempotent;
 import io.github.drkit.spring.app.TestApp;
 import io.github.drkit.spring.app.TestHttp;
+import io.github.drkit.spring.internal.BootAutoConfigurations;
 import io.github.drkit.spring.internal.IdempotencyFilter;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -68,8 +68,10 @@ class DynamoDbIdempotencyKeyTest {
     @SpringBootConfiguration
     @EnableAutoConfiguration(
             excludeName = {
-                "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
-                "org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration"
+                BootAutoConfigurations.DATA_SOURCE,
+                BootAutoConfigurations.DATA_SOURCE_BOOT3,
+                BootAutoConfigurations.TRANSACTION_MANAGER,
+                BootAutoConfigurations.TRANSACTION_MANAGER_BOOT3
             })
     @Import({AwsFixtures.StaticAws.class, PaymentController.class})
     static class App {}
@@ -107,8 +109,7 @@ class DynamoDbIdempotencyKeyTest {
             assertThat(((IdempotencyFilter) filter.getFilter()).describeStore())
                     .startsWith("DynamoDbIdempotencyStore")
                     .contains(TABLE);
-            TestHttp http = new TestHttp(
-                    ((WebServerApplicationContext) context).getWebServer().getPort());
+            TestHttp http = TestHttp.of(context);
             int before = PaymentController.CHARGED.get();
 
             TestHttp.Response first = http.post("/payments", "{\"amount\":15000}", JSON, "Idempotency-Key", "pay-1");

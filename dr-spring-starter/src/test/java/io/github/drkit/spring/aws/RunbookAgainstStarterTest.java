@@ -25,6 +25,7 @@ import io.github.drkit.aws.runbook.RunbookSteps;
 import io.github.drkit.aws.runbook.SsmRegionDrain;
 import io.github.drkit.aws.runbook.StepOutcome;
 import io.github.drkit.spring.app.TestApp;
+import io.github.drkit.spring.app.TestHttp;
 import io.github.drkit.testkit.PostgresClusterExtension;
 import java.net.URI;
 import java.time.Clock;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -126,7 +126,7 @@ class RunbookAgainstStarterTest {
                         .credentialsProvider(StaticCredentialsProvider.create(
                                 AwsBasicCredentials.create(AwsFixtures.ACCESS_KEY_ID, AwsFixtures.SECRET_ACCESS_KEY)))
                         .build()) {
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            int port = TestHttp.port(context);
             HttpReadinessProbe probe = HttpReadinessProbe.builder()
                     .region("ap-northeast-2", URI.create("http://127.0.0.1:" + port + "/dr/route53"))
                     .region("ap-northeast-1", URI.create(AwsFixtures.refusingUrl() + "/dr/route53"))

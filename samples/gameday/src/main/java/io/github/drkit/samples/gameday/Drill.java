@@ -1,6 +1,5 @@
 package io.github.drkit.samples.gameday;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.drkit.samples.orders.Regions;
 import io.github.drkit.testkit.ReplicationMode;
 import java.io.PrintStream;
@@ -23,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One game day: a Seoul primary and a Tokyo standby, the orders service running in both regions,
@@ -162,13 +162,13 @@ public final class Drill {
         List<DrillReport.Objective> out = new ArrayList<>();
         JsonNode bindings = dataClasses(service);
         for (JsonNode o : service.dr().path("objectives")) {
-            String dataClass = o.path("dataClass").asText();
+            String dataClass = o.path("dataClass").asString();
             boolean overridden =
                     dataClass.equals("orders") && options.rpoOverride().isPresent();
             out.add(new DrillReport.Objective(
                     dataClass,
-                    Duration.parse(o.path("rto").asText()).toMillis(),
-                    Duration.parse(o.path("rpo").asText()).toMillis(),
+                    Duration.parse(o.path("rto").asString()).toMillis(),
+                    Duration.parse(o.path("rpo").asString()).toMillis(),
                     (overridden
                                     ? "the service's dr endpoint; RPO set by --rpo for this drill"
                                     : "the service's dr endpoint")
@@ -195,7 +195,7 @@ public final class Drill {
             return service.info().path("dataClasses");
         } catch (RuntimeException e) {
             timeline.add(Timeline.Kind.INFO, "the service's info endpoint did not answer: " + e.getMessage());
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return tools.jackson.databind.node.MissingNode.getInstance();
         }
     }
 
@@ -205,9 +205,9 @@ public final class Drill {
             return "";
         }
         List<String> switches = new ArrayList<>();
-        b.path("degradedBy").forEach(s -> switches.add(s.asText()));
-        return "; " + b.path("holds").asText() + ": held in "
-                + b.path("datasource").asText()
+        b.path("degradedBy").forEach(s -> switches.add(s.asString()));
+        return "; " + b.path("holds").asString() + ": held in "
+                + b.path("datasource").asString()
                 + (switches.isEmpty() ? "" : ", degraded by " + String.join(", ", switches));
     }
 
@@ -558,7 +558,7 @@ public final class Drill {
     private static String writerSeenBy(OrdersRegion region) {
         try {
             JsonNode writer = region.dr().at("/topology/writer");
-            return writer.isMissingNode() || writer.isNull() ? null : writer.asText();
+            return writer.isMissingNode() || writer.isNull() ? null : writer.asString();
         } catch (RuntimeException e) {
             return null;
         }
@@ -567,8 +567,8 @@ public final class Drill {
     private Long routerLag(OrdersRegion tokyo) {
         try {
             for (JsonNode node : tokyo.dr().at("/topology/nodes")) {
-                if ("tokyo-1".equals(node.path("endpoint").asText()) && node.hasNonNull("lag")) {
-                    return Duration.parse(node.get("lag").asText()).toMillis();
+                if ("tokyo-1".equals(node.path("endpoint").asString()) && node.hasNonNull("lag")) {
+                    return Duration.parse(node.get("lag").asString()).toMillis();
                 }
             }
         } catch (RuntimeException e) {
@@ -582,7 +582,7 @@ public final class Drill {
         boolean fencedByTokyo = false;
         try {
             for (JsonNode f : tokyo.dr().at("/topology/fenced")) {
-                fencedByTokyo |= "seoul-1".equals(f.asText());
+                fencedByTokyo |= "seoul-1".equals(f.asString());
             }
         } catch (RuntimeException e) {
             timeline.add(Timeline.Kind.INFO, "tokyo's dr endpoint did not answer: " + e.getMessage());

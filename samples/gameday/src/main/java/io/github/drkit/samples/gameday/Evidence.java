@@ -1,7 +1,5 @@
 package io.github.drkit.samples.gameday;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The evidence of one drill, kept as the DR practice asks: {@code <base>/<timestamp>-<scenario>/}
@@ -82,7 +83,7 @@ public final class Evidence {
      * @return a pretty-printing mapper
      */
     public static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.github.drkit.samples.gameday;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.drkit.samples.orders.OrdersApplication;
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * One region's instance of the orders service, started in this JVM on a random port against the
@@ -156,12 +157,7 @@ public final class OrdersRegion implements AutoCloseable {
      * @throws IllegalStateException if the service does not answer 200
      */
     public void kill(String switchName, String reason) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(Map.of("state", "killed", "reason", reason));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        String body = JSON.writeValueAsString(Map.of("state", "killed", "reason", reason));
         expect200(
                 "kill " + switchName,
                 HttpRequest.newBuilder(base.resolve("/actuator/killswitches/" + switchName))
@@ -195,7 +191,7 @@ public final class OrdersRegion implements AutoCloseable {
             return JSON.readTree(expect200(
                     "read /actuator/dr",
                     HttpRequest.newBuilder(base.resolve("/actuator/dr")).GET()));
-        } catch (IOException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException("the dr endpoint of " + name + " answered malformed JSON", e);
         }
     }
@@ -212,7 +208,7 @@ public final class OrdersRegion implements AutoCloseable {
             return JSON.readTree(expect200(
                     "read /actuator/info",
                     HttpRequest.newBuilder(base.resolve("/actuator/info")).GET()));
-        } catch (IOException e) {
+        } catch (JacksonException e) {
             throw new IllegalStateException("the info endpoint of " + name + " answered malformed JSON", e);
         }
     }

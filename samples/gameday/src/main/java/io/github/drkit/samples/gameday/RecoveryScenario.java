@@ -1,6 +1,5 @@
 package io.github.drkit.samples.gameday;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
 
 /**
  * A scenario whose recovery has several steps of its own (failback, point-in-time restore, restore
@@ -162,7 +162,7 @@ abstract class RecoveryScenario {
     static String writerSeenBy(OrdersRegion region) {
         try {
             JsonNode writer = region.dr().at("/topology/writer");
-            return writer.isMissingNode() || writer.isNull() ? null : writer.asText();
+            return writer.isMissingNode() || writer.isNull() ? null : writer.asString();
         } catch (RuntimeException e) {
             return null;
         }

@@ -5,7 +5,6 @@ import static io.github.drkit.samples.gameday.Drills.events;
 import static io.github.drkit.samples.gameday.Drills.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.drkit.testkit.PostgresCluster;
 import io.github.drkit.testkit.ReplicationMode;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every scenario, for real and briefly: a PostgreSQL pair, both orders-service instances, a few
@@ -45,7 +45,7 @@ class DrillScenariosTest {
                         .get("pass")
                         .asBoolean())
                 .isTrue();
-        assertThat(r.at("/drill/fault").asText()).startsWith("kill -9 of seoul-1");
+        assertThat(r.at("/drill/fault").asString()).startsWith("kill -9 of seoul-1");
     }
 
     @Test
@@ -54,7 +54,7 @@ class DrillScenariosTest {
         assertThat(r.at("/measured/lostAcknowledged").asLong()).isZero();
         assertThat(r.at("/measured/duplicates").asLong()).isZero();
         assertRecovered(r);
-        assertThat(r.at("/drill/fault").asText()).startsWith("seoul-1 black-holed");
+        assertThat(r.at("/drill/fault").asString()).startsWith("seoul-1 black-holed");
     }
 
     @Test
@@ -88,8 +88,8 @@ class DrillScenariosTest {
                 .isTrue();
         List<String> seoulAnswers = new ArrayList<>();
         for (JsonNode a : r.get("health")) {
-            if (a.get("target").asText().equals("seoul")) {
-                seoulAnswers.add(a.get("status").asInt() + " " + a.get("body").asText());
+            if (a.get("target").asString().equals("seoul")) {
+                seoulAnswers.add(a.get("status").asInt() + " " + a.get("body").asString());
             }
         }
         assertThat(seoulAnswers).anyMatch(a -> a.startsWith("503") && a.contains("reasons=drained"));
@@ -116,7 +116,7 @@ class DrillScenariosTest {
         assertThat(r.at("/measured/lagAtFaultMs").asLong()).isGreaterThan(1000);
         JsonNode rpo = verdict(r, "orders RPO");
         assertThat(rpo.get("pass").asBoolean()).isFalse();
-        assertThat(rpo.get("target").asText()).isEqualTo("<= 1s");
+        assertThat(rpo.get("target").asString()).isEqualTo("<= 1s");
         assertThat(verdict(r, "logs RPO").get("pass").asBoolean()).isTrue();
         assertThat(verdict(r, "tokyo's Route 53 path flagged the lag before the fault")
                         .get("pass")
@@ -141,7 +141,7 @@ class DrillScenariosTest {
                     pair.primary().jdbcUrl(),
                     "--tokyo-url",
                     pair.standby(0).jdbcUrl());
-            assertThat(r.at("/drill/mode").asText()).isEqualTo("external");
+            assertThat(r.at("/drill/mode").asString()).isEqualTo("external");
             assertThat(r.at("/measured/lostAcknowledged").asLong()).isZero();
             assertThat(r.at("/measured/duplicates").asLong()).isZero();
             assertThat(events(r)).anyMatch(e -> e.startsWith("seoul made read-only"));

@@ -3,8 +3,6 @@ package io.github.drkit.samples.gameday;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /** Runs short drills for the scenario tests and reads their evidence back. */
 final class Drills {
@@ -60,7 +60,7 @@ final class Drills {
         String html = Files.readString(dir.resolve(Evidence.HTML));
         String verdict = report.get("passed").asBoolean() ? "PASS" : "FAIL";
         assertThat(markdown)
-                .startsWith("# DR game day: " + report.at("/drill/scenario").asText() + " — " + verdict);
+                .startsWith("# DR game day: " + report.at("/drill/scenario").asString() + " — " + verdict);
         assertThat(markdown)
                 .contains("## Objectives")
                 .contains("## Consistency check")
@@ -118,7 +118,7 @@ final class Drills {
         assertThat(before).as("writes before the fault").isPositive();
         assertThat(after).as("writes after the recovery").isPositive();
         assertThat(r.get("verdicts")).allSatisfy(v -> {
-            if (v.get("check").asText().endsWith("RTO")) {
+            if (v.get("check").asString().endsWith("RTO")) {
                 assertThat(v.get("pass").asBoolean()).as(v.toString()).isTrue();
             }
         });
@@ -126,7 +126,7 @@ final class Drills {
 
     static JsonNode verdict(JsonNode r, String check) {
         for (JsonNode v : r.get("verdicts")) {
-            if (v.get("check").asText().equals(check)) {
+            if (v.get("check").asString().equals(check)) {
                 return v;
             }
         }
@@ -135,7 +135,7 @@ final class Drills {
 
     static List<String> events(JsonNode r) {
         List<String> out = new ArrayList<>();
-        r.get("timeline").forEach(e -> out.add(e.get("what").asText()));
+        r.get("timeline").forEach(e -> out.add(e.get("what").asString()));
         return out;
     }
 

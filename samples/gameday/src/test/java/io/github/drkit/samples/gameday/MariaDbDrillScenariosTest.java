@@ -5,7 +5,6 @@ import static io.github.drkit.samples.gameday.Drills.events;
 import static io.github.drkit.samples.gameday.Drills.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every scenario on MariaDB ({@code --engine mariadb}), for real and briefly: a primary and a GTID
@@ -45,12 +45,12 @@ class MariaDbDrillScenariosTest {
                         .get("pass")
                         .asBoolean())
                 .isTrue();
-        assertThat(r.at("/drill/engine").asText()).isEqualTo("mariadb");
-        assertThat(r.at("/drill/replication").asText()).isEqualTo("semi-synchronous");
-        assertThat(r.at("/drill/database").asText())
+        assertThat(r.at("/drill/engine").asString()).isEqualTo("mariadb");
+        assertThat(r.at("/drill/replication").asString()).isEqualTo("semi-synchronous");
+        assertThat(r.at("/drill/database").asString())
                 .startsWith("embedded MariaDB 11.")
                 .contains("semi-synchronous GTID replica");
-        assertThat(r.at("/drill/fault").asText()).startsWith("kill -9 of seoul-1 (mariadbd");
+        assertThat(r.at("/drill/fault").asString()).startsWith("kill -9 of seoul-1 (mariadbd");
         assertThat(events(r))
                 .anyMatch(e -> e.startsWith("seoul-1 semi-sync at the fault: ON"))
                 .anyMatch(e -> e.startsWith("tokyo-1 promoted (STOP SLAVE IO_THREAD")
@@ -74,7 +74,7 @@ class MariaDbDrillScenariosTest {
         assertThat(r.at("/measured/duplicates").asLong()).isZero();
         assertThat(r.at("/measured/unexpected").asLong()).isZero();
         assertRecovered(r);
-        assertThat(r.at("/drill/fault").asText()).startsWith("seoul-1 black-holed");
+        assertThat(r.at("/drill/fault").asString()).startsWith("seoul-1 black-holed");
         assertThat(r.get("findings").toString())
                 .as("both services' routers followed the promotion while requests hung on the black-holed writer")
                 .doesNotContain("had not followed");
@@ -107,7 +107,7 @@ class MariaDbDrillScenariosTest {
                 .anyMatch(e -> e.startsWith("seoul-1 reachable again: a writable primary with fencing term 1"));
         assertThat(verdict(r, "split brain: the old primary came back writable")
                         .get("measured")
-                        .asText())
+                        .asString())
                 .isEqualTo("writable, fencing term 1");
         assertRecovered(r);
     }
@@ -125,8 +125,8 @@ class MariaDbDrillScenariosTest {
                 .isTrue();
         List<String> seoulAnswers = new ArrayList<>();
         for (JsonNode a : r.get("health")) {
-            if (a.get("target").asText().equals("seoul")) {
-                seoulAnswers.add(a.get("status").asInt() + " " + a.get("body").asText());
+            if (a.get("target").asString().equals("seoul")) {
+                seoulAnswers.add(a.get("status").asInt() + " " + a.get("body").asString());
             }
         }
         assertThat(seoulAnswers).anyMatch(a -> a.startsWith("503") && a.contains("reasons=drained"));
@@ -154,12 +154,12 @@ class MariaDbDrillScenariosTest {
                 "5s",
                 "--duration",
                 "10s");
-        assertThat(r.at("/drill/replication").asText()).isEqualTo("asynchronous");
-        assertThat(r.at("/drill/database").asText()).contains("MASTER_DELAY = 4");
+        assertThat(r.at("/drill/replication").asString()).isEqualTo("asynchronous");
+        assertThat(r.at("/drill/database").asString()).contains("MASTER_DELAY = 4");
         assertThat(r.at("/measured/lagAtFaultMs").asLong()).isGreaterThan(1000);
         JsonNode rpo = verdict(r, "orders RPO");
         assertThat(rpo.get("pass").asBoolean()).isFalse();
-        assertThat(rpo.get("target").asText()).isEqualTo("<= 1s");
+        assertThat(rpo.get("target").asString()).isEqualTo("<= 1s");
         assertThat(verdict(r, "logs RPO").get("pass").asBoolean()).isTrue();
         assertThat(verdict(r, "tokyo's Route 53 path flagged the lag before the fault")
                         .get("pass")

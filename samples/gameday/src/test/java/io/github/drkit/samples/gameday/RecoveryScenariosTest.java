@@ -5,7 +5,6 @@ import static io.github.drkit.samples.gameday.Drills.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The recovery scenarios with several steps, for real and briefly (a few seconds of load around the
@@ -36,7 +36,7 @@ class RecoveryScenariosTest {
         JsonNode r = Drills.run(evidence, output, GameDay.PASSED, "--scenario", "failback", "--duration", "8s");
         assertThat(r.at("/measured/lostAcknowledged").asLong()).isZero();
         assertThat(r.at("/measured/duplicates").asLong()).isZero();
-        assertThat(r.at("/consistency/checkedOn").asText()).startsWith("seoul-1");
+        assertThat(r.at("/consistency/checkedOn").asString()).startsWith("seoul-1");
         assertThat(verdict(r, "orders RTO").get("pass").asBoolean()).isTrue();
         assertThat(verdict(r, "orders RTO, failback leg (Tokyo -> Seoul)")
                         .get("pass")
@@ -68,11 +68,11 @@ class RecoveryScenariosTest {
                 .isTrue();
         JsonNode back = verdict(r, "pitr: the deleted orders are back");
         assertThat(back.get("pass").asBoolean()).as(back.toString()).isTrue();
-        assertThat(verdict(r, "orders RTO").get("measured").asText()).contains("from the mistake");
+        assertThat(verdict(r, "orders RTO").get("measured").asString()).contains("from the mistake");
         assertThat(verdict(r, "orders RPO").get("pass").asBoolean()).isTrue();
         assertThat(r.at("/measured/duplicates").asLong()).isZero();
         assertThat(r.at("/measured/unexpected").asLong()).isZero();
-        assertThat(r.at("/consistency/checkedOn").asText()).startsWith("seoul-2");
+        assertThat(r.at("/consistency/checkedOn").asString()).startsWith("seoul-2");
         assertThat(events(r))
                 .anyMatch(e -> e.startsWith("user error on seoul-1: DELETE of "))
                 .anyMatch(e -> e.startsWith("tokyo-1 has replayed the DELETE too"))
@@ -86,14 +86,14 @@ class RecoveryScenariosTest {
     @Test
     void backupRestoreRecoversInTokyoFromTheArchiveLosingAtMostTheUnarchivedWindow() throws Exception {
         JsonNode r = Drills.run(evidence, output, GameDay.PASSED, "--scenario", "backup-restore");
-        assertThat(r.at("/drill/replication").asText()).isEqualTo("asynchronous");
+        assertThat(r.at("/drill/replication").asString()).isEqualTo("asynchronous");
         assertThat(verdict(r, "backup-restore: loss bounded by archive_timeout")
                         .get("pass")
                         .asBoolean())
                 .isTrue();
         assertThat(r.at("/measured/duplicates").asLong()).isZero();
         assertThat(r.at("/measured/unexpected").asLong()).isZero();
-        assertThat(r.at("/consistency/checkedOn").asText()).startsWith("tokyo-1");
+        assertThat(r.at("/consistency/checkedOn").asString()).startsWith("tokyo-1");
         assertThat(r.at("/measured/writeRecoveryMs").isNumber()).isTrue();
         assertThat(r.at("/measured/healthRecoveryMs").isNumber()).isTrue();
         assertThat(verdict(r, "orders RTO").get("pass").asBoolean()).isTrue();
@@ -147,10 +147,10 @@ class RecoveryScenariosTest {
     private static String figure(JsonNode r, String what) {
         List<String> seen = new ArrayList<>();
         for (JsonNode f : r.at("/recovery/figures")) {
-            if (f.get("what").asText().equals(what)) {
-                return f.get("value").asText();
+            if (f.get("what").asString().equals(what)) {
+                return f.get("value").asString();
             }
-            seen.add(f.get("what").asText());
+            seen.add(f.get("what").asString());
         }
         throw new AssertionError("no figure '" + what + "' in " + seen);
     }

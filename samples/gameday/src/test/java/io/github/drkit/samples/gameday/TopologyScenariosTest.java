@@ -5,12 +5,12 @@ import static io.github.drkit.samples.gameday.Drills.events;
 import static io.github.drkit.samples.gameday.Drills.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The pilot light and active/active topologies, for real and briefly, with short DNS caches (1 s
@@ -43,8 +43,8 @@ class TopologyScenariosTest {
                 "1s",
                 "--duration",
                 "24s"); // room for a slow start-up of tokyo's service on a loaded machine
-        assertThat(r.at("/topology/strategy").asText()).isEqualTo("pilot light");
-        assertThat(r.at("/drill/fault").asText()).startsWith("Seoul region lost: kill -9 of seoul-1");
+        assertThat(r.at("/topology/strategy").asString()).isEqualTo("pilot light");
+        assertThat(r.at("/drill/fault").asString()).startsWith("Seoul region lost: kill -9 of seoul-1");
         long startup = r.at("/topology/serviceStartupMs").asLong();
         long started = r.at("/topology/serviceStartedMs").asLong();
         assertThat(startup).isPositive();
@@ -54,7 +54,7 @@ class TopologyScenariosTest {
         assertThat(r.at("/clientDns/lastClientBackMs").asLong()).isGreaterThanOrEqualTo(started);
         assertThat(r.at("/measured/lostAcknowledged").asLong()).isZero();
         assertThat(r.at("/measured/duplicates").asLong()).isZero();
-        assertThat(verdict(r, "orders RTO").get("measured").asText()).contains("every client");
+        assertThat(verdict(r, "orders RTO").get("measured").asString()).contains("every client");
         assertThat(events(r)).anyMatch(e -> e.startsWith("pilot light lit: tokyo's orders service started"));
         assertRecovered(r);
         String md = Files.readString(Drills.directory(evidence).resolve(Evidence.MARKDOWN));
@@ -78,7 +78,7 @@ class TopologyScenariosTest {
                 "1s",
                 "--duration",
                 "10s");
-        assertThat(r.at("/topology/strategy").asText()).isEqualTo("multi-site active/active (single writer)");
+        assertThat(r.at("/topology/strategy").asString()).isEqualTo("multi-site active/active (single writer)");
         JsonNode before = r.at("/clientDns/requestsBefore");
         assertThat(before.path("seoul").asLong())
                 .as("weighted DNS sent Seoul traffic")
@@ -89,7 +89,7 @@ class TopologyScenariosTest {
         boolean tokyoReadyBeforeFault = false;
         long fault = r.at("/drill/faultMs").asLong();
         for (JsonNode a : r.get("health")) {
-            if (a.get("target").asText().equals("tokyo") && a.get("atMs").asLong() < fault) {
+            if (a.get("target").asString().equals("tokyo") && a.get("atMs").asLong() < fault) {
                 tokyoReadyBeforeFault |= a.get("passed").asBoolean();
             }
         }

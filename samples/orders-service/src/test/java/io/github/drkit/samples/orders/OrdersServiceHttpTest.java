@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -17,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The service as a user runs it: the default profile (an embedded Seoul/Tokyo pair started by the
@@ -73,7 +73,7 @@ class OrdersServiceHttpTest {
         JsonNode order = JSON.readTree(first.body());
         long id = order.get("id").asLong();
         assertThat(first.headers().firstValue("Location")).hasValue("/orders/" + id);
-        assertThat(order.get("item").asText()).isEqualTo("kimchi");
+        assertThat(order.get("item").asString()).isEqualTo("kimchi");
         assertThat(order.get("quantity").asInt()).isEqualTo(2);
 
         HttpResponse<String> again = http.post("/orders", body, "Idempotency-Key", key);
@@ -87,7 +87,7 @@ class OrdersServiceHttpTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> read = http.get("/orders/" + id);
             assertThat(read.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(read.body()).get("reference").asText()).isEqualTo("po-1");
+            assertThat(JSON.readTree(read.body()).get("reference").asString()).isEqualTo("po-1");
         });
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> list = http.get("/orders?customer=c-1&limit=5");
@@ -105,8 +105,8 @@ class OrdersServiceHttpTest {
                 UUID.randomUUID().toString());
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode problem = JSON.readTree(r.body());
-        assertThat(problem.get("type").asText()).isEqualTo("urn:orders:problem:invalid-quantity");
-        assertThat(problem.get("detail").asText()).isEqualTo("quantity must be between 1 and 1000 (was 0)");
+        assertThat(problem.get("type").asString()).isEqualTo("urn:orders:problem:invalid-quantity");
+        assertThat(problem.get("detail").asString()).isEqualTo("quantity must be between 1 and 1000 (was 0)");
 
         HttpResponse<String> limit = http.get("/orders?limit=500");
         assertThat(limit.statusCode()).isEqualTo(400);
@@ -136,11 +136,11 @@ class OrdersServiceHttpTest {
         try {
             HttpResponse<String> status = http.get("/actuator/killswitches/recommendations", "Authorization", OPERATOR);
             JsonNode sw = JSON.readTree(status.body());
-            assertThat(sw.get("state").asText()).isEqualTo("killed");
-            assertThat(sw.get("reason").asText()).isEqualTo("recommender overloaded");
+            assertThat(sw.get("state").asString()).isEqualTo("killed");
+            assertThat(sw.get("reason").asString()).isEqualTo("recommender overloaded");
             assertThat(Duration.between(
-                            Instant.parse(sw.get("changedAt").asText()),
-                            Instant.parse(sw.get("expiresAt").asText())))
+                            Instant.parse(sw.get("changedAt").asString()),
+                            Instant.parse(sw.get("expiresAt").asString())))
                     .isEqualTo(Duration.ofMinutes(30));
             JsonNode rec =
                     JSON.readTree(http.get("/orders/" + id + "/recommendations").body());
@@ -171,8 +171,8 @@ class OrdersServiceHttpTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
             // The refusal reaches the idempotency claim first; the starter passes the cause through.
             // No Retry-After: read-only mode is an operator's decision that outlasts a retry.
-            assertThat(JSON.readTree(r.body()).get("type").asText()).isEqualTo("urn:drkit:problem:read-only-mode");
-            assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("did not run");
+            assertThat(JSON.readTree(r.body()).get("type").asString()).isEqualTo("urn:drkit:problem:read-only-mode");
+            assertThat(JSON.readTree(r.body()).get("detail").asString()).contains("did not run");
             assertThat(r.headers().firstValue("Retry-After")).isEmpty();
             assertThat(http.get("/orders?limit=1").statusCode()).isEqualTo(200); // reads still work
         } finally {
@@ -207,8 +207,8 @@ class OrdersServiceHttpTest {
         HttpResponse<String> r = http.get("/actuator/dr", "Authorization", OPERATOR);
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode dr = JSON.readTree(r.body());
-        assertThat(dr.get("region").asText()).isEqualTo("ap-northeast-2");
-        assertThat(dr.at("/topology/writer").asText()).isEqualTo("seoul-1");
+        assertThat(dr.get("region").asString()).isEqualTo("ap-northeast-2");
+        assertThat(dr.at("/topology/writer").asString()).isEqualTo("seoul-1");
         assertThat(dr.get("objectives").toString())
                 .contains("\"dataClass\":\"orders\",\"rto\":\"PT15M\",\"rpo\":\"PT1M\"")
                 .contains("\"dataClass\":\"auth\",\"rto\":\"PT15M\",\"rpo\":\"PT5M\"")
@@ -222,11 +222,11 @@ class OrdersServiceHttpTest {
         HttpResponse<String> r = http.get("/actuator/info");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode classes = JSON.readTree(r.body()).get("dataClasses");
-        assertThat(classes.fieldNames()).toIterable().containsExactly("auth", "orders", "logs", "marketing");
+        assertThat(classes.propertyNames()).containsExactly("auth", "orders", "logs", "marketing");
         JsonNode orders = classes.get("orders");
-        assertThat(orders.get("rto").asText()).isEqualTo("PT15M");
-        assertThat(orders.get("rpo").asText()).isEqualTo("PT1M");
-        assertThat(orders.get("datasource").asText()).isEqualTo("dataSource");
+        assertThat(orders.get("rto").asString()).isEqualTo("PT15M");
+        assertThat(orders.get("rpo").asString()).isEqualTo("PT1M");
+        assertThat(orders.get("datasource").asString()).isEqualTo("dataSource");
         assertThat(orders.get("degradedBy").toString()).isEqualTo("[\"drkit.writes\",\"recommendations\"]");
         assertThat(classes.at("/marketing/degradedBy").toString()).isEqualTo("[\"marketing-banners\"]");
         assertThat(classes.at("/logs/degradedBy").toString()).isEqualTo("[\"log-shipping\"]");

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.drkit.testkit.MariaDbClusterExtension;
 import io.github.drkit.testkit.MariaDbNode;
 import java.net.http.HttpResponse;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The service on a real MariaDB primary (Seoul) and replica (Tokyo), configured with nothing but
@@ -61,7 +61,7 @@ class OrdersServiceMariaDbTest {
             JsonNode order = JSON.readTree(first.body());
             long id = order.get("id").asLong();
             assertThat(order.get("quantity").asInt()).isEqualTo(3);
-            assertThat(Instant.parse(order.get("createdAt").asText()))
+            assertThat(Instant.parse(order.get("createdAt").asString()))
                     .isBetween(before, Instant.now().plusSeconds(60));
             HttpResponse<String> again = http.post("/orders", body, "Idempotency-Key", key);
             assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
@@ -80,7 +80,8 @@ class OrdersServiceMariaDbTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 HttpResponse<String> read = http.get("/orders/" + id);
                 assertThat(read.statusCode()).isEqualTo(200);
-                assertThat(JSON.readTree(read.body()).get("reference").asText()).isEqualTo("po-m1");
+                assertThat(JSON.readTree(read.body()).get("reference").asString())
+                        .isEqualTo("po-m1");
                 assertThat(http.get("/orders?customer=m-1&limit=5").body()).contains("\"id\":" + id);
                 JsonNode rec = JSON.readTree(
                         http.get("/orders/" + id + "/recommendations").body());
