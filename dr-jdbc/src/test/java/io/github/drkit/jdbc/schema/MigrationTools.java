@@ -55,7 +55,7 @@ final class MigrationTools {
                 new Liquibase(DrkitTable.LIQUIBASE_CHANGELOG, new ClassLoaderResourceAccessor(), database);
         liquibase.update(new Contexts(), new LabelExpression());
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM databasechangelog WHERE exectype = 'EXECUTED'")) {
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM DATABASECHANGELOG WHERE EXECTYPE = 'EXECUTED'")) {
             rs.next();
             return rs.getInt(1);
         }
