@@ -9,7 +9,7 @@ import dev.openfeature.sdk.ProviderEvaluation;
 import dev.openfeature.sdk.ProviderEventDetails;
 import dev.openfeature.sdk.Reason;
 import dev.openfeature.sdk.Value;
-import dev.openfeature.sdk.exceptions.GeneralError;
+import dev.openfeature.sdk.exceptions.FatalError;
 import io.github.drkit.killswitch.KillSwitch;
 import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.SwitchAuditEvent;
@@ -159,13 +159,13 @@ public final class DrkitFeatureProvider extends EventProvider {
      * so there is nothing to wait for.
      *
      * @param evaluationContext ignored
-     * @throws GeneralError if this provider was shut down (build a new one)
+     * @throws FatalError if this provider was shut down (build a new one): the SDK marks it FATAL
      */
     @Override
     public void initialize(EvaluationContext evaluationContext) {
         synchronized (lifecycle) {
             if (shutDown) {
-                throw new GeneralError("this DrkitFeatureProvider was shut down; build a new one");
+                throw new FatalError("this DrkitFeatureProvider was shut down; build a new one");
             }
             if (subscription != null) {
                 return;
