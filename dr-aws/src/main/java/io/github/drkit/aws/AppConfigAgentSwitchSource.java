@@ -33,6 +33,13 @@ import java.util.Optional;
  * bytes, the previous reading is returned unchanged (its change times stay those of the first read
  * that saw it).
  *
+ * <p>Read-only by design: it does not implement {@link io.github.drkit.killswitch.WritableSwitchSource}.
+ * AppConfig is changed through a deployment (a new hosted configuration version, started with a
+ * deployment strategy, checked by the profile's validators and rolled back by its alarms); a write
+ * from drkit would bypass exactly the safety that made a team choose AppConfig. For fleet-wide
+ * changes from drkit, use {@code SsmSwitchSource} or {@code JdbcSwitchSource}; to change AppConfig,
+ * start a deployment ({@code aws appconfig start-deployment}).
+ *
  * <p>Connects directly, never through a configured HTTP proxy (the agent is local). Starts no thread
  * and keeps no connection open between reads. Reads are serialized; thread-safe.
  */

@@ -7,23 +7,37 @@ import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SourceReading;
 import io.github.drkit.killswitch.SwitchSetting;
-import io.github.drkit.killswitch.SwitchSource;
+import io.github.drkit.killswitch.SwitchState;
+import io.github.drkit.killswitch.SwitchWriteReceipt;
+import io.github.drkit.killswitch.SwitchWriteRefusedException;
+import io.github.drkit.killswitch.WritableSwitchSource;
+import io.github.drkit.killswitch.internal.ChangeText;
+import io.github.drkit.killswitch.internal.SwitchNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParametersByPathResponse;
 import software.amazon.awssdk.services.ssm.model.Parameter;
+import software.amazon.awssdk.services.ssm.model.ParameterMetadata;
+import software.amazon.awssdk.services.ssm.model.ParameterNotFoundException;
+import software.amazon.awssdk.services.ssm.model.ParameterStringFilter;
+import software.amazon.awssdk.services.ssm.model.ParameterTier;
 import software.amazon.awssdk.services.ssm.model.ParameterType;
 
 /**
@@ -50,16 +64,32 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  * complaint about its ciphertext.
  *
  * <p>When SSM throttles (or answers 503), the source backs off: reads during the back-off window fail
- * at once without calling SSM, and the window doubles with each throttled read from one poll
- * interval up to {@link Builder#maxBackoff(Duration)}; a successful read resets it. The SDK client's
- * own retries apply within each read. {@code GetParametersByPath} is rate-limited per account and
- * region: a fleet of N instances polling every P seconds makes about N/P requests per second (one
- * per 10 parameters).
+ * at once without calling SSM. The window grows with "decorrelated jitter": each throttled read draws
+ * it at random between one poll interval and three times the previous window, capped at {@link
+ * Builder#maxBackoff(Duration)}; a successful read resets it. The randomness matters: SSM's limits are
+ * per account and region, so a whole fleet is throttled at once, and windows that doubled in lockstep
+ * would bring every instance back at the same instant to be throttled again. The SDK client's own
+ * retries apply within each read. {@code GetParametersByPath} is rate-limited per account and region: a
+ * fleet of N instances polling every P seconds makes about N/P requests per second (one per 10
+ * parameters). {@link #maxReadGap()} is the worst case between two successful reads while SSM
+ * throttles: the longest back-off plus one poll interval.
+ *
+ * <p>Fleet-wide writes ({@link WritableSwitchSource}): {@link #write} stores the setting as a JSON
+ * entry ({@code {"state":"killed","reason":"...","actor":"...","changedAt":"...","expiresAt":"..."}})
+ * with {@code PutParameter} ({@code Overwrite}), keeping an existing parameter's type, KMS key and
+ * tier ({@code SecureString} stays {@code SecureString}; read with {@code DescribeParameters}); a new
+ * parameter is a {@code String} of the account's default tier. {@link #withdraw(String, String, String)} is
+ * {@code DeleteParameter}. Throttling is a {@link SwitchWriteRefusedException.Reason#THROTTLED}
+ * refusal (after the SDK client's own retries, never an unbounded wait), a network failure or 5xx
+ * {@link SwitchWriteRefusedException.Reason#UNAVAILABLE}, any other error (access denied, a value
+ * too large for the parameter's tier) {@link SwitchWriteRefusedException.Reason#REJECTED}. Writing
+ * needs {@code ssm:DescribeParameters}, {@code ssm:PutParameter} and {@code ssm:DeleteParameter} on
+ * the path (and {@code kms:Encrypt} for a {@code SecureString}).
  *
  * <p>Uses the given client and never closes it; starts no thread (the {@link KillSwitchRegistry}
  * polls). Reads are serialized; thread-safe.
  */
-public final class SsmSwitchSource implements SwitchSource {
+public final class SsmSwitchSource implements WritableSwitchSource {
 
     /** Default poll interval. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(15);
@@ -82,6 +112,8 @@ public final class SsmSwitchSource implements SwitchSource {
     private final Duration maxBackoff;
     private final boolean withDecryption;
     private final Clock clock;
+    private final Duration maxTtl;
+    private final RandomGenerator random;
 
     private Duration backoff;
     private Instant backoffUntil;
@@ -95,6 +127,8 @@ public final class SsmSwitchSource implements SwitchSource {
         this.maxBackoff = builder.maxBackoff;
         this.withDecryption = builder.withDecryption;
         this.clock = builder.clock;
+        this.maxTtl = builder.maxTtl;
+        this.random = builder.random;
     }
 
     /**
@@ -119,6 +153,31 @@ public final class SsmSwitchSource implements SwitchSource {
     @Override
     public Optional<Duration> pollInterval() {
         return Optional.of(pollInterval);
+    }
+
+    /**
+     * {@inheritDoc} The longest back-off after throttling plus one poll interval: while SSM throttles,
+     * a read can fail at once for up to {@link Builder#maxBackoff(Duration) maxBackoff}, and the next
+     * read that calls SSM comes at most one poll interval after the window ends.
+     */
+    @Override
+    public Optional<Duration> maxReadGap() {
+        return Optional.of(maxBackoff.plus(pollInterval));
+    }
+
+    /**
+     * The longest back-off window after throttling.
+     *
+     * @return the bound set by {@link Builder#maxBackoff(Duration)}
+     */
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /** {@inheritDoc} Set by {@link Builder#maxTtl(Duration)}; 7 days by default. */
+    @Override
+    public Duration maxTtl() {
+        return maxTtl;
     }
 
     /**
@@ -161,7 +220,7 @@ public final class SsmSwitchSource implements SwitchSource {
                         .nextToken(token));
             } catch (SdkException e) {
                 if (AwsErrors.isThrottling(e)) {
-                    backoff = backoff == null ? pollInterval : min(backoff.multipliedBy(2), maxBackoff);
+                    backoff = nextBackoff(backoff, pollInterval, maxBackoff, random.nextDouble());
                     backoffUntil = now.plus(backoff);
                     throttledBy = AwsErrors.describe(e);
                     LOG.warn("kill switch source '{}' is throttled by SSM; backing off for {}", name, backoff);
@@ -232,8 +291,166 @@ public final class SsmSwitchSource implements SwitchSource {
         return trimmed.isEmpty() ? text : text.replace(trimmed, HIDDEN);
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    /**
+     * The next back-off window, decorrelated jitter: {@code min(cap, base + u * (3 * previous - base))},
+     * where {@code previous} is the last window ({@code base} after a success).
+     *
+     * @param previous the last window, or {@code null} if the last read succeeded
+     * @param base the smallest window (the poll interval)
+     * @param cap the largest window
+     * @param u a uniform random number in [0, 1)
+     * @return the window, between {@code base} and {@code cap}
+     */
+    static Duration nextBackoff(Duration previous, Duration base, Duration cap, double u) {
+        double baseNanos = base.toNanos();
+        double upper = 3.0 * (previous == null ? baseNanos : previous.toNanos());
+        double drawn = baseNanos + u * Math.max(0, upper - baseNanos);
+        return Duration.ofNanos((long) Math.min(cap.toNanos(), drawn));
+    }
+
+    // ------------------------------------------------------------------ fleet-wide writes
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code DescribeParameters} (for an existing parameter's type, key and tier), then one {@code
+     * PutParameter} with {@code Overwrite}. The entry always fits a standard-tier parameter (4 KB): at
+     * most 1,024 + 128 characters of reason and actor, at most 3 bytes each in UTF-8, plus about 130
+     * bytes of JSON.
+     */
+    @Override
+    public SwitchWriteReceipt write(
+            String switchName, SwitchState state, String actor, String reason, Optional<Duration> ttl) {
+        SwitchNames.requireValid("switch or profile name", switchName);
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(ttl, "ttl");
+        String change = "a fleet change to '" + switchName + "' in " + name;
+        String who = ChangeText.require("actor", actor, KillSwitchRegistry.MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, KillSwitchRegistry.MAX_REASON_LENGTH, change);
+        ttl.ifPresent(t -> ChangeText.requireTtl(t, maxTtl, change));
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Optional<Instant> expiresAt = ttl.map(t -> ChangeText.expiry(now, t, change));
+        String value = entry(state, why, who, now, expiresAt);
+        String parameter = path + "/" + switchName;
+        ParameterMetadata existing = describe(parameter, switchName);
+        ParameterTier tier = existing == null ? null : existing.tier();
+        try {
+            ssm.putParameter(r -> {
+                r.name(parameter).value(value).overwrite(true);
+                if (existing == null) {
+                    r.type(ParameterType.STRING);
+                } else {
+                    r.type(existing.type());
+                    if (existing.type() == ParameterType.SECURE_STRING && existing.keyId() != null) {
+                        r.keyId(existing.keyId());
+                    }
+                    if (tier != null && tier != ParameterTier.UNKNOWN_TO_SDK_VERSION) {
+                        r.tier(tier);
+                    }
+                }
+            });
+        } catch (SdkException e) {
+            throw refused("PutParameter", "write '" + switchName + "' = " + state.externalName(), e);
+        }
+        return new SwitchWriteReceipt(
+                name, switchName, Optional.of(state), who, why, now, expiresAt, true, propagationDelay());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code DeleteParameter}; a parameter that does not exist is a receipt with {@code changed}
+     * {@code false}.
+     */
+    @Override
+    public SwitchWriteReceipt withdraw(String switchName, String actor, String reason) {
+        SwitchNames.requireValid("switch or profile name", switchName);
+        String change = "withdrawing the fleet setting of '" + switchName + "' in " + name;
+        String who = ChangeText.require("actor", actor, KillSwitchRegistry.MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, KillSwitchRegistry.MAX_REASON_LENGTH, change);
+        Instant now = clock.instant();
+        boolean deleted;
+        try {
+            ssm.deleteParameter(r -> r.name(path + "/" + switchName));
+            deleted = true;
+        } catch (ParameterNotFoundException e) {
+            deleted = false;
+        } catch (SdkException e) {
+            throw refused("DeleteParameter", "withdraw '" + switchName + "'", e);
+        }
+        return new SwitchWriteReceipt(
+                name, switchName, Optional.empty(), who, why, now, Optional.empty(), deleted, propagationDelay());
+    }
+
+    private ParameterMetadata describe(String parameter, String switchName) {
+        try {
+            List<ParameterMetadata> found = ssm.describeParameters(
+                            r -> r.parameterFilters(ParameterStringFilter.builder()
+                                    .key("Name")
+                                    .option("Equals")
+                                    .values(parameter)
+                                    .build()))
+                    .parameters();
+            for (ParameterMetadata metadata : found) {
+                if (parameter.equals(metadata.name())) {
+                    return metadata;
+                }
+            }
+            return null;
+        } catch (SdkException e) {
+            throw refused("DescribeParameters", "write '" + switchName + "'", e);
+        }
+    }
+
+    private SwitchWriteRefusedException refused(String operation, String what, SdkException e) {
+        SwitchWriteRefusedException.Reason reason;
+        if (AwsErrors.isThrottling(e)) {
+            reason = SwitchWriteRefusedException.Reason.THROTTLED;
+        } else if (e instanceof SdkClientException
+                || (e instanceof AwsServiceException service && service.statusCode() >= 500)) {
+            reason = SwitchWriteRefusedException.Reason.UNAVAILABLE;
+        } else {
+            reason = SwitchWriteRefusedException.Reason.REJECTED;
+        }
+        String advice = switch (reason) {
+            case THROTTLED -> "SSM is throttling this account and region; try again in a few seconds";
+            case UNAVAILABLE -> "SSM cannot be reached or failed";
+            default -> "SSM refused it";
+        };
+        return new SwitchWriteRefusedException(
+                name,
+                reason,
+                name + ": cannot " + what + " (" + operation + "): " + advice + ": " + AwsErrors.describe(e),
+                e);
+    }
+
+    /** The JSON entry the readers parse (dr-killswitch's entry format). */
+    static String entry(
+            SwitchState state, String reason, String actor, Instant changedAt, Optional<Instant> expiresAt) {
+        StringBuilder json = new StringBuilder(64 + reason.length() + actor.length());
+        json.append("{\"state\":\"").append(state.externalName()).append('"');
+        json.append(",\"reason\":");
+        quote(json, reason);
+        json.append(",\"actor\":");
+        quote(json, actor);
+        json.append(",\"changedAt\":\"").append(changedAt).append('"');
+        expiresAt.ifPresent(at -> json.append(",\"expiresAt\":\"").append(at).append('"'));
+        return json.append('}').toString();
+    }
+
+    private static void quote(StringBuilder json, String text) {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        json.append('"');
     }
 
     @Override
@@ -251,6 +468,8 @@ public final class SsmSwitchSource implements SwitchSource {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private boolean withDecryption;
         private Clock clock = Clock.systemUTC();
+        private Duration maxTtl = KillSwitchRegistry.DEFAULT_MAX_TTL;
+        private RandomGenerator random = RandomGenerator.getDefault();
 
         private Builder(SsmClient ssm, String path) {
             this.ssm = ssm;
@@ -314,6 +533,24 @@ public final class SsmSwitchSource implements SwitchSource {
         }
 
         /**
+         * The longest time to live {@link SsmSwitchSource#write} accepts. Default {@link
+         * KillSwitchRegistry#DEFAULT_MAX_TTL} (7 days).
+         *
+         * @param maxTtl &gt; 0 and at most {@link KillSwitchRegistry#MAX_TTL_CEILING}
+         * @return this builder
+         */
+        public Builder maxTtl(Duration maxTtl) {
+            this.maxTtl = maxTtl;
+            return this;
+        }
+
+        /** The random numbers of the back-off jitter; for tests that need them repeatable. */
+        Builder random(RandomGenerator random) {
+            this.random = random;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the source
@@ -339,6 +576,9 @@ public final class SsmSwitchSource implements SwitchSource {
                         + ", pollInterval " + pollInterval + ")");
             }
             Objects.requireNonNull(clock, "clock must not be null");
+            Objects.requireNonNull(maxTtl, "maxTtl must not be null");
+            Objects.requireNonNull(random, "random must not be null");
+            ChangeText.requireMaxTtl("maxTtl", maxTtl, KillSwitchRegistry.MAX_TTL_CEILING);
             return new SsmSwitchSource(this);
         }
     }

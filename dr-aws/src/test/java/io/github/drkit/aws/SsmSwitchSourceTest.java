@@ -239,51 +239,73 @@ class SsmSwitchSourceTest {
                 .hasMessageStartingWith("ssm:" + PATH + ": cannot read SSM parameters: SdkClientException");
     }
 
+    /** A "random" generator that always draws the same number: the windows become predictable. */
+    static java.util.random.RandomGenerator fixedDraw(double u) {
+        return new java.util.random.RandomGenerator() {
+            @Override
+            public long nextLong() {
+                return 0;
+            }
+
+            @Override
+            public double nextDouble() {
+                return u;
+            }
+        };
+    }
+
     @Test
-    void throttlingBacksOffDoublingUpToTheMaximumAndASuccessResetsIt() {
+    void throttlingBacksOffWithDecorrelatedJitterUpToTheMaximumAndASuccessResetsIt() {
         answer(error(400, "ThrottlingException", "Rate exceeded"));
-        SsmSwitchSource source = source();
+        // each window = min(1 min, 15 s + 0.5 * (3 * previous - 15 s)): 30 s, 52.5 s, then capped at 60 s
+        SsmSwitchSource source = SsmSwitchSource.builder(clients.ssm(WM.baseUrl()), PATH)
+                .clock(clock)
+                .pollInterval(Duration.ofSeconds(15))
+                .maxBackoff(Duration.ofMinutes(1))
+                .random(fixedDraw(0.5))
+                .build();
 
         assertThatThrownBy(source::read)
                 .isInstanceOf(AwsOperationException.class)
                 .hasMessageContaining("ThrottlingException (HTTP 400");
         assertThat(requests()).isEqualTo(1);
 
-        clock.advance(Duration.ofSeconds(14));
+        clock.advance(Duration.ofSeconds(29));
         assertThatThrownBy(source::read)
                 .isInstanceOf(AwsOperationException.class)
-                .hasMessage("ssm:" + PATH + ": backing off after throttling until 2030-03-01T09:00:15Z"
+                .hasMessage("ssm:" + PATH + ": backing off after throttling until 2030-03-01T09:00:30Z"
                         + " (ThrottlingException (HTTP 400): Rate exceeded)");
         assertThat(requests()).as("no request while backing off").isEqualTo(1);
 
         clock.advance(Duration.ofSeconds(1));
         assertThatThrownBy(source::read).hasMessageContaining("ThrottlingException (HTTP 400");
         assertThat(requests()).isEqualTo(2);
-        clock.advance(Duration.ofSeconds(29));
+        clock.advance(Duration.ofSeconds(52));
         assertThatThrownBy(source::read)
-                .hasMessageContaining("backing off after throttling until 2030-03-01T09:00:45Z");
+                .hasMessageContaining("backing off after throttling until 2030-03-01T09:01:22.500Z");
 
         clock.advance(Duration.ofSeconds(1));
-        assertThatThrownBy(source::read).hasMessageContaining("ThrottlingException");
-        clock.advance(Duration.ofSeconds(60));
         assertThatThrownBy(source::read).hasMessageContaining("ThrottlingException");
         clock.advance(Duration.ofSeconds(59));
         assertThatThrownBy(source::read)
                 .as("capped at maxBackoff = 1 min")
-                .hasMessageContaining("backing off after throttling until 2030-03-01T09:02:45Z");
+                .hasMessageContaining("backing off after throttling until 2030-03-01T09:02:23Z");
+        assertThat(requests()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(1));
+        assertThatThrownBy(source::read).hasMessageContaining("ThrottlingException");
         assertThat(requests()).isEqualTo(4);
 
         WM.resetAll();
         answer(page(null, parameter("search", "killed", 3, "1898578800")));
-        clock.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(60));
         assertThat(source.read().settings()).containsOnlyKeys("search");
 
         WM.resetAll();
         answer(error(503, "ServiceUnavailable", "Service is unavailable"));
         assertThatThrownBy(source::read).hasMessageContaining("HTTP 503");
-        clock.advance(Duration.ofSeconds(15));
+        clock.advance(Duration.ofSeconds(30));
         assertThatThrownBy(source::read)
-                .as("503 backs off too, from one poll interval again after the success")
+                .as("503 backs off too, from the first window again after the success")
                 .hasMessageContaining("HTTP 503");
         assertThat(requests()).isEqualTo(2);
     }

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * exports = enabled
  * </pre>
  *
- * <p>JSON format ({@code .json}; needs {@code com.fasterxml.jackson.core:jackson-databind}, an optional
- * dependency of dr-killswitch):
+ * <p>JSON format ({@code .json}; read by drkit's own strict parser, no JSON library needed: a field
+ * given twice, or anything after the document, is an error):
  *
  * <pre>{@code
  * { "switches": {
@@ -333,7 +333,6 @@ public final class FileSwitchSource implements SwitchSource {
          *
          * @return the source
          * @throws IllegalArgumentException naming the bad option and its value
-         * @throws IllegalStateException if the format is JSON and Jackson is not on the class path
          */
         public FileSwitchSource build() {
             if (pollInterval.isZero() || pollInterval.isNegative()) {
@@ -349,12 +348,6 @@ public final class FileSwitchSource implements SwitchSource {
                 throw new IllegalArgumentException("path must name a file (was '" + path + "')");
             }
             Format chosen = format != null ? format : formatOf(path);
-            if (chosen == Format.JSON && !jacksonPresent()) {
-                throw new IllegalStateException(
-                        "JSON kill switch files need com.fasterxml.jackson.core:jackson-databind"
-                                + " on the class path (an optional dependency of dr-killswitch); add it, or use a .properties"
-                                + " file (was '" + path + "')");
-            }
             return new FileSwitchSource(this, chosen);
         }
 
@@ -369,16 +362,6 @@ public final class FileSwitchSource implements SwitchSource {
             throw new IllegalArgumentException(
                     "format cannot be told from the file name: use .json or .properties, or set format(...) (was '"
                             + path + "')");
-        }
-
-        private static boolean jacksonPresent() {
-            try {
-                Class.forName(
-                        "com.fasterxml.jackson.databind.ObjectMapper", false, FileSwitchSource.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.github.drkit.killswitch;
 
 import io.github.drkit.core.internal.JdbcEngineNames;
+import io.github.drkit.killswitch.SwitchWriteRefusedException.Reason;
+import io.github.drkit.killswitch.internal.ChangeText;
 import io.github.drkit.killswitch.internal.SwitchNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +24,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -50,22 +56,34 @@ import javax.sql.DataSource;
  * cannot be reached is a failed read. Either way the last good reading stays in force. Rows naming
  * switches this application does not declare are ignored, so services can share one table.
  *
+ * <p>Fleet-wide writes ({@link WritableSwitchSource}): {@link #write} upserts the row with state,
+ * reason, actor, {@code updated_at} (this source's clock) and {@code expires_at}, so the table itself
+ * says who set what, why, when and until when; {@link #withdraw(String, String, String)} deletes the
+ * row (the registries on every instance audit the removal when they read it; the caller audits who
+ * withdrew it, from the receipt). A write that reaches a node that cannot take it — the table on a
+ * PostgreSQL standby or in a read-only transaction (SQLState {@code 25006}), a MySQL/MariaDB replica
+ * with {@code read_only} (errors 1290, 1792, 1836) — is refused with {@link
+ * SwitchWriteRefusedException.Reason#READ_ONLY}; a database that cannot be reached with {@link
+ * SwitchWriteRefusedException.Reason#UNAVAILABLE}. Give the source a data source that reaches the
+ * writer (drkit's routing data source does) if the fleet is to be writable from every region.
+ *
  * <p>Thread-safe.
  */
-public final class JdbcSwitchSource implements SwitchSource {
+public final class JdbcSwitchSource implements WritableSwitchSource {
 
     /** The default table name. */
     public static final String DEFAULT_TABLE = "drkit_kill_switch";
 
     private static final Pattern TABLE =
             Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
-    private static final int MAX_REASON_LENGTH = 1024;
-    private static final int MAX_ACTOR_LENGTH = 128;
+    private static final int MAX_REASON_LENGTH = ChangeText.MAX_REASON_LENGTH;
+    private static final int MAX_ACTOR_LENGTH = ChangeText.MAX_ACTOR_LENGTH;
 
     private final DataSource dataSource;
     private final String table;
     private final String name;
     private final Duration pollInterval;
+    private final Duration maxTtl;
     private final int queryTimeoutSeconds;
     private final Clock clock;
     private final Engine engine;
@@ -79,6 +97,7 @@ public final class JdbcSwitchSource implements SwitchSource {
         this.table = builder.table;
         this.name = builder.name != null ? builder.name : "jdbc:" + builder.table;
         this.pollInterval = builder.pollInterval;
+        this.maxTtl = builder.maxTtl;
         this.queryTimeoutSeconds = (int) Math.max(1, (builder.queryTimeout.toMillis() + 999) / 1000);
         this.clock = builder.clock;
         this.engine = builder.engine;
@@ -280,10 +299,11 @@ public final class JdbcSwitchSource implements SwitchSource {
      *
      * @param switchName a switch or profile name
      * @param state the state
-     * @param actor who (required, at most 128 characters)
-     * @param reason why (required, at most 1024 characters)
+     * @param actor who (required, at most 128 characters, no control characters)
+     * @param reason why (required, at most 1024 characters, no control characters)
      * @param expiresAt when the setting expires; empty for never
-     * @throws IllegalArgumentException if the name is invalid or the actor or reason is missing or too long
+     * @throws IllegalArgumentException if the name is invalid or the actor or reason is missing, too
+     *     long or holds a control character
      * @throws NullPointerException if {@code state} or {@code expiresAt} is {@code null}
      * @throws SQLException if the write fails, or the database is not a supported one ({@link
      *     SQLFeatureNotSupportedException})
@@ -293,15 +313,133 @@ public final class JdbcSwitchSource implements SwitchSource {
         SwitchNames.requireValid("switch name", switchName);
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        String who = requireText("actor", actor, MAX_ACTOR_LENGTH, switchName);
-        String why = requireText("reason", reason, MAX_REASON_LENGTH, switchName);
+        String change = changeOf(switchName);
+        String who = ChangeText.require("actor", actor, MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, MAX_REASON_LENGTH, change);
+        upsert(switchName, state, who, why, clock.instant().truncatedTo(ChronoUnit.MICROS), expiresAt);
+    }
+
+    private void upsert(
+            String switchName, SwitchState state, String who, String why, Instant now, Optional<Instant> expiresAt)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             if (engineOf(connection) == Engine.POSTGRESQL) {
-                publishPostgresql(connection, switchName, state, who, why, expiresAt);
+                publishPostgresql(connection, switchName, state, who, why, now, expiresAt);
             } else {
-                publishMysql(connection, switchName, state, who, why, expiresAt);
+                publishMysql(connection, switchName, state, who, why, now, expiresAt);
             }
         }
+    }
+
+    private String changeOf(String switchName) {
+        return "a fleet change to '" + switchName + "' in " + name;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One upsert, as {@link #publish}, with {@code expires_at} = now + {@code ttl} by this source's
+     * clock.
+     */
+    @Override
+    public SwitchWriteReceipt write(
+            String switchName, SwitchState state, String actor, String reason, Optional<Duration> ttl) {
+        SwitchNames.requireValid("switch or profile name", switchName);
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(ttl, "ttl");
+        String change = changeOf(switchName);
+        String who = ChangeText.require("actor", actor, MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, MAX_REASON_LENGTH, change);
+        ttl.ifPresent(t -> ChangeText.requireTtl(t, maxTtl, change));
+        // the tables keep microseconds: the receipt says exactly what the table holds
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Optional<Instant> expiresAt =
+                ttl.map(t -> ChangeText.expiry(now, t, change).truncatedTo(ChronoUnit.MICROS));
+        try {
+            upsert(switchName, state, who, why, now, expiresAt);
+        } catch (SQLException e) {
+            throw refused("write '" + switchName + "' = " + state.externalName(), e);
+        }
+        return new SwitchWriteReceipt(
+                name, switchName, Optional.of(state), who, why, now, expiresAt, true, propagationDelay());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code DELETE} of the row.
+     */
+    @Override
+    public SwitchWriteReceipt withdraw(String switchName, String actor, String reason) {
+        SwitchNames.requireValid("switch or profile name", switchName);
+        String change = "withdrawing the fleet setting of '" + switchName + "' in " + name;
+        String who = ChangeText.require("actor", actor, MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, MAX_REASON_LENGTH, change);
+        Instant now = clock.instant();
+        boolean deleted;
+        try {
+            deleted = withdraw(switchName);
+        } catch (SQLException e) {
+            throw refused("withdraw '" + switchName + "'", e);
+        }
+        return new SwitchWriteReceipt(
+                name, switchName, Optional.empty(), who, why, now, Optional.empty(), deleted, propagationDelay());
+    }
+
+    /** {@inheritDoc} Set by {@link Builder#maxTtl(Duration)}; 7 days by default. */
+    @Override
+    public Duration maxTtl() {
+        return maxTtl;
+    }
+
+    private SwitchWriteRefusedException refused(String what, SQLException e) {
+        Reason reason = classify(e);
+        String why = switch (reason) {
+            case READ_ONLY ->
+                "the database reached is read-only (a standby or read-only replica; no writer"
+                        + " is reachable through this data source)";
+            case UNAVAILABLE -> "the database cannot be reached or did not answer in time";
+            default -> "the database refused it";
+        };
+        return new SwitchWriteRefusedException(
+                name,
+                reason,
+                name + ": cannot " + what + ": " + why + " (SQLState " + e.getSQLState() + ", error " + e.getErrorCode()
+                        + ": " + ChangeText.escape(e.getMessage()) + ")",
+                e);
+    }
+
+    /**
+     * Classifies a failed write: read-only node, unreachable database, or another refusal. Looks at the
+     * exception, its causes and its chained exceptions.
+     */
+    static Reason classify(SQLException failure) {
+        Reason found = Reason.REJECTED;
+        int seen = 0;
+        for (Throwable t = failure; t != null && seen < 16; seen++) {
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                int code = sql.getErrorCode();
+                if (state.equals("25006") || code == 1290 || code == 1792 || code == 1836) {
+                    return Reason.READ_ONLY;
+                }
+                if (state.startsWith("08")
+                        || state.equals("57P01")
+                        || state.equals("57P02")
+                        || state.equals("57P03")
+                        || state.equals("57014")
+                        || sql instanceof SQLTransientConnectionException
+                        || sql instanceof SQLNonTransientConnectionException
+                        || sql instanceof SQLTimeoutException) {
+                    found = Reason.UNAVAILABLE;
+                }
+                SQLException next = sql.getNextException();
+                t = next != null && next != sql ? next : sql.getCause();
+            } else {
+                t = t.getCause();
+            }
+        }
+        return found;
     }
 
     private void publishPostgresql(
@@ -310,6 +448,7 @@ public final class JdbcSwitchSource implements SwitchSource {
             SwitchState state,
             String who,
             String why,
+            Instant now,
             Optional<Instant> expiresAt)
             throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement(upsertSql)) {
@@ -318,7 +457,7 @@ public final class JdbcSwitchSource implements SwitchSource {
             upsert.setString(2, state.externalName());
             upsert.setString(3, why);
             upsert.setString(4, who);
-            upsert.setObject(5, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            upsert.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
             upsert.setObject(
                     6,
                     expiresAt
@@ -335,9 +474,10 @@ public final class JdbcSwitchSource implements SwitchSource {
             SwitchState state,
             String who,
             String why,
+            Instant now,
             Optional<Instant> expiresAt)
             throws SQLException {
-        LocalDateTime updatedAt = LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDateTime updatedAt = LocalDateTime.ofInstant(now, ZoneOffset.UTC);
         LocalDateTime expires =
                 expiresAt.map(at -> LocalDateTime.ofInstant(at, ZoneOffset.UTC)).orElse(null);
         try (PreparedStatement upsert = connection.prepareStatement(mySqlUpsertSql)) {
@@ -374,19 +514,6 @@ public final class JdbcSwitchSource implements SwitchSource {
             delete.setString(1, switchName);
             return delete.executeUpdate() > 0;
         }
-    }
-
-    private static String requireText(String field, String value, int maxLength, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required for a fleet change to '" + name + "' (was "
-                    + (value == null ? "null" : "'" + value + "'") + ")");
-        }
-        String trimmed = value.trim();
-        if (trimmed.length() > maxLength) {
-            throw new IllegalArgumentException(
-                    field + " must be at most " + maxLength + " characters (was " + trimmed.length() + ")");
-        }
-        return trimmed;
     }
 
     /**
@@ -462,6 +589,7 @@ public final class JdbcSwitchSource implements SwitchSource {
         private String table = DEFAULT_TABLE;
         private String name;
         private Duration pollInterval = Duration.ofSeconds(5);
+        private Duration maxTtl = KillSwitchRegistry.DEFAULT_MAX_TTL;
         private Duration queryTimeout = Duration.ofSeconds(2);
         private Clock clock = Clock.systemUTC();
         private Engine engine;
@@ -517,6 +645,18 @@ public final class JdbcSwitchSource implements SwitchSource {
         }
 
         /**
+         * The longest time to live {@link JdbcSwitchSource#write} accepts. Default {@link
+         * KillSwitchRegistry#DEFAULT_MAX_TTL} (7 days).
+         *
+         * @param maxTtl &gt; 0 and at most {@link KillSwitchRegistry#MAX_TTL_CEILING}
+         * @return this builder
+         */
+        public Builder maxTtl(Duration maxTtl) {
+            this.maxTtl = maxTtl;
+            return this;
+        }
+
+        /**
          * The query timeout of every statement (rounded up to whole seconds, as JDBC wants). Default 2 s.
          *
          * @param queryTimeout &gt; 0
@@ -551,6 +691,8 @@ public final class JdbcSwitchSource implements SwitchSource {
             Objects.requireNonNull(pollInterval, "pollInterval");
             Objects.requireNonNull(queryTimeout, "queryTimeout");
             Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(maxTtl, "maxTtl");
+            ChangeText.requireMaxTtl("maxTtl", maxTtl, KillSwitchRegistry.MAX_TTL_CEILING);
             if (pollInterval.isZero() || pollInterval.isNegative()) {
                 throw new IllegalArgumentException("pollInterval must be > 0 (was " + pollInterval + ")");
             }

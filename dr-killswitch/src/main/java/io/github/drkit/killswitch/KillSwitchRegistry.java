@@ -2,6 +2,7 @@ package io.github.drkit.killswitch;
 
 import io.github.drkit.core.WriteGate;
 import io.github.drkit.killswitch.internal.ChangeHistory;
+import io.github.drkit.killswitch.internal.ChangeText;
 import io.github.drkit.killswitch.internal.DaemonThreadFactory;
 import io.github.drkit.killswitch.internal.LocalSnapshotFile;
 import io.github.drkit.killswitch.internal.SourcePoller;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -30,7 +33,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +55,23 @@ import org.slf4j.LoggerFactory;
  * #writeGate()} gives the {@link WriteGate} that {@code dr-jdbc}'s routing data source consults.
  * Names starting with {@code drkit.} are reserved for built-in switches.
  *
- * <p>Every change from any layer is recorded: it goes to the {@link AuditSink} (logging by default),
- * to listeners added with {@link #addListener(Consumer)}, and into the list of {@link
- * #recentChanges() recent changes}.
+ * <p>Every change from any layer is recorded: it goes into the list of {@link #recentChanges() recent
+ * changes} at once, and to the {@link AuditSink} (logging by default) and the listeners added with
+ * {@link #addListener(Consumer)} right after the registry has released its update lock, one event at a
+ * time and in the order the changes were made. A slow sink therefore never delays switch checks,
+ * statuses or other changes (only the delivery of later events), and a sink or listener may read or
+ * change switches itself without deadlocking.
+ *
+ * <p>Operator input is checked before anything changes: actor and reason are required, at most
+ * {@value #MAX_ACTOR_LENGTH} and {@value #MAX_REASON_LENGTH} characters, and free of control
+ * characters, line separators and bidirectional controls (which could forge or hide audit lines); a
+ * time to live is positive and at most {@link Builder#maxTtl(Duration) maxTtl} ({@link
+ * #DEFAULT_MAX_TTL} by default). Bad input throws {@link IllegalArgumentException} naming the value
+ * and the rule, and changes nothing.
+ *
+ * <p>Sources with a poll interval are read at that interval give or take {@value #POLL_JITTER_PERCENT}
+ * % (random, independently per read), so that a fleet started at once does not poll its shared
+ * backend in lockstep; {@link #maxReadGap(String)} gives the resulting worst case.
  *
  * <pre>{@code
  * KillSwitchRegistry registry = KillSwitchRegistry.builder()
@@ -82,9 +101,28 @@ public final class KillSwitchRegistry implements AutoCloseable {
     /** The source name of audit events that record an expired setting. */
     public static final String EXPIRY_SOURCE = "expiry";
 
+    /** The longest reason of an operator change, in characters after trimming. */
+    public static final int MAX_REASON_LENGTH = ChangeText.MAX_REASON_LENGTH;
+
+    /** The longest actor of an operator change, in characters after trimming. */
+    public static final int MAX_ACTOR_LENGTH = ChangeText.MAX_ACTOR_LENGTH;
+
+    /**
+     * The default longest time to live of an operator override: 7 days. Long enough that a setting
+     * made at the start of a long incident (or on a Friday night) does not revert by itself in the
+     * middle of it; short enough that an expiry still means "temporary". A setting meant to last
+     * longer should be made without a ttl, where it shows as never expiring, not hidden behind a
+     * far-away date.
+     */
+    public static final Duration DEFAULT_MAX_TTL = Duration.ofDays(7);
+
+    /** The largest value {@link Builder#maxTtl(Duration)} accepts: 366 days. */
+    public static final Duration MAX_TTL_CEILING = Duration.ofDays(366);
+
+    /** The random spread of poll intervals, in percent either way. */
+    public static final int POLL_JITTER_PERCENT = 10;
+
     private static final Logger LOG = LoggerFactory.getLogger(KillSwitchRegistry.class);
-    private static final int MAX_REASON_LENGTH = 1024;
-    private static final int MAX_ACTOR_LENGTH = 128;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** The current snapshot; the only field the hot path reads. */
@@ -109,6 +147,14 @@ public final class KillSwitchRegistry implements AutoCloseable {
     private final LocalSnapshotFile localSnapshot;
     private final ScheduledThreadPoolExecutor expiryTimer;
     private final KillSwitchWriteGate writeGate;
+    private final Duration maxTtl;
+    private final RandomGenerator jitterRandom;
+
+    /** Events published but not yet given to the sink and listeners; added to under {@link #lock}. */
+    private final ConcurrentLinkedQueue<SwitchAuditEvent> undelivered = new ConcurrentLinkedQueue<>();
+
+    /** Held by the one thread delivering events; never held together with {@link #lock}. */
+    private final ReentrantLock deliveryLock = new ReentrantLock();
 
     /** Guarded by {@link #lock}. */
     private final Map<String, SwitchSetting> overrides = new HashMap<>();
@@ -121,6 +167,8 @@ public final class KillSwitchRegistry implements AutoCloseable {
         this.auditSink = builder.auditSink;
         this.history = new ChangeHistory<>(builder.historySize);
         this.staleAfterFailures = builder.staleAfterFailures;
+        this.maxTtl = builder.maxTtl;
+        this.jitterRandom = builder.jitterRandom;
         this.startupTimeout = builder.startupTimeout;
         this.localSnapshot = builder.localSnapshot == null ? null : new LocalSnapshotFile(builder.localSnapshot);
 
@@ -191,7 +239,9 @@ public final class KillSwitchRegistry implements AutoCloseable {
         }
         Map<SourceSlot, Future<?>> firstReads = new LinkedHashMap<>();
         for (SourceSlot slot : slots) {
-            slot.poller = new SourcePoller(slot.source, slot);
+            // one generator per poller thread (they are not thread-safe), seeded from the configured one
+            RandomGenerator random = new SplittableRandom(jitterRandom.nextLong());
+            slot.poller = new SourcePoller(slot.source, slot, POLL_JITTER_PERCENT / 100.0, random);
             firstReads.put(slot, slot.poller.start(slot.source.pollInterval()));
         }
         long deadline = System.nanoTime() + startupTimeout.toNanos();
@@ -267,6 +317,14 @@ public final class KillSwitchRegistry implements AutoCloseable {
     }
 
     private boolean applyLocalSnapshot(SourceSlot slot, Map<String, SwitchSetting> saved) {
+        try {
+            return applyLocalSnapshotLocked(slot, saved);
+        } finally {
+            deliverEvents();
+        }
+    }
+
+    private boolean applyLocalSnapshotLocked(SourceSlot slot, Map<String, SwitchSetting> saved) {
         synchronized (lock) {
             if (slot.everSucceeded || closed) {
                 return false;
@@ -417,10 +475,11 @@ public final class KillSwitchRegistry implements AutoCloseable {
      *
      * @param name a switch or profile name
      * @param state the state to force
-     * @param actor who is making the change (required, at most 128 characters)
-     * @param reason why (required, at most 1024 characters)
+     * @param actor who is making the change (required, at most 128 characters, no control characters)
+     * @param reason why (required, at most 1024 characters, no control characters)
      * @return the snapshot that includes the change
-     * @throws IllegalArgumentException if a name is invalid or the actor or reason is missing or too long
+     * @throws IllegalArgumentException if a name is invalid or the actor or reason is missing, too long
+     *     or holds a control character
      * @throws UnknownKillSwitchException if no such switch or profile is declared
      * @throws NullPointerException if {@code state} is {@code null}
      * @throws IllegalStateException if the registry is closed
@@ -436,21 +495,20 @@ public final class KillSwitchRegistry implements AutoCloseable {
      *
      * @param name a switch or profile name
      * @param state the state to force
-     * @param actor who is making the change (required, at most 128 characters)
-     * @param reason why (required, at most 1024 characters)
-     * @param ttl how long the override lasts, &gt; 0
+     * @param actor who is making the change (required, at most 128 characters, no control characters)
+     * @param reason why (required, at most 1024 characters, no control characters)
+     * @param ttl how long the override lasts, &gt; 0 and at most {@link Builder#maxTtl(Duration)
+     *     maxTtl}
      * @return the snapshot that includes the change
-     * @throws IllegalArgumentException if a name is invalid, the actor or reason is missing or too
-     *     long, or {@code ttl} is not positive
+     * @throws IllegalArgumentException if a name is invalid, the actor or reason is missing, too long
+     *     or holds a control character, or {@code ttl} is not positive or longer than {@code maxTtl}
+     *     (the message names the value and the bound)
      * @throws UnknownKillSwitchException if no such switch or profile is declared
      * @throws NullPointerException if {@code state} or {@code ttl} is {@code null}
      * @throws IllegalStateException if the registry is closed
      */
     public KillSwitchSnapshot override(String name, SwitchState state, String actor, String reason, Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
-        if (ttl.isZero() || ttl.isNegative()) {
-            throw new IllegalArgumentException("ttl must be > 0 (was " + ttl + ")");
-        }
         return override(name, state, actor, reason, Optional.of(ttl));
     }
 
@@ -458,18 +516,34 @@ public final class KillSwitchRegistry implements AutoCloseable {
             String name, SwitchState state, String actor, String reason, Optional<Duration> ttl) {
         Objects.requireNonNull(state, "state");
         Set<String> members = resolve(name);
-        String who = requireText("actor", actor, MAX_ACTOR_LENGTH, name);
-        String why = requireText("reason", reason, MAX_REASON_LENGTH, name);
-        synchronized (lock) {
-            requireOpen();
-            Instant now = clock.instant();
-            SwitchSetting setting = new SwitchSetting(state, why, who, now, ttl.map(now::plus));
-            for (String member : members) {
-                overrides.put(member, setting);
+        String change = "an operator change to '" + name + "'";
+        String who = ChangeText.require("actor", actor, MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, MAX_REASON_LENGTH, change);
+        ttl.ifPresent(t -> ChangeText.requireTtl(t, maxTtl, change));
+        try {
+            synchronized (lock) {
+                requireOpen();
+                Instant now = clock.instant();
+                Optional<Instant> expiresAt = ttl.map(t -> ChangeText.expiry(now, t, change));
+                SwitchSetting setting = new SwitchSetting(state, why, who, now, expiresAt);
+                for (String member : members) {
+                    overrides.put(member, setting);
+                }
+                publish(now, new Removal(OPERATOR_SOURCE, who, why));
+                return current;
             }
-            publish(now, new Removal(OPERATOR_SOURCE, who, why));
-            return current;
+        } finally {
+            deliverEvents();
         }
+    }
+
+    /**
+     * The longest time to live this registry accepts for an override.
+     *
+     * @return the bound set by {@link Builder#maxTtl(Duration)}
+     */
+    public Duration maxTtl() {
+        return maxTtl;
     }
 
     /**
@@ -478,28 +552,62 @@ public final class KillSwitchRegistry implements AutoCloseable {
      * is audited) for switches without an override.
      *
      * @param name a switch or profile name
-     * @param actor who is making the change (required)
-     * @param reason why (required)
+     * @param actor who is making the change (required, at most 128 characters, no control characters)
+     * @param reason why (required, at most 1024 characters, no control characters)
      * @return the snapshot that includes the change
-     * @throws IllegalArgumentException if a name is invalid or the actor or reason is missing or too long
+     * @throws IllegalArgumentException if a name is invalid or the actor or reason is missing, too long
+     *     or holds a control character
      * @throws UnknownKillSwitchException if no such switch or profile is declared
      * @throws IllegalStateException if the registry is closed
      */
     public KillSwitchSnapshot clearOverride(String name, String actor, String reason) {
         Set<String> members = resolve(name);
-        String who = requireText("actor", actor, MAX_ACTOR_LENGTH, name);
-        String why = requireText("reason", reason, MAX_REASON_LENGTH, name);
-        synchronized (lock) {
-            requireOpen();
-            boolean removed = false;
-            for (String member : members) {
-                removed |= overrides.remove(member) != null;
+        String change = "clearing the operator override of '" + name + "'";
+        String who = ChangeText.require("actor", actor, MAX_ACTOR_LENGTH, change);
+        String why = ChangeText.require("reason", reason, MAX_REASON_LENGTH, change);
+        try {
+            synchronized (lock) {
+                requireOpen();
+                boolean removed = false;
+                for (String member : members) {
+                    removed |= overrides.remove(member) != null;
+                }
+                if (removed) {
+                    publish(clock.instant(), new Removal(OPERATOR_SOURCE, who, "override cleared: " + why));
+                }
+                return current;
             }
-            if (removed) {
-                publish(clock.instant(), new Removal(OPERATOR_SOURCE, who, "override cleared: " + why));
-            }
-            return current;
+        } finally {
+            deliverEvents();
         }
+    }
+
+    /**
+     * The longest time that may pass between two successful reads of a source while it answers at
+     * all: the source's own {@link SwitchSource#maxReadGap()} (its poll interval, plus its longest
+     * back-off for a source that backs off) plus this registry's poll jitter ({@value
+     * #POLL_JITTER_PERCENT} % of the poll interval). A staleness bound shorter than this will be
+     * crossed by normal operation (a throttled SSM source, for instance); a start-up check should
+     * refuse such a configuration.
+     *
+     * @param sourceName the source's name
+     * @return the worst-case gap, or empty for a source without a poll interval (read only when it
+     *     signals a change)
+     * @throws IllegalArgumentException if no source has that name
+     */
+    public Optional<Duration> maxReadGap(String sourceName) {
+        SourceSlot slot = slotsByName.get(sourceName);
+        if (slot == null) {
+            throw new IllegalArgumentException(
+                    "no kill switch source named '" + sourceName + "' (sources: " + slotsByName.keySet() + ")");
+        }
+        Optional<Duration> interval = slot.source.pollInterval();
+        Optional<Duration> gap = slot.source.maxReadGap();
+        if (interval.isEmpty() || gap.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                gap.get().plus(interval.get().multipliedBy(POLL_JITTER_PERCENT).dividedBy(100)));
     }
 
     /**
@@ -523,8 +631,10 @@ public final class KillSwitchRegistry implements AutoCloseable {
 
     /**
      * Adds a listener that receives every change event after the snapshot that contains it was
-     * published, on the thread that made the change, while the registry holds its update lock (keep it
-     * quick; do not change switches from it). Exceptions are logged and ignored.
+     * published, in order, one at a time, after the registry released its update lock: on the thread
+     * that made the change, or on a thread still delivering earlier events. It may read and change
+     * switches (an event caused from inside it is delivered after it returns). A slow listener delays
+     * only the delivery of later events. Exceptions are logged and ignored.
      *
      * @param listener the listener
      * @return a subscription whose {@code close()} removes the listener
@@ -593,19 +703,6 @@ public final class KillSwitchRegistry implements AutoCloseable {
                 + indexByName.keySet() + ", profiles: " + profiles.keySet() + ")");
     }
 
-    private static String requireText(String field, String value, int maxLength, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " is required for an operator change to '" + name + "' (was "
-                    + (value == null ? "null" : "'" + value + "'") + ")");
-        }
-        String trimmed = value.trim();
-        if (trimmed.length() > maxLength) {
-            throw new IllegalArgumentException(
-                    field + " must be at most " + maxLength + " characters (was " + trimmed.length() + ")");
-        }
-        return trimmed;
-    }
-
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the kill switch registry is closed");
@@ -625,15 +722,59 @@ public final class KillSwitchRegistry implements AutoCloseable {
                     publish(now, new Removal(EXPIRY_SOURCE, "", "expired"));
                 }
             }
+            deliverEvents();
         } catch (RuntimeException | Error e) {
             LOG.error("kill switch expiry check failed", e);
+        }
+    }
+
+    /**
+     * Gives the events published so far to the audit sink and listeners, unless another thread is
+     * already doing so (it will deliver these too) or this thread is (a sink or listener that changed
+     * a switch: the outer loop delivers its events after the current one). Must not hold {@link #lock}.
+     */
+    private void deliverEvents() {
+        while (!undelivered.isEmpty()) {
+            if (!deliveryLock.tryLock()) {
+                return;
+            }
+            try {
+                if (deliveryLock.getHoldCount() > 1) {
+                    return;
+                }
+                SwitchAuditEvent event;
+                while ((event = undelivered.poll()) != null) {
+                    deliver(event);
+                }
+            } finally {
+                deliveryLock.unlock();
+            }
+            // loop: an event queued after the last poll by a thread whose tryLock failed is ours to deliver
+        }
+    }
+
+    private void deliver(SwitchAuditEvent event) {
+        try {
+            auditSink.record(event);
+        } catch (RuntimeException e) {
+            LOG.warn("kill switch audit sink failed for {}", event, e);
+        }
+        for (Consumer<SwitchAuditEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("kill switch listener failed for {}", event, e);
+            }
         }
     }
 
     /** What to record when a setting disappears from a layer for another reason than expiry. */
     private record Removal(String source, String actor, String reason) {}
 
-    /** Recomputes, publishes and audits. Must hold {@link #lock}. */
+    /**
+     * Recomputes, publishes, records and queues the events for {@link #deliverEvents()}, which the
+     * caller runs after releasing the lock. Must hold {@link #lock}.
+     */
     private void publish(Instant now, Removal removal) {
         overrides.values().removeIf(setting -> !setting.isActiveAt(now));
         KillSwitchSnapshot old = current;
@@ -671,18 +812,7 @@ public final class KillSwitchRegistry implements AutoCloseable {
         for (SwitchAuditEvent event : events) {
             history.add(event);
             changeCount.incrementAndGet();
-            try {
-                auditSink.record(event);
-            } catch (RuntimeException e) {
-                LOG.warn("kill switch audit sink failed for {}", event, e);
-            }
-            for (Consumer<SwitchAuditEvent> listener : listeners) {
-                try {
-                    listener.accept(event);
-                } catch (RuntimeException e) {
-                    LOG.warn("kill switch listener failed for {}", event, e);
-                }
-            }
+            undelivered.add(event);
         }
     }
 
@@ -877,6 +1007,14 @@ public final class KillSwitchRegistry implements AutoCloseable {
 
         @Override
         public void readSucceeded(SourceReading reading) {
+            try {
+                apply(reading);
+            } finally {
+                deliverEvents();
+            }
+        }
+
+        private void apply(SourceReading reading) {
             boolean writeSnapshot;
             synchronized (lock) {
                 if (closed) {
@@ -961,8 +1099,30 @@ public final class KillSwitchRegistry implements AutoCloseable {
         private Duration expiryCheckInterval = Duration.ofSeconds(1);
         private Duration startupTimeout = Duration.ofSeconds(10);
         private Path localSnapshot;
+        private Duration maxTtl = DEFAULT_MAX_TTL;
+        private RandomGenerator jitterRandom = RandomGenerator.getDefault();
 
         private Builder() {}
+
+        /**
+         * The longest time to live {@link KillSwitchRegistry#override(String, SwitchState, String, String,
+         * Duration)} accepts; a longer one is refused with an {@link IllegalArgumentException} naming
+         * both. Overrides without a ttl (never expiring) are not affected. Default {@link
+         * KillSwitchRegistry#DEFAULT_MAX_TTL} (7 days).
+         *
+         * @param maxTtl &gt; 0 and at most {@link KillSwitchRegistry#MAX_TTL_CEILING}
+         * @return this builder
+         */
+        public Builder maxTtl(Duration maxTtl) {
+            this.maxTtl = maxTtl;
+            return this;
+        }
+
+        /** The random numbers of the poll jitter; for tests that need them repeatable. */
+        Builder jitterRandom(RandomGenerator jitterRandom) {
+            this.jitterRandom = jitterRandom;
+            return this;
+        }
 
         /**
          * Declares a switch whose default state is {@link SwitchState#ENABLED}.
@@ -1167,6 +1327,9 @@ public final class KillSwitchRegistry implements AutoCloseable {
             Objects.requireNonNull(auditSink, "auditSink");
             Objects.requireNonNull(expiryCheckInterval, "expiryCheckInterval");
             Objects.requireNonNull(startupTimeout, "startupTimeout");
+            Objects.requireNonNull(maxTtl, "maxTtl");
+            Objects.requireNonNull(jitterRandom, "jitterRandom");
+            ChangeText.requireMaxTtl("maxTtl", maxTtl, MAX_TTL_CEILING);
             if (historySize < 1) {
                 throw new IllegalArgumentException("historySize must be >= 1 (was " + historySize + ")");
             }

@@ -1,5 +1,6 @@
 package io.github.drkit.killswitch;
 
+import io.github.drkit.killswitch.internal.ChangeText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,6 +8,12 @@ import org.slf4j.LoggerFactory;
  * The default {@link AuditSink}: one INFO line per change on the logger {@code
  * io.github.drkit.killswitch.audit}, for example {@code kill switch 'search' ENABLED -> KILLED
  * (layer=OVERRIDE, source=operator, actor=alice, reason=db overload, expires=2030-01-01T00:30:00Z)}.
+ *
+ * <p>Every text field is escaped so that one change is always exactly one line: a backslash becomes
+ * {@code \\}, CR, LF and TAB become {@code \r}, {@code \n}, {@code \t}, and other control characters,
+ * the line and paragraph separators and bidirectional controls become {@code \}{@code uXXXX}. The
+ * registry's operator API rejects such characters; this is for text that came from a source (a row
+ * of the switch table, an SSM parameter), which the registry takes as the source says it.
  *
  * <p>Thread-safe.
  */
@@ -22,13 +29,13 @@ public final class LoggingAuditSink implements AuditSink {
     public void record(SwitchAuditEvent event) {
         AUDIT.info(
                 "kill switch '{}' {} -> {} (layer={}, source={}, actor={}, reason={}, expires={})",
-                event.switchName(),
+                ChangeText.escape(event.switchName()),
                 event.previousState(),
                 event.newState(),
                 event.layer(),
-                event.source(),
-                event.actor().isEmpty() ? "-" : event.actor(),
-                event.reason().isEmpty() ? "-" : event.reason(),
+                ChangeText.escape(event.source()),
+                event.actor().isEmpty() ? "-" : ChangeText.escape(event.actor()),
+                event.reason().isEmpty() ? "-" : ChangeText.escape(event.reason()),
                 event.expiresAt().map(Object::toString).orElse("never"));
     }
 }

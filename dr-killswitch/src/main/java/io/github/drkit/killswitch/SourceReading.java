@@ -47,7 +47,8 @@ public record SourceReading(Map<String, SwitchSetting> settings) {
     /**
      * Parses the JSON switch format (the one {@link FileSwitchSource} reads), for sources that fetch
      * such a document from elsewhere (a parameter store, a configuration service). Strict and
-     * all-or-nothing. Needs {@code com.fasterxml.jackson.core:jackson-databind} on the class path.
+     * all-or-nothing: a field given twice or anything after the document is an error too. Needs no
+     * JSON library (drkit parses it itself).
      *
      * <pre>{@code
      * { "switches": { "search": { "state": "killed", "reason": "...", "actor": "...",

@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * A place switch settings come from, between the declared defaults and local operator overrides:
  * a static map ({@link StaticSwitchSource}), a watched file ({@link FileSwitchSource}), the fleet's
- * database table ({@link JdbcSwitchSource}), and later AWS SSM Parameter Store or AppConfig.
+ * database table ({@link JdbcSwitchSource}), AWS SSM Parameter Store or AppConfig (in {@code dr-aws}).
+ * A source that can also take fleet-wide writes implements {@link WritableSwitchSource}.
  *
  * <p>The registry reads a source once at start, then every {@link #pollInterval()}, each read on the
  * source's own poller thread (reads of one source never overlap), and additionally whenever the
@@ -38,6 +39,18 @@ public interface SwitchSource extends AutoCloseable {
      * @return the poll interval, positive when present
      */
     Optional<Duration> pollInterval();
+
+    /**
+     * The longest time this source may go between two successful reads while its backend answers at
+     * all, not counting the registry's poll jitter: its poll interval, plus the longest window in
+     * which it refuses to read (a source that backs off after throttling). A staleness bound shorter
+     * than this is crossed by normal operation. The default is {@link #pollInterval()}.
+     *
+     * @return the gap, or empty for a source without a poll interval
+     */
+    default Optional<Duration> maxReadGap() {
+        return pollInterval();
+    }
 
     /**
      * Reads the complete current state of this source. May block for I/O, bounded by the source's own

@@ -243,11 +243,11 @@ class JdbcSwitchSourceTest {
         JdbcSwitchSource admin = source("never_created", primary().jdbcUrl());
         assertThatThrownBy(() -> admin.publish("search", SwitchState.KILLED, "alice", "", Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("reason is required for a fleet change to 'search' (was '')");
+                .hasMessage("reason is required for a fleet change to 'search' in jdbc:never_created (was blank)");
         assertThatThrownBy(() -> admin.publish("Search", SwitchState.KILLED, "alice", "x", Optional.empty()))
                 .hasMessageContaining("(was 'Search')");
         assertThatThrownBy(() -> admin.publish("search", SwitchState.KILLED, null, "x", Optional.empty()))
-                .hasMessage("actor is required for a fleet change to 'search' (was null)");
+                .hasMessage("actor is required for a fleet change to 'search' in jdbc:never_created (was null)");
         assertThatThrownBy(() -> admin.read()).isInstanceOf(SQLException.class).hasMessageContaining("never_created");
         assertThatThrownBy(() -> JdbcSwitchSource.builder(dataSource(primary().jdbcUrl()))
                         .pollInterval(Duration.ZERO)

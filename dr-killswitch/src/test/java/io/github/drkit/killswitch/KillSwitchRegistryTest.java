@@ -201,20 +201,20 @@ class KillSwitchRegistryTest {
         registry = builder().declare("search").build();
         assertThatThrownBy(() -> registry.override("search", SwitchState.KILLED, "alice", " "))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("reason is required for an operator change to 'search' (was ' ')");
+                .hasMessage("reason is required for an operator change to 'search' (was blank)");
         assertThatThrownBy(() -> registry.override("search", SwitchState.KILLED, "alice", null))
                 .hasMessage("reason is required for an operator change to 'search' (was null)");
         assertThatThrownBy(() -> registry.override("search", SwitchState.KILLED, "", "load"))
-                .hasMessage("actor is required for an operator change to 'search' (was '')");
+                .hasMessage("actor is required for an operator change to 'search' (was blank)");
         assertThatThrownBy(() -> registry.clearOverride("search", "alice", ""))
-                .hasMessage("reason is required for an operator change to 'search' (was '')");
+                .hasMessage("reason is required for clearing the operator override of 'search' (was blank)");
         assertThatThrownBy(() -> registry.override("search", SwitchState.KILLED, "alice", "x".repeat(1025)))
-                .hasMessage("reason must be at most 1024 characters (was 1025)");
+                .hasMessage("reason for an operator change to 'search' must be at most 1024 characters (was 1025)");
         assertThatThrownBy(() -> registry.override("search", null, "alice", "load"))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("state");
         assertThatThrownBy(() -> registry.override("search", SwitchState.KILLED, "alice", "load", Duration.ZERO))
-                .hasMessage("ttl must be > 0 (was PT0S)");
+                .hasMessage("ttl for an operator change to 'search' must be > 0 (was PT0S)");
         assertThat(registry.killSwitch("search").isEnabled()).isTrue();
         assertThat(registry.recentChanges()).isEmpty();
     }

@@ -1,13 +1,11 @@
 package io.github.drkit.aws.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SwitchSetting;
 import io.github.drkit.killswitch.SwitchState;
+import io.github.drkit.killswitch.internal.JsonSwitchPayload;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,41 +31,30 @@ public final class FeatureFlagPayload {
      * @throws MalformedSwitchPayloadException naming the flag and what is wrong
      */
     public static Map<String, SwitchSetting> parse(String json, String origin, Instant changedAt) {
-        JsonNode root;
-        try {
-            root = SwitchEntries.MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new MalformedSwitchPayloadException(origin + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
+        Object root = JsonSwitchPayload.read(json, origin);
+        if (!(root instanceof Map<?, ?> flags)) {
             throw new MalformedSwitchPayloadException(origin + ": feature flags must be a JSON object of flags");
         }
         Map<String, SwitchSetting> settings = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> flags = root.fields();
-        while (flags.hasNext()) {
-            Map.Entry<String, JsonNode> flag = flags.next();
-            String key = flag.getKey();
+        for (Map.Entry<?, ?> flag : flags.entrySet()) {
+            String key = (String) flag.getKey();
             String where = origin + ": flag '" + key + "'";
-            JsonNode value = flag.getValue();
-            if (!value.isObject()) {
-                throw new MalformedSwitchPayloadException(
-                        where + ": must be an object with \"enabled\" (was " + value.getNodeType() + ")");
+            if (!(flag.getValue() instanceof Map<?, ?> value)) {
+                throw new MalformedSwitchPayloadException(where + ": must be an object with \"enabled\" (was "
+                        + JsonSwitchPayload.kind(flag.getValue()) + ")");
             }
-            Iterator<String> fields = value.fieldNames();
-            while (fields.hasNext()) {
-                String field = fields.next();
-                if (!ATTRIBUTES.contains(field) && !field.startsWith("_")) {
+            for (Object field : value.keySet()) {
+                if (!ATTRIBUTES.contains(field) && !((String) field).startsWith("_")) {
                     throw new MalformedSwitchPayloadException(
                             where + ": unknown attribute '" + field + "' (allowed: enabled, reason, actor, expiresAt)");
                 }
             }
-            JsonNode enabled = value.get("enabled");
-            if (enabled == null || !enabled.isBoolean()) {
+            if (!(value.get("enabled") instanceof Boolean enabled)) {
                 throw new MalformedSwitchPayloadException(
                         where + ": \"enabled\" is required and must be true or false");
             }
             SwitchSetting setting = new SwitchSetting(
-                    enabled.booleanValue() ? SwitchState.ENABLED : SwitchState.KILLED,
+                    enabled ? SwitchState.ENABLED : SwitchState.KILLED,
                     text(where, value, "reason"),
                     text(where, value, "actor"),
                     changedAt,
@@ -77,18 +64,18 @@ public final class FeatureFlagPayload {
         return settings;
     }
 
-    private static String text(String where, JsonNode flag, String attribute) {
-        JsonNode value = flag.get(attribute);
-        if (value == null || value.isNull()) {
+    private static String text(String where, Map<?, ?> flag, String attribute) {
+        Object value = flag.get(attribute);
+        if (value == null) {
             return "";
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof String text)) {
             throw new MalformedSwitchPayloadException(where + ": \"" + attribute + "\" must be a string");
         }
-        return value.textValue();
+        return text;
     }
 
-    private static Optional<Instant> expiresAt(String where, JsonNode flag) {
+    private static Optional<Instant> expiresAt(String where, Map<?, ?> flag) {
         String text = text(where, flag, "expiresAt");
         if (text.isEmpty()) {
             return Optional.empty();

@@ -1,14 +1,10 @@
 package io.github.drkit.aws.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.drkit.core.internal.json.JsonWriter;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SourceReading;
 import io.github.drkit.killswitch.SwitchSetting;
+import io.github.drkit.killswitch.internal.JsonSwitchPayload;
 import java.time.Instant;
 import java.util.Map;
 
@@ -16,14 +12,10 @@ import java.util.Map;
  * Parses the value of one switch entry held by an AWS store (an SSM parameter's value): either a bare
  * state ({@code killed}, {@code enabled}) or a JSON object in the entry format of drkit's JSON switch
  * documents ({@code {"state":"killed","reason":"...","actor":"...","expiresAt":"..."}}). The JSON
- * form is checked by dr-killswitch's own strict parser. Not API. Thread-safe.
+ * form is checked by dr-killswitch's own strict parser (drkit's JSON reader: no JSON library needed).
+ * Not API. Thread-safe.
  */
 public final class SwitchEntries {
-
-    /** Shared strict mapper: duplicate keys and trailing content are errors. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private SwitchEntries() {}
 
@@ -39,19 +31,10 @@ public final class SwitchEntries {
      */
     public static SwitchSetting parse(String name, String value, String origin, Instant changedAt) {
         String text = value.trim();
-        JsonNode entry;
-        if (text.startsWith("{")) {
-            try {
-                entry = MAPPER.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw new MalformedSwitchPayloadException(origin + ": not valid JSON: " + e.getOriginalMessage(), e);
-            }
-        } else {
-            entry = MAPPER.getNodeFactory().textNode(text);
-        }
-        ObjectNode document = MAPPER.createObjectNode();
-        document.putObject("switches").set(name, entry);
-        SourceReading reading = SourceReading.fromJson(document.toString(), origin, changedAt);
+        // strict: a field twice or anything after the object is an error (MalformedSwitchPayloadException)
+        Object entry = text.startsWith("{") ? JsonSwitchPayload.read(text, origin) : text;
+        String document = JsonWriter.compact(Map.of("switches", Map.of(name, entry)));
+        SourceReading reading = SourceReading.fromJson(document, origin, changedAt);
         Map<String, SwitchSetting> settings = reading.settings();
         return settings.get(name);
     }

@@ -4,6 +4,7 @@ import io.github.drkit.aws.AwsOperationException;
 import io.github.drkit.aws.internal.AwsErrors;
 import io.github.drkit.aws.internal.Require;
 import io.github.drkit.aws.internal.SwitchEntries;
+import io.github.drkit.core.internal.json.JsonWriter;
 import io.github.drkit.killswitch.SwitchSetting;
 import io.github.drkit.killswitch.SwitchState;
 import java.time.Clock;
@@ -85,13 +86,16 @@ public final class SsmRegionDrain implements RegionDrain {
                     "reason must be at most " + MAX_REASON_LENGTH + " characters (was " + reason.length() + ")");
         }
         SsmClient ssm = client(region);
-        var entry = SwitchEntries.MAPPER.createObjectNode();
-        entry.put("state", "killed").put("reason", reason).put("actor", actor);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("state", "killed");
+        entry.put("reason", reason);
+        entry.put("actor", actor);
+        String json = JsonWriter.compact(entry);
         try {
             ssm.putParameter(r -> r.name(parameter())
                     .type(ParameterType.STRING)
                     .overwrite(true)
-                    .value(entry.toString())
+                    .value(json)
                     .description("drkit drain of " + region));
         } catch (SdkException e) {
             throw new AwsOperationException(

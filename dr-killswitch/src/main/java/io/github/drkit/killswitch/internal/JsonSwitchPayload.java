@@ -1,24 +1,23 @@
 package io.github.drkit.killswitch.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.drkit.core.internal.json.JsonParseException;
+import io.github.drkit.core.internal.json.JsonReader;
 import io.github.drkit.killswitch.MalformedSwitchPayloadException;
 import io.github.drkit.killswitch.SwitchSetting;
 import io.github.drkit.killswitch.SwitchState;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Parses the JSON format of switch files (needs Jackson). Strict: unknown fields are errors, so that
- * a misspelt {@code expiresAt} cannot silently make a kill permanent. Not API.
+ * Parses the JSON format of switch files with drkit's own strict JSON reader (no JSON library needed).
+ * Strict: unknown fields are errors, so that a misspelt {@code expiresAt} cannot silently make a kill
+ * permanent; a field given twice is an error too (never last-wins), as is anything after the document.
+ * Not API.
  *
  * <pre>{@code
  * {
@@ -31,10 +30,6 @@ import java.util.Set;
  * }</pre>
  */
 public final class JsonSwitchPayload {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final Set<String> ENTRY_FIELDS = Set.of("state", "reason", "actor", "changedAt", "expiresAt");
 
@@ -50,67 +45,96 @@ public final class JsonSwitchPayload {
      * @throws MalformedSwitchPayloadException naming the bad field or value
      */
     public static Map<String, SwitchSetting> parse(String text, String origin, Instant changedAt) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new MalformedSwitchPayloadException(origin + ": not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject()) {
+        Object root = read(text, origin);
+        if (!(root instanceof Map<?, ?> top)) {
             throw new MalformedSwitchPayloadException(origin + ": must be a JSON object with a \"switches\" object");
         }
-        Iterator<String> topFields = root.fieldNames();
-        while (topFields.hasNext()) {
-            String field = topFields.next();
+        for (Object field : top.keySet()) {
             if (!field.equals("switches")) {
                 throw new MalformedSwitchPayloadException(
                         origin + ": unknown top-level field '" + field + "' (only \"switches\" is allowed)");
             }
         }
-        JsonNode switches = root.get("switches");
-        if (switches == null || !switches.isObject()) {
+        if (!(top.get("switches") instanceof Map<?, ?> switches)) {
             throw new MalformedSwitchPayloadException(origin + ": \"switches\" must be a JSON object");
         }
         Map<String, SwitchSetting> settings = new LinkedHashMap<>();
-        Iterator<String> names = switches.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
+        for (Map.Entry<?, ?> e : switches.entrySet()) {
+            String name = (String) e.getKey();
             if (!SwitchNames.isValid(name)) {
                 throw new MalformedSwitchPayloadException(
                         origin + ": " + SwitchNames.describeInvalid("switch name", name));
             }
-            settings.put(name, entry(origin, name, switches.get(name), changedAt));
+            settings.put(name, entry(origin, name, e.getValue(), changedAt));
         }
         return settings;
     }
 
-    private static SwitchSetting entry(String origin, String name, JsonNode node, Instant defaultChangedAt) {
+    /**
+     * Parses a JSON text, turning a syntax error into a payload error that names the origin.
+     *
+     * @param text the text
+     * @param origin where it came from, for messages
+     * @return the value as {@link JsonReader} gives it
+     * @throws MalformedSwitchPayloadException {@code "<origin>: not valid JSON: <problem> at line L, column C"}
+     */
+    public static Object read(String text, String origin) {
+        try {
+            return JsonReader.parse(text);
+        } catch (JsonParseException e) {
+            throw new MalformedSwitchPayloadException(origin + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The kind of a JSON value for messages, with the names drkit's messages have always used.
+     *
+     * @param value a value as {@link JsonReader} gives it
+     * @return {@code OBJECT}, {@code ARRAY}, {@code STRING}, {@code NUMBER}, {@code BOOLEAN} or {@code NULL}
+     */
+    public static String kind(Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof Map) {
+            return "OBJECT";
+        }
+        if (value instanceof List) {
+            return "ARRAY";
+        }
+        if (value instanceof String) {
+            return "STRING";
+        }
+        if (value instanceof Boolean) {
+            return "BOOLEAN";
+        }
+        return "NUMBER";
+    }
+
+    private static SwitchSetting entry(String origin, String name, Object node, Instant defaultChangedAt) {
         String where = origin + ": switch '" + name + "'";
-        if (node.isTextual()) {
-            return new SwitchSetting(state(where, node.textValue()), "", "", defaultChangedAt, Optional.empty());
+        if (node instanceof String text) {
+            return new SwitchSetting(state(where, text), "", "", defaultChangedAt, Optional.empty());
         }
-        if (!node.isObject()) {
+        if (!(node instanceof Map<?, ?> fields)) {
             throw new MalformedSwitchPayloadException(
-                    where + ": must be a state string or an object with \"state\" (was " + node.getNodeType() + ")");
+                    where + ": must be a state string or an object with \"state\" (was " + kind(node) + ")");
         }
-        Iterator<String> fields = node.fieldNames();
-        while (fields.hasNext()) {
-            String field = fields.next();
+        for (Object field : fields.keySet()) {
             if (!ENTRY_FIELDS.contains(field)) {
                 throw new MalformedSwitchPayloadException(where + ": unknown field '" + field
                         + "' (allowed: state, reason, actor, changedAt, expiresAt)");
             }
         }
-        JsonNode state = node.get("state");
-        if (state == null || !state.isTextual()) {
+        if (!(fields.get("state") instanceof String state)) {
             throw new MalformedSwitchPayloadException(where + ": \"state\" is required and must be a string");
         }
         return new SwitchSetting(
-                state(where, state.textValue()),
-                text(where, node, "reason"),
-                text(where, node, "actor"),
-                instant(where, node, "changedAt").orElse(defaultChangedAt),
-                instant(where, node, "expiresAt"));
+                state(where, state),
+                text(where, fields, "reason"),
+                text(where, fields, "actor"),
+                instant(where, fields, "changedAt").orElse(defaultChangedAt),
+                instant(where, fields, "expiresAt"));
     }
 
     private static SwitchState state(String where, String text) {
@@ -121,18 +145,18 @@ public final class JsonSwitchPayload {
         }
     }
 
-    private static String text(String where, JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+    private static String text(String where, Map<?, ?> node, String field) {
+        Object value = node.get(field);
+        if (value == null) {
             return "";
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof String text)) {
             throw new MalformedSwitchPayloadException(where + ": \"" + field + "\" must be a string");
         }
-        return value.textValue();
+        return text;
     }
 
-    private static Optional<Instant> instant(String where, JsonNode node, String field) {
+    private static Optional<Instant> instant(String where, Map<?, ?> node, String field) {
         String text = text(where, node, field);
         if (text.isEmpty()) {
             return Optional.empty();

@@ -10,12 +10,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads one {@link SwitchSource} on its own named daemon thread ({@code drkit-killswitch-poll-<source>}):
- * once at start, every poll interval, and on demand. Reads never overlap. Not API.
+ * once at start, every poll interval (each wait drawn at random within ± the jitter fraction of it, so
+ * that instances started together do not poll in lockstep), and on demand. Reads never overlap. Not
+ * API.
  */
 public final class SourcePoller implements AutoCloseable {
 
@@ -42,14 +45,34 @@ public final class SourcePoller implements AutoCloseable {
     private final Target target;
     private final ScheduledThreadPoolExecutor executor;
     private final AtomicBoolean watchReadPending = new AtomicBoolean();
+    private final double jitter;
+    private final RandomGenerator random;
+    private volatile long intervalNanos;
+
+    /**
+     * Creates the poller without jitter; no thread runs until {@link #start(Optional)}.
+     *
+     * @param source the source to read
+     * @param target where results go
+     */
+    public SourcePoller(SwitchSource source, Target target) {
+        this(source, target, 0, RandomGenerator.getDefault());
+    }
 
     /**
      * Creates the poller; no thread runs until {@link #start(Optional)}.
      *
      * @param source the source to read
      * @param target where results go
+     * @param jitter the spread of each wait, as a fraction of the interval either way, in [0, 0.5]
+     * @param random where the spread comes from (used on the poller thread only)
      */
-    public SourcePoller(SwitchSource source, Target target) {
+    public SourcePoller(SwitchSource source, Target target, double jitter, RandomGenerator random) {
+        if (!(jitter >= 0 && jitter <= 0.5)) {
+            throw new IllegalArgumentException("jitter must be in [0, 0.5] (was " + jitter + ")");
+        }
+        this.jitter = jitter;
+        this.random = Objects.requireNonNull(random, "random");
         this.source = Objects.requireNonNull(source, "source");
         this.target = Objects.requireNonNull(target, "target");
         this.executor = new ScheduledThreadPoolExecutor(
@@ -66,9 +89,44 @@ public final class SourcePoller implements AutoCloseable {
      */
     public Future<?> start(Optional<Duration> interval) {
         Future<?> first = executor.submit(this::readOnce);
-        interval.ifPresent(every -> executor.scheduleWithFixedDelay(
-                this::readOnce, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS));
+        interval.ifPresent(every -> {
+            intervalNanos = every.toNanos();
+            scheduleNext();
+        });
         return first;
+    }
+
+    /**
+     * A wait of {@code intervalNanos} spread by {@code jitter} either way: {@code intervalNanos * (1 +
+     * jitter * (2u - 1))} for {@code u} in [0, 1), at least 1 ns.
+     *
+     * @param intervalNanos the poll interval
+     * @param jitter the fraction either way
+     * @param u a uniform random number in [0, 1)
+     * @return the wait in nanoseconds
+     */
+    public static long jitteredNanos(long intervalNanos, double jitter, double u) {
+        double factor = 1 + jitter * (2 * u - 1);
+        return Math.max(1, (long) (intervalNanos * factor));
+    }
+
+    private void scheduleNext() {
+        long wait = jitteredNanos(intervalNanos, jitter, random.nextDouble());
+        try {
+            executor.schedule(this::pollAndReschedule, wait, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closed: no more polls
+        }
+    }
+
+    private void pollAndReschedule() {
+        try {
+            readOnce();
+        } finally {
+            if (!executor.isShutdown()) {
+                scheduleNext();
+            }
+        }
     }
 
     /**

@@ -31,7 +31,6 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -195,13 +194,6 @@ public final class DrIdempotencyAutoConfiguration {
     private static JsonFingerprint jsonFingerprint(DrProperties.FingerprintSettings f) {
         if (f.getMode() != DrProperties.FingerprintMode.CANONICAL_JSON) {
             return null;
-        }
-        if (!ClassUtils.isPresent(
-                "com.fasterxml.jackson.databind.ObjectMapper", DrIdempotencyAutoConfiguration.class.getClassLoader())) {
-            throw DrProperties.invalid(
-                    "dr.idempotency.fingerprint.mode",
-                    "canonical-json",
-                    "needs Jackson (jackson-databind) on the class path");
         }
         try {
             return new JsonFingerprint(f.getJsonFields());

@@ -1,13 +1,10 @@
 package io.github.drkit.aws.runbook.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.drkit.aws.runbook.AwsCall;
 import io.github.drkit.aws.runbook.ReadinessAnswer;
 import io.github.drkit.aws.runbook.RunbookReport;
 import io.github.drkit.aws.runbook.StepRecord;
+import io.github.drkit.core.internal.json.JsonWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,8 +13,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a run's evidence: {@code <root>/<yyyyMMdd'T'HHmmss'Z'>-runbook/} with {@code runbook.md},
@@ -28,7 +28,6 @@ public final class EvidenceWriter {
 
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> FILES = List.of("runbook.md", "runbook.json", "runbook.html");
 
     private EvidenceWriter() {}
@@ -137,8 +136,8 @@ public final class EvidenceWriter {
         return md.toString();
     }
 
-    static String json(RunbookReport report) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+    static String json(RunbookReport report) {
+        Map<String, Object> root = new LinkedHashMap<>();
         root.put("runbook", report.runbook());
         root.put("outcome", report.outcome().name());
         root.put("operator", report.request().operator());
@@ -151,9 +150,9 @@ public final class EvidenceWriter {
         root.put("startedAt", report.startedAt().toString());
         root.put("finishedAt", report.finishedAt().toString());
         root.put("tookMillis", report.took().toMillis());
-        ArrayNode steps = root.putArray("steps");
+        List<Object> steps = new ArrayList<>();
         for (StepRecord s : report.steps()) {
-            ObjectNode step = steps.addObject();
+            Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", s.name());
             step.put("outcome", s.outcome().name());
             step.put("seenBefore", s.seenBefore());
@@ -162,30 +161,35 @@ public final class EvidenceWriter {
             step.put("startedAt", s.startedAt().toString());
             step.put("finishedAt", s.finishedAt().toString());
             step.put("tookMillis", s.took().toMillis());
-            ArrayNode progress = step.putArray("progress");
-            s.progress().forEach(progress::add);
-            ArrayNode readiness = step.putArray("readiness");
+            step.put("progress", s.progress());
+            List<Object> readiness = new ArrayList<>();
             for (ReadinessAnswer r : s.readiness()) {
-                readiness
-                        .addObject()
-                        .put("region", r.region())
-                        .put("url", r.url())
-                        .put("status", r.status())
-                        .put("body", r.body())
-                        .put("ready", r.ready())
-                        .put("at", r.at().toString());
+                Map<String, Object> answer = new LinkedHashMap<>();
+                answer.put("region", r.region());
+                answer.put("url", r.url());
+                answer.put("status", r.status());
+                answer.put("body", r.body());
+                answer.put("ready", r.ready());
+                answer.put("at", r.at().toString());
+                readiness.add(answer);
             }
-            ArrayNode calls = step.putArray("awsRequests");
+            step.put("readiness", readiness);
+            List<Object> calls = new ArrayList<>();
             for (AwsCall c : s.awsCalls()) {
-                calls.addObject()
-                        .put("service", c.service())
-                        .put("operation", c.operation())
-                        .put("requestId", c.requestId())
-                        .put("httpStatus", c.httpStatus())
-                        .put("at", c.at().toString());
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("service", c.service());
+                call.put("operation", c.operation());
+                call.put("requestId", c.requestId());
+                call.put("httpStatus", c.httpStatus());
+                call.put("at", c.at().toString());
+                calls.add(call);
             }
+            step.put("awsRequests", calls);
+            steps.add(step);
         }
-        return JSON.writeValueAsString(root) + "\n";
+        root.put("steps", steps);
+        // laid out as Jackson's pretty printer did, so evidence reads the same as before
+        return JsonWriter.pretty(root) + "\n";
     }
 
     static String html(RunbookReport report) {
