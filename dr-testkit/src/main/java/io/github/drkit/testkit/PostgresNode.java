@@ -3,6 +3,7 @@ package io.github.drkit.testkit;
 import io.github.drkit.testkit.internal.DataDirectories;
 import io.github.drkit.testkit.internal.OsProcesses;
 import io.github.drkit.testkit.internal.Polling;
+import io.github.drkit.testkit.internal.SysVSharedMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -205,6 +206,8 @@ public final class PostgresNode {
         }
         OsProcesses.killTree(pid, Duration.ofSeconds(20));
         paused = false;
+        // A real crash leaves the SysV interlock segment; PostgreSQL copes when it is gone at the next start.
+        SysVSharedMemory.releaseIfOrphaned(dataDir);
     }
 
     /**
@@ -541,6 +544,7 @@ public final class PostgresNode {
             OsProcesses.killTree(pid, Duration.ofSeconds(20));
         }
         OsProcesses.awaitGone(procs, Duration.ofSeconds(20));
+        SysVSharedMemory.releaseIfOrphaned(dataDir);
         return procs;
     }
 

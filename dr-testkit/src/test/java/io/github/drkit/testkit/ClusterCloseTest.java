@@ -3,6 +3,7 @@ package io.github.drkit.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.drkit.testkit.internal.OsProcesses;
+import io.github.drkit.testkit.internal.SysVSharedMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,35 @@ class ClusterCloseTest {
         assertThat(processes).noneMatch(OsProcesses::isRunning);
         assertThat(Files.exists(dir)).isFalse();
         pg.close(); // idempotent
+    }
+
+    @Test
+    void crashedAndClosedNodesLeaveNoSharedMemorySegment() {
+        PostgresCluster pg = PostgresCluster.builder().standbys(1).start();
+        List<SysVSharedMemory.Segment> segments = new ArrayList<>();
+        for (PostgresNode n : pg.nodes()) {
+            SysVSharedMemory.Segment s =
+                    SysVSharedMemory.recordedIn(n.dataDirectory()).orElseThrow();
+            assertThat(SysVSharedMemory.attachments(s))
+                    .as("%s's interlock segment while running", n)
+                    .isPresent();
+            segments.add(s);
+        }
+
+        pg.standby(0).crash(); // kill -9 leaves the segment unless the testkit removes it
+        assertThat(SysVSharedMemory.attachments(segments.get(1)))
+                .as("crashed standby's segment")
+                .isEmpty();
+        pg.standby(0).start(); // and PostgreSQL starts again without it
+        assertThat(pg.standby(0).role()).isEqualTo(NodeRole.STANDBY);
+        segments.add(SysVSharedMemory.recordedIn(pg.standby(0).dataDirectory()).orElseThrow());
+
+        pg.close(); // kills what runs
+
+        assertThat(segments)
+                .allSatisfy(s -> assertThat(SysVSharedMemory.attachments(s))
+                        .as("segment %s after close", s)
+                        .isEmpty());
     }
 
     @Test
