@@ -12,7 +12,9 @@ import io.github.drkit.jdbc.internal.Router;
 import io.github.drkit.jdbc.internal.RoutingMetrics;
 import io.github.drkit.jdbc.internal.RoutingSettings;
 import io.github.drkit.jdbc.internal.TopologyMonitor;
+import io.github.drkit.jdbc.observation.FailoverObservationConvention;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -121,7 +123,8 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         this.connectionTimeoutNanos = b.connectionTimeout.toNanos();
         this.poolMinimumIdle = b.poolMinimumIdle;
         this.readsFromWriter = settings.readsFromWriter();
-        this.metrics = RoutingMetrics.create(b.meterRegistry, endpoints, name);
+        this.metrics = RoutingMetrics.create(
+                b.meterRegistry, b.observationRegistry, b.failoverObservationConvention, endpoints, name);
         int n = endpoints.size();
         this.pools = new HikariDataSource[n];
         this.physical = new PhysicalConnections[n];
@@ -570,6 +573,8 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
         private boolean dialectSet;
         private WriteGate writeGate = WriteGate.OPEN;
         private MeterRegistry meterRegistry;
+        private ObservationRegistry observationRegistry;
+        private FailoverObservationConvention failoverObservationConvention;
         private Clock clock = Clock.systemUTC();
         private final List<TopologyListener> listeners = new ArrayList<>();
 
@@ -825,14 +830,44 @@ public final class RegionRoutingDataSource implements DataSource, AutoCloseable 
 
         /**
          * Where to register metrics ({@code drkit.routing.*}, {@code drkit.topology.*}, {@code
-         * drkit.replication.lag}, {@code drkit.failover.duration}, and HikariCP's pool metrics). None
-         * by default.
+         * drkit.replication.lag}, and HikariCP's pool metrics). None by default. Without an {@link
+         * #observationRegistry(ObservationRegistry) observation registry} the failover timer {@code
+         * drkit.failover.duration} is recorded here too.
          *
          * @param registry the registry
          * @return this builder
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * Where failovers are observed (see {@link
+         * io.github.drkit.jdbc.observation.FailoverObservationDocumentation}): one observation from
+         * the writer lost to a writer found, started and stopped on the monitor's side (never on the
+         * routing path). Its timer {@code drkit.failover.duration} comes from the registry's meter
+         * handler (Spring Boot registers one); a registry without handlers, {@link
+         * ObservationRegistry#NOOP} or none (the default) means the timer is recorded on the {@link
+         * #meterRegistry(MeterRegistry) meter registry} directly, with the same name and tags.
+         *
+         * @param registry the registry, or {@code null}
+         * @return this builder
+         */
+        public Builder observationRegistry(ObservationRegistry registry) {
+            this.observationRegistry = registry;
+            return this;
+        }
+
+        /**
+         * The convention that names the failover observation and its key values (default {@link
+         * io.github.drkit.jdbc.observation.DefaultFailoverObservationConvention}).
+         *
+         * @param convention the convention, or {@code null} for the default
+         * @return this builder
+         */
+        public Builder failoverObservationConvention(FailoverObservationConvention convention) {
+            this.failoverObservationConvention = convention;
             return this;
         }
 

@@ -170,10 +170,15 @@ class RoutingTest {
                             .value())
                     .isZero();
             assertThat(registry.get("drkit.topology.node.status")
-                            .tags("endpoint", "node1")
+                            .tags("endpoint", "node1", "status", "reader")
                             .gauge()
                             .value())
-                    .isEqualTo(NodeStatus.READER.ordinal());
+                    .isEqualTo(1.0);
+            assertThat(registry.get("drkit.topology.node.status")
+                            .tags("endpoint", "node1", "status", "writer")
+                            .gauge()
+                            .value())
+                    .isZero();
             assertThat(registry.get("drkit.topology.fenced").gauge().value()).isZero();
         }
     }

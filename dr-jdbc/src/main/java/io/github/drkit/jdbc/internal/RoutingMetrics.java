@@ -4,32 +4,48 @@ import io.github.drkit.jdbc.Endpoint;
 import io.github.drkit.jdbc.NodeStatus;
 import io.github.drkit.jdbc.NodeView;
 import io.github.drkit.jdbc.Topology;
+import io.github.drkit.jdbc.observation.FailoverObservationConvention;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Micrometer meters of a routing data source, all under {@code drkit.}. Counters used on the hot path
- * are resolved once here, so recording a routing decision is one lock-free add. Without a registry
- * every method is a no-op. Not API.
+ * Micrometer meters and the failover observation of a routing data source, all under {@code
+ * drkit.}. Counters used on the hot path are resolved once here, so recording a routing decision is
+ * one lock-free add. Without a registry every meter method is a no-op. Not API.
+ *
+ * <ul>
+ *   <li>{@code drkit.replication.lag} (gauge, bytes; tags datasource, endpoint, region): replay lag
+ *       behind the writer, NaN while unknown (never probed, down, no writer to compare with);
+ *   <li>{@code drkit.topology.node.status} (gauges; tags datasource, endpoint, region, status): a
+ *       state set, one gauge per endpoint and {@link NodeStatus} (status values lower case: {@code
+ *       unknown}, {@code down}, {@code writer}, {@code reader}, {@code fenced}, {@code ambiguous},
+ *       {@code confirming}), 1 for the node's current status and 0 for the others;
+ *   <li>{@code drkit.failover.duration}: the timer of the failover observation ({@link
+ *       FailoverTracker}), not registered here.
+ * </ul>
  */
 public final class RoutingMetrics {
+
+    private static final NodeStatus[] STATUSES = NodeStatus.values();
 
     private final Counter[] writeDecisions;
     private final Counter[] readDecisions;
     private final Counter noWriter;
     private final Counter changes;
-    private final Timer failover;
     private final AtomicLong[] lagBytes;
     private final AtomicLong[] status;
     private final AtomicLong fencedCount;
     private final Counter probeErrors;
+    private final FailoverTracker failovers;
 
-    private RoutingMetrics(MeterRegistry registry, List<Endpoint> endpoints, String name) {
+    private RoutingMetrics(MeterRegistry registry, List<Endpoint> endpoints, String name, FailoverTracker failovers) {
+        this.failovers = failovers;
         int n = endpoints.size();
         writeDecisions = new Counter[n];
         readDecisions = new Counter[n];
@@ -41,16 +57,19 @@ public final class RoutingMetrics {
             readDecisions[i] = decisions(registry, name, e, "read");
             lagBytes[i] = new AtomicLong(-1);
             status[i] = new AtomicLong(NodeStatus.UNKNOWN.ordinal());
-            Gauge.builder("drkit.replication.lag", lagBytes[i], AtomicLong::get)
-                    .description("Replay lag behind the writer, in bytes (-1 unknown)")
+            Gauge.builder("drkit.replication.lag", lagBytes[i], RoutingMetrics::lag)
+                    .description("Replay lag behind the writer, in bytes (NaN while unknown)")
                     .baseUnit("bytes")
                     .tags("datasource", name, "endpoint", e.name(), "region", e.region())
                     .register(registry);
-            Gauge.builder("drkit.topology.node.status", status[i], AtomicLong::get)
-                    .description(
-                            "Node status ordinal: 0 unknown, 1 down, 2 writer, 3 reader, 4 fenced, 5 ambiguous, 6 confirming")
-                    .tags("datasource", name, "endpoint", e.name(), "region", e.region())
-                    .register(registry);
+            AtomicLong current = status[i];
+            for (NodeStatus s : STATUSES) {
+                long ordinal = s.ordinal();
+                Gauge.builder("drkit.topology.node.status", current, v -> v.get() == ordinal ? 1.0 : 0.0)
+                        .description("1 for the node's current status, 0 for the others (a state set)")
+                        .tags("datasource", name, "endpoint", e.name(), "region", e.region(), "status", statusValue(s))
+                        .register(registry);
+            }
         }
         noWriter = Counter.builder("drkit.routing.no.writer")
                 .description("Write intent refused because no writer was known within the wait timeout")
@@ -58,10 +77,6 @@ public final class RoutingMetrics {
                 .register(registry);
         changes = Counter.builder("drkit.topology.changes")
                 .description("Routing-relevant topology changes")
-                .tags("datasource", name)
-                .register(registry);
-        failover = Timer.builder("drkit.failover.duration")
-                .description("From losing the writer to routing to a new one")
                 .tags("datasource", name)
                 .register(registry);
         probeErrors = Counter.builder("drkit.topology.probe.errors")
@@ -75,12 +90,12 @@ public final class RoutingMetrics {
                 .register(registry);
     }
 
-    private RoutingMetrics() {
+    private RoutingMetrics(FailoverTracker failovers) {
+        this.failovers = failovers;
         writeDecisions = null;
         readDecisions = null;
         noWriter = null;
         changes = null;
-        failover = null;
         lagBytes = null;
         status = null;
         fencedCount = null;
@@ -94,9 +109,54 @@ public final class RoutingMetrics {
                 .register(registry);
     }
 
-    /** Metrics on a registry, or no-ops when {@code registry} is null. */
+    private static double lag(AtomicLong bytes) {
+        long v = bytes.get();
+        return v < 0 ? Double.NaN : v;
+    }
+
+    /**
+     * The {@code status} tag value of a node status.
+     *
+     * @param status the status
+     * @return its name in lower case
+     */
+    public static String statusValue(NodeStatus status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Metrics on a registry, or no-ops when {@code registry} is null; no failover observation. */
     public static RoutingMetrics create(MeterRegistry registry, List<Endpoint> endpoints, String name) {
-        return registry == null ? new RoutingMetrics() : new RoutingMetrics(registry, endpoints, name);
+        return create(registry, null, null, endpoints, name);
+    }
+
+    /**
+     * Metrics on a meter registry and failover observations on an observation registry.
+     *
+     * @param meters the meter registry, or {@code null} for no meters
+     * @param observations the observation registry; {@code null} or a no-op registry (one without
+     *     handlers) means: observe failovers only for the timer, through a {@link
+     *     DefaultMeterObservationHandler} on {@code meters} (nothing without {@code meters})
+     * @param convention the user's failover convention, or {@code null} for drkit's
+     * @param endpoints the endpoints
+     * @param name the data source's name
+     * @return the metrics
+     */
+    public static RoutingMetrics create(
+            MeterRegistry meters,
+            ObservationRegistry observations,
+            FailoverObservationConvention convention,
+            List<Endpoint> endpoints,
+            String name) {
+        ObservationRegistry failoverRegistry = observations;
+        if (failoverRegistry == null || failoverRegistry.isNoop()) {
+            failoverRegistry = ObservationRegistry.NOOP;
+            if (meters != null) {
+                failoverRegistry = ObservationRegistry.create();
+                failoverRegistry.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+            }
+        }
+        FailoverTracker failovers = new FailoverTracker(failoverRegistry, convention, name);
+        return meters == null ? new RoutingMetrics(failovers) : new RoutingMetrics(meters, endpoints, name, failovers);
     }
 
     /** Hot path: one lock-free add, or nothing. */
@@ -126,10 +186,14 @@ public final class RoutingMetrics {
         }
     }
 
-    void failoverCompleted(Duration d) {
-        if (failover != null) {
-            failover.record(d);
-        }
+    /** With the monitor's lock held: the failover reaction to a new snapshot, or {@code null}. */
+    Runnable failoverReaction(Topology previous, Topology next) {
+        return failovers.onPublished(previous, next);
+    }
+
+    /** Stops a failover observation still running (outcome {@code abandoned}). */
+    void close() {
+        failovers.close();
     }
 
     void topologyPublished(Topology t) {

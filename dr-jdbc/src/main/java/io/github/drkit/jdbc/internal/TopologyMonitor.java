@@ -81,7 +81,6 @@ public final class TopologyMonitor implements AutoCloseable {
     private final AtomicBoolean reacting = new AtomicBoolean();
     private volatile Topology topology;
     private volatile boolean closed;
-    private long writerLostAtNanos = -1;
 
     /** Creates the monitor; {@link #start} begins probing. */
     public TopologyMonitor(
@@ -406,12 +405,12 @@ public final class TopologyMonitor implements AutoCloseable {
             return;
         }
         metrics.topologyChanged();
-        trackFailoverDuration(previous, next);
+        Runnable failover = metrics.failoverReaction(previous, next);
         List<TopologyEvent> events = diff(previous, next);
         if (previous.writerIndex() >= 0 && next.writerIndex() < 0) {
             requestProbe();
         }
-        reactions.add(() -> reactTo(previous, next, events));
+        reactions.add(() -> reactTo(previous, next, events, failover));
     }
 
     /** Runs queued reactions, one thread at a time, in order; never with the monitor's lock held. */
@@ -435,8 +434,15 @@ public final class TopologyMonitor implements AutoCloseable {
         }
     }
 
-    private void reactTo(Topology previous, Topology next, List<TopologyEvent> events) {
+    private void reactTo(Topology previous, Topology next, List<TopologyEvent> events, Runnable failover) {
         LOG.info("topology changed: {} (was {})", next, previous.nodes().isEmpty() ? "nothing" : previous);
+        if (failover != null) {
+            try {
+                failover.run(); // start or stop the failover observation (its handlers run here)
+            } catch (RuntimeException e) {
+                LOG.warn("failover observation failed", e);
+            }
+        }
         boolean[] lost = new boolean[next.nodes().size()];
         for (TopologyEvent e : events) {
             switch (e.type()) {
@@ -472,17 +478,6 @@ public final class TopologyMonitor implements AutoCloseable {
                     LOG.warn("topology listener {} failed on {}", l, e.type(), ex);
                 }
             }
-        }
-    }
-
-    private void trackFailoverDuration(Topology previous, Topology next) {
-        boolean had = previous.writer().isPresent();
-        boolean has = next.writer().isPresent();
-        if (had && !has) {
-            writerLostAtNanos = System.nanoTime();
-        } else if (!had && has && writerLostAtNanos >= 0) {
-            metrics.failoverCompleted(Duration.ofNanos(System.nanoTime() - writerLostAtNanos));
-            writerLostAtNanos = -1;
         }
     }
 
@@ -675,6 +670,8 @@ public final class TopologyMonitor implements AutoCloseable {
             watchdog.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            metrics.close(); // a failover still without a writer ends as abandoned
         }
     }
 

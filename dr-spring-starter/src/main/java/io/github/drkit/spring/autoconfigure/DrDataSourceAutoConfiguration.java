@@ -4,9 +4,11 @@ import io.github.drkit.core.WriteGate;
 import io.github.drkit.jdbc.DatabaseDialect;
 import io.github.drkit.jdbc.Endpoint;
 import io.github.drkit.jdbc.RegionRoutingDataSource;
+import io.github.drkit.jdbc.observation.FailoverObservationConvention;
 import io.github.drkit.spring.internal.BootAutoConfigurations;
 import io.github.drkit.spring.internal.DeferredWriteGate;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,6 +54,9 @@ public final class DrDataSourceAutoConfiguration {
      * @param properties drkit's properties
      * @param writeGate the write gate
      * @param meters the meter registry, if any
+     * @param observations the observation registry, if any (failovers are observed, see {@link
+     *     io.github.drkit.jdbc.observation.FailoverObservationDocumentation})
+     * @param failoverConventions the application's failover observation convention, if it defines one
      * @param clock an application {@link Clock}, if any (else the UTC system clock)
      * @return the started data source; closed with the context
      */
@@ -61,6 +66,8 @@ public final class DrDataSourceAutoConfiguration {
             DrProperties properties,
             WriteGate writeGate,
             ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<ObservationRegistry> observations,
+            ObjectProvider<FailoverObservationConvention> failoverConventions,
             ObjectProvider<Clock> clock) {
         DrProperties.Datasource d = properties.getDatasource();
         RegionRoutingDataSource.Builder b = RegionRoutingDataSource.builder()
@@ -89,6 +96,8 @@ public final class DrDataSourceAutoConfiguration {
         if (registry != null) {
             b.meterRegistry(registry);
         }
+        b.observationRegistry(observations.getIfUnique(() -> ObservationRegistry.NOOP))
+                .failoverObservationConvention(failoverConventions.getIfUnique());
         for (int i = 0; i < d.getEndpoints().size(); i++) {
             DrProperties.Endpoint e = d.getEndpoints().get(i);
             try {

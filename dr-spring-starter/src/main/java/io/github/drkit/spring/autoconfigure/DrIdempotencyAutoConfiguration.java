@@ -10,8 +10,11 @@ import io.github.drkit.spring.internal.IdempotencyFilter;
 import io.github.drkit.spring.internal.IdempotentExecutor;
 import io.github.drkit.spring.internal.JdbcIdempotencySupport;
 import io.github.drkit.spring.internal.JsonFingerprint;
+import io.github.drkit.spring.internal.ObservedIdempotentExecutor;
 import io.github.drkit.spring.internal.StoreExecutor;
+import io.github.drkit.spring.observation.IdempotencyObservationConvention;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +104,9 @@ public final class DrIdempotencyAutoConfiguration {
      * @param dataSources the application's data source, if any
      * @param transactionManagers the transaction manager, if any
      * @param scopeResolvers the application's key scope resolver, if it defines one
+     * @param observations the application's observation registry, if any (keyed executions are
+     *     observed, see {@link io.github.drkit.spring.observation.IdempotencyObservationDocumentation})
+     * @param conventions the application's idempotency observation convention, if it defines one
      * @param beans the bean factory, to find the MVC handler mapping on first use
      * @return the filter registration
      */
@@ -113,9 +119,14 @@ public final class DrIdempotencyAutoConfiguration {
             ObjectProvider<DataSource> dataSources,
             ObjectProvider<PlatformTransactionManager> transactionManagers,
             ObjectProvider<IdempotencyScopeResolver> scopeResolvers,
+            ObjectProvider<ObservationRegistry> observations,
+            ObjectProvider<IdempotencyObservationConvention> conventions,
             BeanFactory beans) {
         DrProperties.Idempotency p = properties.getIdempotency();
-        IdempotentExecutor executor = executor(p, idempotency, stores, dataSources, transactionManagers);
+        IdempotentExecutor executor = ObservedIdempotentExecutor.observe(
+                executor(p, idempotency, stores, dataSources, transactionManagers),
+                observations.getIfUnique(() -> ObservationRegistry.NOOP),
+                conventions.getIfUnique());
         LOG.info("Idempotency-Key support: header {}, records in {}", p.getHeaderName(), executor.describe());
         ObjectProvider<RequestMappingHandlerMapping> mappings =
                 beans.getBeanProvider(RequestMappingHandlerMapping.class);

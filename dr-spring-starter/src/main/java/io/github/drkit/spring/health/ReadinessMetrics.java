@@ -18,10 +18,14 @@ import java.util.Objects;
  *   <li>{@code drkit.readiness.local.reader.lag} (gauge, seconds, tag {@code region}): replay lag of
  *       the freshest local reader, NaN when there is none;
  *   <li>{@code drkit.objective.rpo} and {@code drkit.objective.rto} (gauges, seconds, tag {@code
- *       data.class}): the declared objectives;
- *   <li>{@code drkit.failover.observed} (gauge, seconds, tag {@code region}): the last failover the
- *       monitor observed (writer lost to writer found), NaN before the first.
+ *       data.class}): the declared objectives.
  * </ul>
+ *
+ * <p>Failover durations are not a gauge here: the routing data source's failover observation gives
+ * the one timer {@code drkit.failover.duration} (count, total and max of every failover, tags {@code
+ * region}, {@code kind}, {@code outcome}; see {@code
+ * io.github.drkit.jdbc.observation.FailoverObservationDocumentation}), to compare with {@code
+ * drkit.objective.rto}.
  *
  * Gauges read precomputed state when scraped. Thread-safe.
  */
@@ -55,14 +59,6 @@ public final class ReadinessMetrics implements MeterBinder {
                         readiness,
                         r -> r.localReaderLag().map(ReadinessMetrics::seconds).orElse(Double.NaN))
                 .description("Replay lag of the freshest reader in this region")
-                .baseUnit("seconds")
-                .tag("region", region)
-                .register(meters);
-        Gauge.builder(
-                        "drkit.failover.observed",
-                        readiness,
-                        r -> r.lastFailover().map(f -> seconds(f.duration())).orElse(Double.NaN))
-                .description("The last failover observed by this process: writer lost to writer found")
                 .baseUnit("seconds")
                 .tag("region", region)
                 .register(meters);
