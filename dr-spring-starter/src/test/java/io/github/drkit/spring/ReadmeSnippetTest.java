@@ -80,7 +80,7 @@ class ReadmeSnippetTest {
 
             assertThat(http.get("/actuator/killswitches").body())
                     .contains("\"name\":\"recommendations\"", "\"name\":\"exports\"", "\"degraded\":[")
-                    .contains("\"name\":\"region-traffic\"");
+                    .contains("\"name\":\"region-traffic.ap-northeast-2\"");
             assertThat(http.get("/actuator/dr").body())
                     .contains("\"dataClass\":\"payments\"", "\"dataClass\":\"logs\"", "\"gatesReadiness\":false");
         }
