@@ -34,7 +34,17 @@ class ReadmeSnippetTest {
     static void database() {
         PG.cluster().primary().execute("CREATE ROLE app LOGIN SUPERUSER");
         PG.cluster().primary().execute("CREATE TABLE orders (id bigserial PRIMARY KEY, item text NOT NULL)");
+        // the README's advice: drkit's tables come from its migrations, not from DDL at start-up
+        PG.cluster().primary().execute(drkitMigration("db/drkit/flyway/postgresql/V1__drkit_idempotency.sql"));
         PG.cluster().awaitReplayed(PG.cluster().primary(), Duration.ofSeconds(10));
+    }
+
+    static String drkitMigration(String resource) {
+        try (var in = ReadmeSnippetTest.class.getClassLoader().getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String readmeYaml() throws Exception {
