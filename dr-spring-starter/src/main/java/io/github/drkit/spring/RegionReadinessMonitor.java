@@ -43,8 +43,14 @@ import org.slf4j.LoggerFactory;
  *       node can serve this region's reads;
  *   <li>when the writer is not in this region and a reader is: the freshest local reader's replay lag
  *       is within the smallest RPO of the gating objectives;
- *   <li>the region is not drained, and no fleet switch source is stale past its bound.
+ *   <li>the region is not drained (its drain switch, by default {@code region-traffic.<region>}, is
+ *       not killed), and, only when a staleness bound is configured ({@code
+ *       dr.health.switch-source-max-age}), no fleet switch source is stale past it.
  * </ul>
+ *
+ * <p>This answer drives the Route 53 health path and the {@code drRegion} health contributor (the
+ * {@code dr} health group); the aggregate {@code /actuator/health} shows it as detail only, so that
+ * a healthy standby region is not restarted or deregistered by probes of that path.
  *
  * <p>Thread-safe. {@link #close()} unsubscribes and stops the thread, waiting for it to end.
  */

@@ -136,12 +136,12 @@ class AutoConfigurationBackOffTest {
                 .run(context -> {
                     KillSwitchesEndpoint endpoint = context.getBean(KillSwitchesEndpoint.class);
                     assertThat(endpoint.access()).isEqualTo(OperatorAccess.OFF);
-                    var refused = endpoint.override("region-traffic", "killed", "drill", null, SecurityContext.NONE);
+                    var refused = endpoint.override("drkit.writes", "killed", "drill", null, SecurityContext.NONE);
                     assertThat(refused.getStatus()).isEqualTo(403);
                     assertThat(((Map<?, ?>) refused.getBody()).get("error").toString())
                             .contains("dr.killswitch.endpoint.writes-without-security");
                     assertThat(context.getBean(KillSwitchRegistry.class)
-                                    .status("region-traffic")
+                                    .status("drkit.writes")
                                     .isKilled())
                             .isFalse();
                 });
@@ -153,11 +153,11 @@ class AutoConfigurationBackOffTest {
                 .run(context -> {
                     KillSwitchesEndpoint endpoint = context.getBean(KillSwitchesEndpoint.class);
                     assertThat(endpoint.access()).isEqualTo(OperatorAccess.OPEN);
-                    assertThat(endpoint.override("region-traffic", "killed", "drill", null, SecurityContext.NONE)
+                    assertThat(endpoint.override("drkit.writes", "killed", "drill", null, SecurityContext.NONE)
                                     .getStatus())
                             .isEqualTo(200);
                     assertThat(context.getBean(KillSwitchRegistry.class)
-                                    .status("region-traffic")
+                                    .status("drkit.writes")
                                     .actor())
                             .isEqualTo("anonymous");
                 });

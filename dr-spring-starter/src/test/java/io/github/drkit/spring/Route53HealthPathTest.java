@@ -128,13 +128,13 @@ class Route53HealthPathTest {
     @Order(4)
     void drainForces503UntilClearedAndIsAudited() {
         TestHttp client = http();
-        TestHttp.Response missingReason =
-                client.post("/actuator/killswitches/region-traffic", "{\"state\":\"killed\"}", "application/json");
+        TestHttp.Response missingReason = client.post(
+                "/actuator/killswitches/region-traffic.ap-northeast-2", "{\"state\":\"killed\"}", "application/json");
         assertThat(missingReason.status()).isEqualTo(400);
         assertThat(client.get("/dr/route53").status()).isEqualTo(200);
 
         TestHttp.Response drained = client.post(
-                "/actuator/killswitches/region-traffic",
+                "/actuator/killswitches/region-traffic.ap-northeast-2",
                 "{\"state\":\"killed\",\"reason\":\"game day\"}",
                 "application/json");
         assertThat(drained.status()).isEqualTo(200);
@@ -145,11 +145,14 @@ class Route53HealthPathTest {
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.body()).isEqualTo("UNAVAILABLE region=ap-northeast-2 role=writer reasons=drained\n");
         });
-        assertThat(client.get("/actuator/health/drRegion").body()).contains("OUT_OF_SERVICE", "drained");
+        assertThat(client.get("/actuator/health/dr").body()).contains("OUT_OF_SERVICE", "drained");
+        // the instance itself is fine: the aggregate health stays UP, readiness is only a detail there
+        assertThat(client.get("/actuator/health").status()).isEqualTo(200);
         assertThat(client.get("/actuator/killswitches").body())
-                .contains("\"switch\":\"region-traffic\"", "\"reason\":\"game day\"");
+                .contains("\"switch\":\"region-traffic.ap-northeast-2\"", "\"reason\":\"game day\"");
 
-        TestHttp.Response cleared = client.delete("/actuator/killswitches/region-traffic?reason=game%20day%20over");
+        TestHttp.Response cleared =
+                client.delete("/actuator/killswitches/region-traffic.ap-northeast-2?reason=game%20day%20over");
         assertThat(cleared.status()).isEqualTo(200);
         await().pollInterval(Duration.ofMillis(5))
                 .atMost(Duration.ofSeconds(2))
@@ -184,7 +187,7 @@ class Route53HealthPathTest {
         assertThat(client.get("/actuator/metrics/drkit.objective.rpo?tag=data.class:payments")
                         .body())
                 .contains("\"value\":60.0");
-        assertThat(client.get("/actuator/metrics/drkit.killswitch.state?tag=switch:region-traffic")
+        assertThat(client.get("/actuator/metrics/drkit.killswitch.state?tag=switch:region-traffic.ap-northeast-2")
                         .body())
                 .contains("\"value\":0.0");
     }

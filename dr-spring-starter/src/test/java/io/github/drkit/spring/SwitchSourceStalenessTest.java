@@ -4,24 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.drkit.killswitch.JdbcSwitchSource;
+import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.spring.app.ClusterProperties;
 import io.github.drkit.spring.app.TestApp;
 import io.github.drkit.spring.app.TestHttp;
 import io.github.drkit.testkit.PostgresClusterExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A fleet switch source that cannot be read makes the region unready (its switches may no longer say
- * what the fleet decided); once it reads again the region is ready. Real HTTP, real PostgreSQL: the
- * fleet table is missing at start and created later.
+ * With {@code dr.health.switch-source-max-age} set, a fleet switch source that cannot be read makes
+ * the region unready (its switches may no longer say what the fleet decided); once it reads again the
+ * region is ready. A drain in the shared table applies only to the region it names. Real HTTP, real
+ * PostgreSQL: the fleet table is missing at start and created later.
  */
+@ExtendWith(OutputCaptureExtension.class)
 @DirtiesContext
 @SpringBootTest(
         classes = TestApp.class,
@@ -48,8 +55,14 @@ class SwitchSourceStalenessTest {
     @LocalServerPort
     int port;
 
+    @Autowired
+    KillSwitchRegistry registry;
+
+    @Autowired
+    RegionReadinessMonitor readiness;
+
     @Test
-    void aFleetSourceNeverReadIs503UntilItReadsThenFleetSwitchesApply() {
+    void aFleetSourceNeverReadIs503UntilItReadsThenOnlyThisRegionsDrainApplies(CapturedOutput output) {
         TestHttp http = new TestHttp(port);
         TestHttp.Response stale = http.get("/dr/route53");
         assertThat(stale.status()).isEqualTo(503);
@@ -60,11 +73,24 @@ class SwitchSourceStalenessTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> http.get("/dr/route53").status() == 200);
 
-        // the fleet drains this region through the shared table
+        // the table is shared by every region (it replicates): a drain names the region it drains
+        PG.cluster()
+                .primary()
+                .execute("INSERT INTO drkit_kill_switch (name, state, reason, actor, updated_at) VALUES"
+                        + " ('region-traffic.ap-northeast-1', 'killed', 'drain tokyo', 'ops', now()),"
+                        + " ('region-traffic', 'killed', 'an old runbook', 'ops', now())");
+        registry.refreshSources();
+        readiness.refreshSoon();
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(output.getOut())
+                        .contains("sets 'region-traffic', which this application does not declare: ignored"));
+        assertThat(http.get("/dr/route53").status()).isEqualTo(200);
+        assertThat(registry.status("region-traffic.ap-northeast-2").isKilled()).isFalse();
+
         PG.cluster()
                 .primary()
                 .execute("INSERT INTO drkit_kill_switch (name, state, reason, actor, updated_at)"
-                        + " VALUES ('region-traffic', 'killed', 'fleet drain', 'ops', now())");
+                        + " VALUES ('region-traffic.ap-northeast-2', 'killed', 'fleet drain of seoul', 'ops', now())");
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(http.get("/dr/route53").body()).contains("reasons=drained"));
     }

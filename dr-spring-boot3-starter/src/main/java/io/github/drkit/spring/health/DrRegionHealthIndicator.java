@@ -1,64 +1,69 @@
 package io.github.drkit.spring.health;
 
-import io.github.drkit.spring.FailoverObservation;
-import io.github.drkit.spring.ReadinessReason;
 import io.github.drkit.spring.RegionReadiness;
 import io.github.drkit.spring.RegionReadinessMonitor;
-import java.util.ArrayList;
-import java.util.List;
+import io.github.drkit.spring.internal.RegionHealth;
 import java.util.Objects;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 
 /**
- * The {@code drRegion} health contributor: {@code UP} when this region can serve its declared role,
- * {@code OUT_OF_SERVICE} when the operator drained it (and nothing else is wrong), {@code DOWN}
- * otherwise. Details: region, declared and local role, reason codes, the last observed failover.
- * Reads the readiness monitor's precomputed answer; no I/O. Thread-safe.
+ * The region's DR readiness as a health contributor, in one of two forms.
+ *
+ * <ul>
+ *   <li>{@code drRegion} ({@link #DrRegionHealthIndicator(RegionReadinessMonitor)}): the truth,
+ *       {@code UP} when this region can serve its declared role, {@code OUT_OF_SERVICE} when the
+ *       operator drained it (and nothing else is wrong), {@code DOWN} otherwise. By default it is a
+ *       member of the {@code dr} health group only ({@code /actuator/health/dr}), not of the aggregate
+ *       {@code /actuator/health}.
+ *   <li>{@code drRegionInfo} ({@link #readinessAsDetail(RegionReadinessMonitor)}): always {@code UP},
+ *       with {@code ready} and the same details, for the aggregate health: a healthy warm standby is
+ *       not ready to take traffic, but its process is fine, and load balancer or orchestrator probes
+ *       of {@code /actuator/health} must not take it out.
+ * </ul>
+ *
+ * <p>Details: region, declared and local role, reason codes, the last observed failover. Reads the
+ * readiness monitor's precomputed answer; no I/O. Thread-safe.
  */
 public final class DrRegionHealthIndicator implements HealthIndicator {
 
     private final RegionReadinessMonitor readiness;
+    private final boolean detailOnly;
 
     /**
-     * Creates the indicator.
+     * The truthful {@code drRegion} indicator.
      *
      * @param readiness the readiness monitor
      */
     public DrRegionHealthIndicator(RegionReadinessMonitor readiness) {
+        this(readiness, false);
+    }
+
+    private DrRegionHealthIndicator(RegionReadinessMonitor readiness, boolean detailOnly) {
         this.readiness = Objects.requireNonNull(readiness, "readiness");
+        this.detailOnly = detailOnly;
+    }
+
+    /**
+     * The {@code drRegionInfo} indicator: always {@code UP}, readiness as detail.
+     *
+     * @param readiness the readiness monitor
+     * @return the indicator
+     */
+    public static DrRegionHealthIndicator readinessAsDetail(RegionReadinessMonitor readiness) {
+        return new DrRegionHealthIndicator(readiness, true);
     }
 
     @Override
     public Health health() {
         RegionReadiness r = readiness.current();
         Health.Builder h;
-        if (r.ready()) {
-            h = Health.up();
-        } else if (r.reasons().equals(List.of(ReadinessReason.DRAINED))) {
-            h = Health.outOfService();
-        } else {
-            h = Health.down();
+        RegionHealth.Level level = detailOnly ? RegionHealth.Level.UP : RegionHealth.level(r);
+        switch (level) {
+            case UP -> h = Health.up();
+            case OUT_OF_SERVICE -> h = Health.outOfService();
+            default -> h = Health.down();
         }
-        List<String> codes = new ArrayList<>();
-        for (ReadinessReason reason : r.reasons()) {
-            codes.add(reason.code());
-        }
-        h.withDetail("region", r.region())
-                .withDetail(
-                        "declaredRole",
-                        readiness
-                                .role()
-                                .name()
-                                .toLowerCase(java.util.Locale.ROOT)
-                                .replace('_', '-'))
-                .withDetail("localRole", r.role())
-                .withDetail("reasons", codes)
-                .withDetail("computedAt", r.computedAt().toString());
-        readiness
-                .lastFailover()
-                .map(FailoverObservation::duration)
-                .ifPresent(d -> h.withDetail("lastFailover", d.toString()));
-        return h.build();
+        return h.withDetails(RegionHealth.details(readiness, r, detailOnly)).build();
     }
 }

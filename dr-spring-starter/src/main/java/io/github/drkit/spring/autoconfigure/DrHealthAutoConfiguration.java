@@ -4,14 +4,17 @@ import io.github.drkit.core.RecoveryObjective;
 import io.github.drkit.jdbc.RegionRoutingDataSource;
 import io.github.drkit.killswitch.KillSwitch;
 import io.github.drkit.killswitch.KillSwitchRegistry;
+import io.github.drkit.killswitch.SourceStatus;
 import io.github.drkit.killswitch.UnknownKillSwitchException;
 import io.github.drkit.spring.RegionReadinessMonitor;
 import io.github.drkit.spring.SwitchReadiness;
 import io.github.drkit.spring.internal.KillSwitchReadiness;
 import io.github.drkit.spring.internal.Route53HealthFilter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -116,18 +119,46 @@ public final class DrHealthAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         SwitchReadiness drSwitchReadiness(DrProperties properties, KillSwitchRegistry registry) {
-            String drain = properties.getHealth().getDrainSwitch();
+            String drain = properties.getHealth().resolvedDrainSwitch(properties.getRegion());
             KillSwitch drainSwitch = null;
             try {
-                drainSwitch = registry.killSwitch(drain);
+                drainSwitch = drain == null ? null : registry.killSwitch(drain);
             } catch (UnknownKillSwitchException e) {
                 LOG.warn(
                         "the kill switch registry does not declare the drain switch '{}' (dr.health.drain-switch):"
                                 + " the region cannot be drained",
                         drain);
             }
-            return new KillSwitchReadiness(
-                    registry, drainSwitch, properties.getHealth().getSwitchSourceMaxAge());
+            Duration maxAge = properties.getHealth().getSwitchSourceMaxAge();
+            if (maxAge != null) {
+                checkStalenessBound(registry, maxAge);
+                LOG.info(
+                        "a fleet switch source failing to read for more than {} takes this region out of the Route 53"
+                                + " path (dr.health.switch-source-max-age)",
+                        maxAge);
+            }
+            return new KillSwitchReadiness(registry, drainSwitch, maxAge);
+        }
+
+        /**
+         * A staleness bound that a source crosses in normal operation (a poll interval, or a throttling
+         * back-off, longer than the bound) would take the region out of DNS without anything being
+         * wrong: refuse it.
+         */
+        static void checkStalenessBound(KillSwitchRegistry registry, Duration maxAge) {
+            for (SourceStatus s : registry.sourceStatuses()) {
+                Optional<Duration> gap = registry.maxReadGap(s.name());
+                if (gap.isPresent() && maxAge.compareTo(gap.get()) <= 0) {
+                    throw DrProperties.invalid(
+                            "dr.health.switch-source-max-age",
+                            maxAge,
+                            "must be longer than the worst gap between successful reads of switch source '"
+                                    + s.name() + "' (" + gap.get() + ": its poll interval plus its longest back-off"
+                                    + " plus poll jitter), else normal polling would take the region out of the Route"
+                                    + " 53 path; raise it above " + gap.get() + ", shorten that source's poll"
+                                    + " interval, or unset it so that staleness does not gate readiness");
+                }
+            }
         }
 
         @Bean(destroyMethod = "close")

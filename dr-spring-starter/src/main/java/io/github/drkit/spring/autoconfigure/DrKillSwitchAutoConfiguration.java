@@ -1,6 +1,7 @@
 package io.github.drkit.spring.autoconfigure;
 
 import io.github.drkit.killswitch.AuditSink;
+import io.github.drkit.killswitch.DrainSwitchNames;
 import io.github.drkit.killswitch.FileSwitchSource;
 import io.github.drkit.killswitch.JdbcSwitchSource;
 import io.github.drkit.killswitch.KillSwitchRegistry;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
@@ -29,7 +32,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * A {@link KillSwitchRegistry} from {@code dr.killswitch.*}: the declared switches and profiles,
  * the built-in write switch {@code drkit.writes} (bound to the routing data source's write gate),
- * the drain switch of the Route 53 health path ({@code dr.health.drain-switch}), an optional watched
+ * this region's drain switch ({@code dr.health.drain-switch}, by default {@code
+ * region-traffic.<dr.region>}), an optional watched
  * file, an optional fleet table read through the routing data source's readers, and every {@link
  * SwitchSource} bean of the context (later sources win for a switch they both set). Changes are
  * audited to the log and, when there is one, to Boot's {@code AuditEventRepository}. Backs off when
@@ -42,6 +46,8 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "dr.killswitch", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DrProperties.class)
 public final class DrKillSwitchAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DrKillSwitchAutoConfiguration.class);
 
     /** Creates the auto-configuration; used by Spring. */
     public DrKillSwitchAutoConfiguration() {}
@@ -102,13 +108,15 @@ public final class DrKillSwitchAutoConfiguration {
                     : SwitchState.ENABLED;
             b.declare(e.getKey(), state, e.getValue().getDescription());
         }
-        String drain = properties.getHealth().getDrainSwitch();
-        if (!k.getSwitches().containsKey(drain)) {
+        String drain = properties.getHealth().resolvedDrainSwitch(properties.getRegion());
+        if (drain != null && !k.getSwitches().containsKey(drain)) {
             b.declare(
                     drain,
                     SwitchState.ENABLED,
-                    "Traffic to this region (killed: drained, the Route 53 health path answers 503)");
+                    "Traffic to region " + (properties.getRegion() == null ? "(this region)" : properties.getRegion())
+                            + " (killed: drained, the Route 53 health path answers 503)");
         }
+        warnAboutLegacyDrainSwitch(properties, drain);
         k.getProfiles().forEach(b::profile);
         if (k.getFile().getPath() != null) {
             try {
@@ -139,6 +147,37 @@ public final class DrKillSwitchAutoConfiguration {
             b.localSnapshot(Path.of(k.getLocalSnapshot()));
         }
         return b.build();
+    }
+
+    /**
+     * The drain switch used to be {@code region-traffic} in every region: a drain of that name written
+     * to a fleet source that several regions read (the replicated switch table) drained them all. It is
+     * now per region; runbooks that still say {@code region-traffic} must learn the new name, so say
+     * it once, loudly, at start-up. No alias: honouring the old name would bring the fleet-wide drain
+     * back.
+     */
+    private static void warnAboutLegacyDrainSwitch(DrProperties properties, String drain) {
+        if (drain == null || !properties.getHealth().isDrainSwitchDefault()) {
+            return;
+        }
+        String legacy = DrainSwitchNames.PREFIX;
+        String scope = "this region's drain switch is '" + drain + "' (per region; set dr.health.drain-switch to"
+                + " choose another name)";
+        if (properties.getKillswitch().getSwitches().containsKey(legacy)) {
+            LOG.warn(
+                    "dr.killswitch.switches declares '{}', which no longer drains anything: {}. Killing '{}' on"
+                            + " one instance (Actuator) or in a fleet source drains only this region.",
+                    legacy,
+                    scope,
+                    drain);
+        } else {
+            LOG.info(
+                    "{}; a '{}' switch, as older runbooks name it, is ignored (a source that sets it is warned"
+                            + " about): kill '{}' instead",
+                    scope,
+                    legacy,
+                    drain);
+        }
     }
 
     /**

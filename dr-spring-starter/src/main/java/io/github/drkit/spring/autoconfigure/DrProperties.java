@@ -2,6 +2,7 @@ package io.github.drkit.spring.autoconfigure;
 
 import io.github.drkit.core.RecoveryObjective;
 import io.github.drkit.jdbc.DatabaseDialect;
+import io.github.drkit.killswitch.DrainSwitchNames;
 import io.github.drkit.spring.ServingRole;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -304,14 +305,14 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
             }
             for (int i = 0; i < members.size(); i++) {
                 String member = members.get(i);
-                boolean builtIn =
-                        member != null && (member.equals("drkit.writes") || member.equals(health.drainSwitch));
+                String drain = health.resolvedDrainSwitch(region);
+                boolean builtIn = member != null && (member.equals("drkit.writes") || member.equals(drain));
                 if (!builtIn && !killswitch.switches.containsKey(member)) {
                     throw bad(
                             prop + "[" + i + "]",
                             member,
                             "must name a switch declared under dr.killswitch.switches (or drkit.writes, or the drain"
-                                    + " switch " + health.drainSwitch + ")");
+                                    + " switch " + drain + ")");
                 }
             }
         });
@@ -433,9 +434,24 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
                     "must not occur in the failure answer, which starts with UNAVAILABLE");
         }
         positive("dr.health.refresh-interval", health.refreshInterval);
-        positive("dr.health.switch-source-max-age", health.switchSourceMaxAge);
-        if (health.drainSwitch == null || !switchName(health.drainSwitch) || health.drainSwitch.startsWith("drkit.")) {
+        if (health.switchSourceMaxAge != null) {
+            positive("dr.health.switch-source-max-age", health.switchSourceMaxAge);
+        }
+        if (health.drainSwitch != null
+                && (!switchName(health.drainSwitch) || health.drainSwitch.startsWith("drkit."))) {
             throw bad("dr.health.drain-switch", health.drainSwitch, "must follow the kill switch naming rule");
+        }
+        if (health.drainSwitch == null && region != null && killswitch.enabled) {
+            try {
+                DrainSwitchNames.forRegion(region);
+            } catch (IllegalArgumentException e) {
+                throw bad(
+                        "dr.health.drain-switch",
+                        null,
+                        "is not set and cannot be derived from dr.region '" + region + "' (" + e.getMessage()
+                                + "): set it to this region's own drain switch, e.g. "
+                                + DrainSwitchNames.PREFIX + ".<region>");
+            }
         }
         if (health.role == null) {
             throw bad("dr.health.role", null, "must be read-write or read-only");
@@ -1908,7 +1924,11 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** The table holding the records. */
         private String table = "drkit_idempotency";
 
-        /** Whether to create the table at startup if it does not exist (on the writer). */
+        /**
+         * Whether to create the table at startup if it does not exist, on the writer (skipped with a
+         * WARN when there is no writer). Off by default: create it with drkit's Flyway or Liquibase
+         * migrations; start-up then only verifies it through any reachable node and warns.
+         */
         private boolean createTable;
 
         /**
@@ -1957,14 +1977,28 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** Whether a writer in another region counts as reachable for a read-write region. */
         private boolean crossRegionWrites;
 
-        /** The kill switch that drains this region (killed: the Route 53 path answers 503). */
-        private String drainSwitch = "region-traffic";
+        /**
+         * The kill switch that drains this region (killed: the Route 53 path and the dr health group
+         * answer 503). Default: region-traffic.<dr.region>, so a drain written to a fleet source that
+         * other regions read (the replicated switch table) drains this region only.
+         */
+        private String drainSwitch;
 
         /**
-         * How long a fleet switch source that fails to read may go without a successful read before
-         * this region stops being ready.
+         * When set, a fleet switch source that fails to read for longer than this makes the region
+         * unready (Route 53 path 503). Unset by default: a stale source keeps its last known good
+         * switches and is reported, but never takes the region out of DNS. Must exceed every source's
+         * worst gap between successful reads (poll interval plus back-off), checked at start-up.
          */
-        private Duration switchSourceMaxAge = Duration.ofSeconds(30);
+        private Duration switchSourceMaxAge;
+
+        /**
+         * Whether the drRegion contributor also counts in the aggregate /actuator/health (then a
+         * standby region reports DOWN there, and load balancer probes of that path take it out). By
+         * default it is only in the dr health group (/actuator/health/dr), and /actuator/health shows
+         * readiness as the drRegionInfo component, always UP.
+         */
+        private boolean readinessInAggregate;
 
         /** How often readiness is recomputed besides on topology and switch changes. */
         private Duration refreshInterval = Duration.ofMillis(500);
@@ -2009,12 +2043,59 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         }
 
         /**
-         * The drain switch.
+         * The drain switch as configured.
          *
-         * @return the switch name
+         * @return the switch name, or {@code null} for this region's default ({@link
+         *     #resolvedDrainSwitch(String)})
          */
         public String getDrainSwitch() {
             return drainSwitch;
+        }
+
+        /**
+         * The drain switch in force: {@code dr.health.drain-switch} if set, else {@link
+         * DrainSwitchNames#forRegion(String) region-traffic.&lt;region&gt;}.
+         *
+         * @param region {@code dr.region}, may be {@code null}
+         * @return the switch name, or {@code null} when none is set and there is no region (or its name
+         *     cannot make one; validation reports that)
+         */
+        public String resolvedDrainSwitch(String region) {
+            if (drainSwitch != null || region == null) {
+                return drainSwitch;
+            }
+            try {
+                return DrainSwitchNames.forRegion(region);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+
+        /**
+         * Whether the drain switch is the per-region default rather than set explicitly.
+         *
+         * @return {@code true} when {@code dr.health.drain-switch} is unset
+         */
+        public boolean isDrainSwitchDefault() {
+            return drainSwitch == null;
+        }
+
+        /**
+         * Whether drRegion counts in the aggregate health.
+         *
+         * @return the choice
+         */
+        public boolean isReadinessInAggregate() {
+            return readinessInAggregate;
+        }
+
+        /**
+         * Sets whether drRegion counts in the aggregate health.
+         *
+         * @param readinessInAggregate the choice
+         */
+        public void setReadinessInAggregate(boolean readinessInAggregate) {
+            this.readinessInAggregate = readinessInAggregate;
         }
 
         /**
@@ -2029,7 +2110,7 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /**
          * The source age bound.
          *
-         * @return the bound
+         * @return the bound, or {@code null} when source staleness does not gate readiness
          */
         public Duration getSwitchSourceMaxAge() {
             return switchSourceMaxAge;

@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * {@link SwitchReadiness} over a kill-switch registry: drained while the drain switch is killed; a
  * source is stale past its bound when the registry reports it stale and its last successful read
- * (if any) is older than the bound. A source that never fails (a static map) is never stale.
- * Thread-safe. Not API.
+ * (if any) is older than the bound. A source that never fails (a static map) is never stale. Without
+ * a bound, staleness never counts: a stale source keeps its last known good switches. Thread-safe.
+ * Not API.
  */
 public final class KillSwitchReadiness implements SwitchReadiness {
 
@@ -25,12 +26,13 @@ public final class KillSwitchReadiness implements SwitchReadiness {
      *
      * @param registry the registry
      * @param drain the drain switch, or {@code null} if the registry does not declare one
-     * @param maxAge how long a failing source may go without a successful read
+     * @param maxAge how long a failing source may go without a successful read, or {@code null} when
+     *     staleness does not gate readiness
      */
     public KillSwitchReadiness(KillSwitchRegistry registry, KillSwitch drain, Duration maxAge) {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.drain = drain;
-        this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
+        this.maxAge = maxAge;
     }
 
     @Override
@@ -40,6 +42,9 @@ public final class KillSwitchReadiness implements SwitchReadiness {
 
     @Override
     public boolean sourcesStale(Instant now) {
+        if (maxAge == null) {
+            return false;
+        }
         for (SourceStatus s : registry.sourceStatuses()) {
             if (s.stale()
                     && (s.lastSuccess().isEmpty()

@@ -113,6 +113,8 @@ class RunbookAgainstStarterTest {
                                         + PG.cluster().primary().jdbcUrl(),
                                 "dr.datasource.endpoints[0].username="
                                         + PG.cluster().primary().username(),
+                                // an SSM parameter lives in one region: the unsuffixed name is per region already
+                                "dr.health.drain-switch=region-traffic",
                                 "dr.aws.kill-switches.ssm.path=" + AwsFixtures.SSM_PATH,
                                 "dr.aws.kill-switches.ssm.endpoint-override=" + SSM.baseUrl(),
                                 "dr.aws.kill-switches.ssm.poll-interval=100ms",

@@ -425,8 +425,8 @@ public final class Drill {
                 // checker may see the 503 before the call has returned
                 i.drainedAtMs = time.nowMs();
                 action(
-                        "drain seoul: region-traffic killed by the operator (Route 53 path goes 503)",
-                        () -> seoul.kill("region-traffic", "game day: planned switchover to Tokyo"));
+                        "drain seoul: " + seoul.drainSwitch() + " killed by the operator (Route 53 path goes 503)",
+                        () -> seoul.kill(seoul.drainSwitch(), "game day: planned switchover to Tokyo"));
                 awaitUntil(time.nowMs() + 5000 + 2 * options.route53Interval().toMillis(), () -> {
                     Route53Failover.Answer a = route53.latest("seoul");
                     return a != null && a.atMs() > i.drainedAtMs && a.status() == 503;

@@ -104,8 +104,8 @@ final class FailbackScenario extends RecoveryScenario {
         // leg 2: planned switchover back to Seoul, with drain
         drainMs = now();
         action(
-                "drain tokyo: region-traffic killed by the operator (Route 53 path goes 503)",
-                () -> ctx.tokyo().kill("region-traffic", "game day: failback to Seoul"));
+                "drain tokyo: " + ctx.tokyo().drainSwitch() + " killed by the operator (Route 53 path goes 503)",
+                () -> ctx.tokyo().kill(ctx.tokyo().drainSwitch(), "game day: failback to Seoul"));
         long interval = ctx.options().route53Interval().toMillis();
         awaitUntil(now() + 5000 + 2 * interval, () -> {
             Route53Failover.Answer a = ctx.route53().latest("tokyo");
@@ -142,8 +142,8 @@ final class FailbackScenario extends RecoveryScenario {
             ctx.tokyo().clear("drkit.writes", "game day: failback done");
         });
         action(
-                "tokyo drain lifted (region-traffic cleared)",
-                () -> ctx.tokyo().clear("region-traffic", "game day: failback done"));
+                "tokyo drain lifted (" + ctx.tokyo().drainSwitch() + " cleared)",
+                () -> ctx.tokyo().clear(ctx.tokyo().drainSwitch(), "game day: failback done"));
         long t0 = now();
         tokyoRejoin = tokyoNode.rejoinByRewindAsStandbyOf(seoulNode);
         seoulNode.execute("ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (node1)'");

@@ -1,5 +1,6 @@
 package io.github.drkit.samples.gameday;
 
+import io.github.drkit.killswitch.DrainSwitchNames;
 import io.github.drkit.samples.orders.OrdersApplication;
 import java.io.IOException;
 import java.net.URI;
@@ -150,9 +151,19 @@ public final class OrdersRegion implements AutoCloseable {
     }
 
     /**
+     * This region's drain switch, as the starter names it by default: {@code region-traffic.<region>}.
+     * Killed (on an instance, or in a fleet source), it drains this region only.
+     *
+     * @return e.g. {@code region-traffic.ap-northeast-2}
+     */
+    public String drainSwitch() {
+        return DrainSwitchNames.forRegion(region);
+    }
+
+    /**
      * Kills a switch (or profile) through {@code POST /actuator/killswitches/{name}}, as an operator.
      *
-     * @param switchName e.g. {@code region-traffic} or {@code drkit.writes}
+     * @param switchName e.g. {@link #drainSwitch()} or {@code drkit.writes}
      * @param reason why
      * @throws IllegalStateException if the service does not answer 200
      */

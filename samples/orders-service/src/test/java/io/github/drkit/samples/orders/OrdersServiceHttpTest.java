@@ -184,7 +184,7 @@ class OrdersServiceHttpTest {
     @Test
     void drainingTheRegionTakesItOutOfRoute53() {
         String drain = "{\"state\":\"killed\",\"reason\":\"game day\"}";
-        assertThat(http.post("/actuator/killswitches/region-traffic", drain, "Authorization", OPERATOR)
+        assertThat(http.post("/actuator/killswitches/region-traffic.ap-northeast-2", drain, "Authorization", OPERATOR)
                         .statusCode())
                 .isEqualTo(200);
         try {
@@ -194,7 +194,7 @@ class OrdersServiceHttpTest {
                 assertThat(r.body()).startsWith("UNAVAILABLE").contains("reasons=drained");
             });
         } finally {
-            http.delete("/actuator/killswitches/region-traffic?reason=done", "Authorization", OPERATOR);
+            http.delete("/actuator/killswitches/region-traffic.ap-northeast-2?reason=done", "Authorization", OPERATOR);
         }
         await().atMost(Duration.ofSeconds(5))
                 .untilAsserted(
