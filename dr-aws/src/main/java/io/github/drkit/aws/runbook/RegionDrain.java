@@ -2,7 +2,7 @@ package io.github.drkit.aws.runbook;
 
 /**
  * Drains and undrains a region through drkit's drain kill switch (the starter's {@code
- * dr.health.drain-switch}, {@code region-traffic} by default): a drained region's Route 53 health
+ * dr.health.drain-switch}, {@code region-traffic.<region>} by default): a drained region's Route 53 health
  * path answers 503 {@code drained}, so Route 53 stops sending it traffic. Implementations write the
  * switch into the fleet source the region's instances read (an SSM parameter in that region, the
  * JDBC switch table, a file). Implementations must be thread-safe.

@@ -5,6 +5,7 @@ import io.github.drkit.aws.internal.AwsErrors;
 import io.github.drkit.aws.internal.Require;
 import io.github.drkit.aws.internal.SwitchEntries;
 import io.github.drkit.core.internal.json.JsonWriter;
+import io.github.drkit.killswitch.DrainSwitchNames;
 import io.github.drkit.killswitch.SwitchSetting;
 import io.github.drkit.killswitch.SwitchState;
 import java.time.Clock;
@@ -27,21 +28,25 @@ import software.amazon.awssdk.services.ssm.model.ParameterType;
  */
 public final class SsmRegionDrain implements RegionDrain {
 
-    /** The starter's default drain switch. */
-    public static final String DEFAULT_SWITCH = "region-traffic";
+    /**
+     * The drain switch's name before the starter made it per region ({@code region-traffic}); set it
+     * with {@link Builder#switchName(String)} where the instances still use {@code
+     * dr.health.drain-switch: region-traffic}.
+     */
+    public static final String LEGACY_SWITCH = DrainSwitchNames.PREFIX;
 
     private static final int MAX_ACTOR_LENGTH = 128;
     private static final int MAX_REASON_LENGTH = 1024;
 
     private final Map<String, SsmClient> clients;
     private final String path;
-    private final String switchName;
+    private final String switchName; // null: DrainSwitchNames.forRegion(region)
     private final Clock clock;
 
     private SsmRegionDrain(Builder builder) {
         this.clients = Map.copyOf(builder.clients);
         this.path = builder.path;
-        this.switchName = builder.switchName;
+        this.switchName = builder.switchName; // null: the starter's default, per region
         this.clock = builder.clock;
     }
 
@@ -61,14 +66,14 @@ public final class SsmRegionDrain implements RegionDrain {
         SsmClient ssm = client(region);
         String value;
         try {
-            value = ssm.getParameter(r -> r.name(parameter())).parameter().value();
+            value = ssm.getParameter(r -> r.name(parameter(region))).parameter().value();
         } catch (ParameterNotFoundException e) {
             return false;
         } catch (SdkException e) {
             throw new AwsOperationException(
                     "GetParameter", "cannot read drain switch " + describe(region) + ": " + AwsErrors.describe(e), e);
         }
-        SwitchSetting setting = SwitchEntries.parse(switchName, value, describe(region), clock.instant());
+        SwitchSetting setting = SwitchEntries.parse(switchFor(region), value, describe(region), clock.instant());
         return setting.state() == SwitchState.KILLED && setting.isActiveAt(clock.instant());
     }
 
@@ -92,7 +97,7 @@ public final class SsmRegionDrain implements RegionDrain {
         entry.put("actor", actor);
         String json = JsonWriter.compact(entry);
         try {
-            ssm.putParameter(r -> r.name(parameter())
+            ssm.putParameter(r -> r.name(parameter(region))
                     .type(ParameterType.STRING)
                     .overwrite(true)
                     .value(json)
@@ -107,7 +112,7 @@ public final class SsmRegionDrain implements RegionDrain {
     public void undrain(String region, String actor, String reason) {
         SsmClient ssm = client(region);
         try {
-            ssm.deleteParameter(r -> r.name(parameter()));
+            ssm.deleteParameter(r -> r.name(parameter(region)));
         } catch (ParameterNotFoundException e) {
             // already undrained
         } catch (SdkException e) {
@@ -118,11 +123,22 @@ public final class SsmRegionDrain implements RegionDrain {
 
     @Override
     public String describe(String region) {
-        return "ssm " + region + ":" + parameter();
+        return "ssm " + region + ":" + parameter(region);
     }
 
-    private String parameter() {
-        return path + "/" + switchName;
+    private String parameter(String region) {
+        return path + "/" + switchFor(region);
+    }
+
+    /**
+     * The drain switch a region's instances read: the configured name, or the starter's default for
+     * that region ({@link DrainSwitchNames#forRegion(String)}, {@code region-traffic.<region>}).
+     *
+     * @param region the region
+     * @return the switch name
+     */
+    public String switchFor(String region) {
+        return switchName != null ? switchName : DrainSwitchNames.forRegion(region);
     }
 
     private SsmClient client(String region) {
@@ -139,7 +155,7 @@ public final class SsmRegionDrain implements RegionDrain {
 
         private final String path;
         private final Map<String, SsmClient> clients = new LinkedHashMap<>();
-        private String switchName = DEFAULT_SWITCH;
+        private String switchName;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String path) {
@@ -160,9 +176,11 @@ public final class SsmRegionDrain implements RegionDrain {
         }
 
         /**
-         * Sets the drain switch's name.
+         * Sets the drain switch's name, the same in every region. Without it each region's switch is
+         * the starter's default for that region, {@code region-traffic.<region>} (the instances'
+         * {@code dr.health.drain-switch} must name the same switch).
          *
-         * @param switchName default {@code region-traffic}
+         * @param switchName such as {@link #LEGACY_SWITCH}
          * @return this builder
          */
         public Builder switchName(String switchName) {
@@ -192,7 +210,9 @@ public final class SsmRegionDrain implements RegionDrain {
             if (!path.startsWith("/") || path.endsWith("/")) {
                 throw new IllegalArgumentException("path must start with / and not end with / (was " + path + ")");
             }
-            Require.text("switchName", switchName);
+            if (switchName != null) {
+                Require.text("switchName", switchName);
+            }
             if (clients.isEmpty()) {
                 throw new IllegalArgumentException("at least one region's SsmClient is required (was none)");
             }

@@ -2,6 +2,7 @@ package io.github.drkit.aws.runbook;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.drkit.aws.SsmSwitchSource;
+import io.github.drkit.killswitch.DrainSwitchNames;
 import io.github.drkit.killswitch.SwitchSetting;
 import io.github.drkit.killswitch.SwitchState;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * Route53HealthFilter does ({@code DR_READY region=<r> role=writer} with 200, or {@code UNAVAILABLE
  * region=<r> role=writer reasons=<codes>} with 503), from the same inputs: the region is drained when
  * drkit's real {@link SsmSwitchSource}, reading that region's SSM stand-in, says {@code
- * region-traffic} is killed (read at each request: the starter's registry would see it within its poll
+ * region-traffic.<region>} is killed (read at each request: the starter's registry would see it within its poll
  * interval); it has a writer when the Aurora stand-in's writer is in that region.
  * The starter itself cannot run here: it depends on dr-aws, so dr-aws's tests cannot depend on it.
  */
@@ -45,7 +46,7 @@ final class ReadinessEndpoints implements AutoCloseable {
             if (Boolean.TRUE.equals(down.get(region))) {
                 reasons.add("no-writer");
             } else {
-                SwitchSetting drain = switches.read().settings().get("region-traffic");
+                SwitchSetting drain = switches.read().settings().get(DrainSwitchNames.forRegion(region));
                 if (drain != null && drain.state() == SwitchState.KILLED) {
                     reasons.add("drained");
                 }

@@ -15,6 +15,7 @@ import io.github.drkit.aws.Route53Failover;
 import io.github.drkit.aws.Route53Record;
 import io.github.drkit.aws.SsmSwitchSource;
 import io.github.drkit.core.idempotency.MutableClock;
+import io.github.drkit.killswitch.DrainSwitchNames;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +96,7 @@ final class RunbookFixture implements AutoCloseable {
         // the pilot-light standby is kept drained: Route 53 never sends Tokyo traffic in normal times
         aws.putParameter(
                 AwsStandIn.TOKYO,
-                SWITCH_PATH + "/region-traffic",
+                SWITCH_PATH + "/" + DrainSwitchNames.forRegion(AwsStandIn.TOKYO),
                 "{\"state\":\"killed\",\"reason\":\"pilot light standby\",\"actor\":\"terraform\"}");
         for (String region : List.of(AwsStandIn.SEOUL, AwsStandIn.TOKYO)) {
             SsmSwitchSource source =
@@ -276,7 +277,7 @@ final class RunbookFixture implements AutoCloseable {
     }
 
     String drainParameter(String region) {
-        return aws.parameter(region, SWITCH_PATH + "/region-traffic");
+        return aws.parameter(region, SWITCH_PATH + "/" + DrainSwitchNames.forRegion(region));
     }
 
     @Override

@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 class RunbookAgainstStarterTest {
 
-    private static final String SWITCH = AwsFixtures.SSM_PATH + "/region-traffic";
+    private static final String SWITCH = AwsFixtures.SSM_PATH + "/region-traffic.ap-northeast-2";
 
     @RegisterExtension
     static final PostgresClusterExtension PG =
@@ -113,8 +113,7 @@ class RunbookAgainstStarterTest {
                                         + PG.cluster().primary().jdbcUrl(),
                                 "dr.datasource.endpoints[0].username="
                                         + PG.cluster().primary().username(),
-                                // an SSM parameter lives in one region: the unsuffixed name is per region already
-                                "dr.health.drain-switch=region-traffic",
+                                // both sides on their defaults: the drain switch is region-traffic.<region>
                                 "dr.aws.kill-switches.ssm.path=" + AwsFixtures.SSM_PATH,
                                 "dr.aws.kill-switches.ssm.endpoint-override=" + SSM.baseUrl(),
                                 "dr.aws.kill-switches.ssm.poll-interval=100ms",
