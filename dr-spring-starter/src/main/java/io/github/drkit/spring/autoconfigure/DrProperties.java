@@ -343,6 +343,22 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
             throw bad("dr.killswitch.endpoint.role", killswitch.endpoint.role, "must be 1-64 letters, digits or _");
         }
         validateEndpoint(killswitch.endpoint);
+        if (killswitch.openfeature.enabled) {
+            if (killswitch.openfeature.names.isEmpty()) {
+                throw bad(
+                        "dr.killswitch.openfeature.names",
+                        killswitch.openfeature.names,
+                        "must list the switches and profiles to read from OpenFeature flags when"
+                                + " dr.killswitch.openfeature.enabled=true");
+            }
+            for (int i = 0; i < killswitch.openfeature.names.size(); i++) {
+                String n = killswitch.openfeature.names.get(i);
+                if (!switchName(n)) {
+                    throw bad("dr.killswitch.openfeature.names[" + i + "]", n, "must follow the switch naming rule");
+                }
+            }
+            positive("dr.killswitch.openfeature.poll-interval", killswitch.openfeature.pollInterval);
+        }
     }
 
     @SuppressWarnings("deprecation")
@@ -1123,6 +1139,9 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** The kill-switch Actuator endpoint's write operations. */
         private final EndpointAccess endpoint = new EndpointAccess();
 
+        /** OpenFeature: a switch source reading flags through an OpenFeature client. */
+        private final OpenFeature openfeature = new OpenFeature();
+
         /** How many recent changes the registry keeps for the endpoint. */
         private int historySize = 256;
 
@@ -1199,6 +1218,15 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
          */
         public EndpointAccess getEndpoint() {
             return endpoint;
+        }
+
+        /**
+         * The OpenFeature settings.
+         *
+         * @return the settings
+         */
+        public OpenFeature getOpenfeature() {
+            return openfeature;
         }
 
         /**
@@ -1498,6 +1526,119 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
          */
         public void setQueryTimeout(Duration queryTimeout) {
             this.queryTimeout = queryTimeout;
+        }
+    }
+
+    /** Kill switches read from OpenFeature flags ({@code dr.killswitch.openfeature.*}). */
+    public static final class OpenFeature {
+
+        /**
+         * Whether to read switches from OpenFeature flags (an OpenFeatureSwitchSource over the client of
+         * the provider set on the OpenFeature API, for the domain below). The provider is the
+         * application's to set.
+         */
+        private boolean enabled;
+
+        /** The OpenFeature domain whose provider is read; unset for the default provider. */
+        private String domain;
+
+        /** The switch and profile names read, each from the boolean flag <key-prefix><name>. */
+        private List<String> names = new ArrayList<>();
+
+        /** Prefixed to every flag key, e.g. 'drkit.' reads switch search from flag drkit.search. */
+        private String keyPrefix = "";
+
+        /** How often the flags are read besides the provider's change events. */
+        private Duration pollInterval = Duration.ofSeconds(5);
+
+        /**
+         * Whether enabled.
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the source.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The domain.
+         *
+         * @return the domain, or {@code null}
+         */
+        public String getDomain() {
+            return domain;
+        }
+
+        /**
+         * Sets the domain.
+         *
+         * @param domain the domain
+         */
+        public void setDomain(String domain) {
+            this.domain = domain;
+        }
+
+        /**
+         * The names read.
+         *
+         * @return the names
+         */
+        public List<String> getNames() {
+            return names;
+        }
+
+        /**
+         * Sets the names read.
+         *
+         * @param names the names
+         */
+        public void setNames(List<String> names) {
+            this.names = names == null ? new ArrayList<>() : names;
+        }
+
+        /**
+         * The key prefix.
+         *
+         * @return the prefix
+         */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /**
+         * Sets the key prefix.
+         *
+         * @param keyPrefix the prefix
+         */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
+        }
+
+        /**
+         * The poll interval.
+         *
+         * @return the interval
+         */
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        /**
+         * Sets the poll interval.
+         *
+         * @param pollInterval the interval
+         */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
         }
     }
 
