@@ -13,12 +13,12 @@ import io.github.drkit.spring.autoconfigure.DrHealthAutoConfiguration;
 import io.github.drkit.spring.autoconfigure.DrIdempotencyAutoConfiguration;
 import io.github.drkit.spring.autoconfigure.DrKillSwitchAutoConfiguration;
 import io.github.drkit.spring.endpoint.KillSwitchesEndpoint;
-import io.github.drkit.spring.endpoint.OperatorAccess;
 import io.github.drkit.spring.internal.DeferredWriteGate;
 import io.github.drkit.spring.internal.IdempotencyFilter;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -129,17 +129,29 @@ class AutoConfigurationBackOffTest {
     }
 
     @Test
-    void withoutSecurityKillSwitchWritesAreOffUnlessEnabled() {
+    void killSwitchWritesFollowActuatorsAccessModelAndNeedAPrincipalUnlessAnonymousWritesAreAllowed() {
+        // a context runner's environment lacks Boot's lenient enum conversion: the constant as spelled
         new WebApplicationContextRunner()
                 .withConfiguration(DRKIT)
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
                 .withPropertyValues("management.endpoints.web.exposure.include=killswitches")
+                .run(context -> assertThat(
+                                context.getBean(KillSwitchesEndpoint.class).writes())
+                        .isEqualTo("off"));
+        new WebApplicationContextRunner()
+                .withConfiguration(DRKIT)
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues(
+                        "management.endpoints.web.exposure.include=killswitches",
+                        "management.endpoint.killswitches.access=UNRESTRICTED")
                 .run(context -> {
                     KillSwitchesEndpoint endpoint = context.getBean(KillSwitchesEndpoint.class);
-                    assertThat(endpoint.access()).isEqualTo(OperatorAccess.OFF);
-                    var refused = endpoint.override("drkit.writes", "killed", "drill", null, SecurityContext.NONE);
+                    assertThat(endpoint.writes()).isEqualTo("role");
+                    var refused =
+                            endpoint.override("drkit.writes", "killed", "drill", null, null, SecurityContext.NONE);
                     assertThat(refused.getStatus()).isEqualTo(403);
-                    assertThat(((Map<?, ?>) refused.getBody()).get("error").toString())
-                            .contains("dr.killswitch.endpoint.writes-without-security");
+                    assertThat(((Map<?, ?>) refused.getBody()).get("detail").toString())
+                            .contains("dr.killswitch.endpoint.anonymous-writes");
                     assertThat(context.getBean(KillSwitchRegistry.class)
                                     .status("drkit.writes")
                                     .isKilled())
@@ -147,13 +159,15 @@ class AutoConfigurationBackOffTest {
                 });
         new WebApplicationContextRunner()
                 .withConfiguration(DRKIT)
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
                 .withPropertyValues(
                         "management.endpoints.web.exposure.include=killswitches",
-                        "dr.killswitch.endpoint.writes-without-security=true")
+                        "management.endpoint.killswitches.access=UNRESTRICTED",
+                        "dr.killswitch.endpoint.anonymous-writes=true")
                 .run(context -> {
                     KillSwitchesEndpoint endpoint = context.getBean(KillSwitchesEndpoint.class);
-                    assertThat(endpoint.access()).isEqualTo(OperatorAccess.OPEN);
-                    assertThat(endpoint.override("drkit.writes", "killed", "drill", null, SecurityContext.NONE)
+                    assertThat(endpoint.writes()).isEqualTo("open");
+                    assertThat(endpoint.override("drkit.writes", "killed", "drill", null, null, SecurityContext.NONE)
                                     .getStatus())
                             .isEqualTo(200);
                     assertThat(context.getBean(KillSwitchRegistry.class)
@@ -161,6 +175,21 @@ class AutoConfigurationBackOffTest {
                                     .actor())
                             .isEqualTo("anonymous");
                 });
+    }
+
+    @Test
+    void theRemovedWritesWithoutSecurityPropertyStopsStartupNamingItsReplacement() {
+        new WebApplicationContextRunner()
+                .withConfiguration(DRKIT)
+                .withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+                .withPropertyValues("dr.killswitch.endpoint.writes-without-security=true")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("dr.killswitch.endpoint.writes-without-security")
+                        .hasMessageContaining("management.endpoint.killswitches.access=unrestricted")
+                        .hasMessageContaining("dr.killswitch.endpoint.anonymous-writes=true"));
     }
 
     @Configuration(proxyBeanMethods = false)

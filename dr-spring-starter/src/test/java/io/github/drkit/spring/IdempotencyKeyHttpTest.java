@@ -43,7 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "dr.idempotency.jdbc.create-table=true",
             "dr.idempotency.max-body-size=1024",
             "dr.idempotency.paths=POST /notes/**",
-            "dr.killswitch.endpoint.writes-without-security=true"
+            "management.endpoint.killswitches.access=unrestricted",
+            "dr.killswitch.endpoint.anonymous-writes=true"
         })
 class IdempotencyKeyHttpTest {
 

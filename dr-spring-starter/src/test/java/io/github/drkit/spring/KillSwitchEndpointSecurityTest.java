@@ -27,7 +27,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The kill-switch endpoint with Spring Security active, over real HTTP: 401 without credentials,
  * 403 without the DR_OPERATOR role, accepted with it; reason required; every change and every
- * refusal audited into the AuditEventRepository. Also: the Route 53 path stays open, and
+ * refusal audited into the AuditEventRepository; errors as problem JSON; hostile input (huge or
+ * unit-less ttls, control characters and separators in reasons, over-long reasons, unknown scopes)
+ * refused with 400 before anything is changed or audited. Also: the Route 53 path stays open, and
  * Idempotency-Key records are scoped by principal.
  */
 @DirtiesContext
@@ -36,6 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "dr.idempotency.jdbc.create-table=true",
+            "management.endpoint.killswitches.access=unrestricted",
             "dr.killswitch.switches.search.description=Full-text search",
             "dr.killswitch.switches.exports.default-state=enabled",
             "dr.killswitch.profiles.degraded=search,exports"
@@ -93,7 +96,7 @@ class KillSwitchEndpointSecurityTest {
 
     @Test
     void withoutTheRoleWritesAre403AndTheRefusalIsAudited() {
-        Instant before = Instant.now().minusSeconds(1);
+        Instant before = Instant.now(); // events of earlier tests are older
         assertThat(http().get("/actuator/killswitches", "Authorization", VIEWER).status())
                 .isEqualTo(200);
 
@@ -105,7 +108,9 @@ class KillSwitchEndpointSecurityTest {
                         VIEWER);
 
         assertThat(write.status()).isEqualTo(403);
-        assertThat(write.body()).contains("role DR_OPERATOR required");
+        assertThat(write.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(write.body())
+                .contains("\"type\":\"urn:drkit:problem:killswitch:forbidden\"", "role DR_OPERATOR required");
         assertThat(switches.status("search").state()).isEqualTo(SwitchState.ENABLED);
         List<AuditEvent> denied = audit.find("viewer", before, "DR_KILL_SWITCH_DENIED");
         assertThat(denied).hasSize(1);
@@ -114,7 +119,7 @@ class KillSwitchEndpointSecurityTest {
 
     @Test
     void theOperatorChangesSwitchesWithAReasonAndEveryChangeIsAudited() {
-        Instant before = Instant.now().minusSeconds(1);
+        Instant before = Instant.now(); // events of earlier tests are older
 
         TestHttp.Response killed = http().post(
                         "/actuator/killswitches/search",
@@ -200,6 +205,118 @@ class KillSwitchEndpointSecurityTest {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.body()).contains("nothing-here");
         assertThat(switches.status("search").state()).isEqualTo(SwitchState.ENABLED);
+    }
+
+    @Test
+    void hugeAndUnitLessTtlsAre400NamingTheValueAndTheBound() {
+        for (String ttl :
+                List.of("9223372036854775807s", "9223372036854775807d", "PT99999999999999999999H", "8d", "-5m", "0s")) {
+            TestHttp.Response r = http().post(
+                            "/actuator/killswitches/search",
+                            "{\"state\":\"killed\",\"reason\":\"x\",\"ttl\":\"" + ttl + "\"}",
+                            JSON,
+                            "Authorization",
+                            OPERATOR);
+            assertThat(r.status()).as(ttl).isEqualTo(400);
+            assertThat(r.header("Content-Type")).as(ttl).startsWith("application/problem+json");
+            assertThat(r.body())
+                    .as(ttl)
+                    .contains("\"type\":\"urn:drkit:problem:killswitch:invalid-ttl\"", "'" + ttl + "'");
+        }
+        TestHttp.Response tooLong = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"x\",\"ttl\":\"9223372036854775807s\"}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(tooLong.body()).contains("at most PT168H", "dr.killswitch.endpoint.max-ttl");
+        TestHttp.Response unitLess = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"x\",\"ttl\":30}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(unitLess.status()).isEqualTo(400);
+        assertThat(unitLess.body()).contains("ttl needs a unit");
+        TestHttp.Response week = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"x\",\"ttl\":\"7d\"}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(week.status()).isEqualTo(200);
+        assertThat(switches.status("search").expiresAt()).isPresent();
+    }
+
+    @Test
+    void controlCharactersAndSeparatorsInAReasonAre400BeforeAnythingIsChangedOrAudited() {
+        Instant before = Instant.now(); // events of earlier tests are older
+        // JSON escapes: a newline forging an audit line, a carriage return, U+2028, a right-to-left override
+        List<String> hostile = List.of(
+                "shed load\\n2026-01-01 INFO kill switch search -> enabled by admin",
+                "ok\\rforged",
+                "line\\u2028separator",
+                "\\u202Egnp.exe");
+        for (String reason : hostile) {
+            TestHttp.Response r = http().post(
+                            "/actuator/killswitches/search",
+                            "{\"state\":\"killed\",\"reason\":\"" + reason + "\"}",
+                            JSON,
+                            "Authorization",
+                            OPERATOR);
+            assertThat(r.status()).as(reason).isEqualTo(400);
+            assertThat(r.body()).as(reason).contains("invalid-reason", "must not contain control characters");
+        }
+        TestHttp.Response cleared =
+                http().delete("/actuator/killswitches/search?reason=done%0Aforged", "Authorization", OPERATOR);
+        assertThat(cleared.status()).isEqualTo(400);
+        assertThat(cleared.body()).contains("U+000A");
+        TestHttp.Response long1025 = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"" + "r".repeat(1025) + "\"}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(long1025.status()).isEqualTo(400);
+        assertThat(long1025.body()).contains("at most 1024 characters (was 1025)");
+        assertThat(switches.status("search").state()).isEqualTo(SwitchState.ENABLED);
+        assertThat(audit.find("operator", before, "DR_KILL_SWITCH_CHANGED")).isEmpty();
+        TestHttp.Response long1024 = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"" + "r".repeat(1024) + "\"}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(long1024.status()).isEqualTo(200);
+    }
+
+    @Test
+    void aBadScopeIs400AndFleetScopeWithoutAFleetSourceIs503() {
+        TestHttp.Response badScope = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"x\",\"scope\":\"galaxy\"}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(badScope.status()).isEqualTo(400);
+        assertThat(badScope.body()).contains("invalid-scope", "'galaxy'");
+
+        TestHttp.Response fleet = http().post(
+                        "/actuator/killswitches/search",
+                        "{\"state\":\"killed\",\"reason\":\"x\",\"scope\":\"fleet\"}",
+                        JSON,
+                        "Authorization",
+                        OPERATOR);
+        assertThat(fleet.status()).isEqualTo(503);
+        assertThat(fleet.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(fleet.body()).contains("urn:drkit:problem:killswitch:no-fleet-source", "dr.killswitch.jdbc.enabled");
+        TestHttp.Response fleetDelete =
+                http().delete("/actuator/killswitches/search?reason=x&scope=fleet", "Authorization", OPERATOR);
+        assertThat(fleetDelete.status()).isEqualTo(503);
+        assertThat(switches.status("search").state()).isEqualTo(SwitchState.ENABLED);
+
+        TestHttp.Response list = http().get("/actuator/killswitches", "Authorization", VIEWER);
+        assertThat(list.body()).contains("\"fleet\":null", "\"writes\":\"role\"", "\"maxTtl\":\"PT168H\"");
     }
 
     @Test

@@ -37,7 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             TestApp.WITHOUT_SECURITY,
-            "dr.killswitch.endpoint.writes-without-security=true",
+            "management.endpoint.killswitches.access=unrestricted",
+            "dr.killswitch.endpoint.anonymous-writes=true",
             "dr.objectives.payments.rto=15m",
             "dr.objectives.payments.rpo=1m",
             "dr.objectives.logs.rto=2h",

@@ -78,6 +78,7 @@ class DrConsoleBrowserTest {
     static void properties(DynamicPropertyRegistry registry) {
         ClusterProperties.register(registry, PG::cluster, 1);
         registry.add("management.endpoints.web.exposure.include", () -> "health,dr,killswitches,drconsole");
+        registry.add("management.endpoint.killswitches.access", () -> "unrestricted"); // the console's actions
     }
 
     @BeforeAll

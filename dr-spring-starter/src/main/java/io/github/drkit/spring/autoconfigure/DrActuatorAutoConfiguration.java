@@ -6,20 +6,24 @@ import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.spring.RegionReadinessMonitor;
 import io.github.drkit.spring.endpoint.DrEndpoint;
 import io.github.drkit.spring.endpoint.KillSwitchesEndpoint;
-import io.github.drkit.spring.endpoint.OperatorAccess;
 import io.github.drkit.spring.health.ReadinessMetrics;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
 import io.github.drkit.spring.internal.DrDetail;
+import io.github.drkit.spring.internal.FleetSourceSelection;
 import io.github.drkit.spring.internal.SwitchSourcesView;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.springframework.beans.factory.ListableBeanFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,7 +32,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.util.ClassUtils;
 
 /**
  * Actuator integration: the {@code dr} and {@code killswitches} endpoints and the Micrometer binders for kill switches and readiness (the routing data
@@ -36,17 +39,21 @@ import org.springframework.util.ClassUtils;
  * drRegion} health contributor is registered by {@link DrHealthContributorAutoConfiguration}, whose
  * health API differs between Spring Boot generations.
  *
- * <p>The kill-switch write operations require the role {@code dr.killswitch.endpoint.role} when
- * Spring Security is active (its filter chain is in the context); without it they are refused unless
- * {@code dr.killswitch.endpoint.writes-without-security=true}.
+ * <p>The kill-switch write operations follow Actuator's access model: the endpoint is read-only by
+ * default ({@code management.endpoint.killswitches.access=unrestricted} maps its {@code POST} and
+ * {@code DELETE}); a caller with a principal then needs the role {@code dr.killswitch.endpoint.role},
+ * and a caller without one is refused unless {@code dr.killswitch.endpoint.anonymous-writes=true}.
+ * Fleet-scope writes go to the fleet source chosen by {@link DrKillSwitchAutoConfiguration}.
  */
 @AutoConfiguration(after = {DrHealthAutoConfiguration.class, DrKillSwitchAutoConfiguration.class})
 @ConditionalOnClass(Endpoint.class)
 @EnableConfigurationProperties(DrProperties.class)
 public final class DrActuatorAutoConfiguration {
 
-    /** The bean name Spring Security gives its filter chain. */
-    static final String SECURITY_FILTER_CHAIN = "springSecurityFilterChain";
+    /** The id of the kill-switch endpoint. */
+    static final String KILLSWITCHES = "killswitches";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DrActuatorAutoConfiguration.class);
 
     /** Creates the auto-configuration; used by Spring. */
     public DrActuatorAutoConfiguration() {}
@@ -126,24 +133,39 @@ public final class DrActuatorAutoConfiguration {
         KillSwitchesEndpoint killSwitchesEndpoint(
                 DrProperties properties,
                 KillSwitchRegistry registry,
-                ListableBeanFactory beans,
+                ObjectProvider<FleetSourceSelection> fleet,
+                ObjectProvider<EndpointAccessResolver> accessResolver,
                 ObjectProvider<AuditEventRepository> audit) {
             DrProperties.EndpointAccess e = properties.getKillswitch().getEndpoint();
-            OperatorAccess access;
-            if (securityActive(beans)) {
-                access = OperatorAccess.ROLE;
-            } else {
-                access = e.isWritesWithoutSecurity() ? OperatorAccess.OPEN : OperatorAccess.OFF;
+            EndpointAccessResolver resolver = accessResolver.getIfAvailable();
+            Access access = resolver == null
+                    ? Access.READ_ONLY
+                    : resolver.accessFor(EndpointId.of(KILLSWITCHES), Access.READ_ONLY);
+            boolean writesPermitted = access == Access.UNRESTRICTED;
+            @SuppressWarnings("deprecation")
+            Boolean removed = e.getWritesWithoutSecurity();
+            if (Boolean.FALSE.equals(removed)) {
+                LOG.warn("dr.killswitch.endpoint.writes-without-security was removed and has no effect; remove it"
+                        + " (writes follow management.endpoint.killswitches.access and"
+                        + " dr.killswitch.endpoint.anonymous-writes)");
             }
-            return new KillSwitchesEndpoint(
-                    registry, access, e.getRole(), data -> AuditEventRepositorySink.denied(audit, data));
+            if (e.isAnonymousWrites() && !writesPermitted) {
+                LOG.warn(
+                        "dr.killswitch.endpoint.anonymous-writes=true has no effect: Actuator's access to the"
+                                + " killswitches endpoint is {} (set management.endpoint.killswitches.access="
+                                + "unrestricted to map its write operations)",
+                        access.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            }
+            FleetSourceSelection selection = fleet.getIfAvailable();
+            return KillSwitchesEndpoint.builder(registry)
+                    .writesPermitted(writesPermitted)
+                    .anonymousWrites(e.isAnonymousWrites())
+                    .role(e.getRole())
+                    .maxTtl(e.getMaxTtl())
+                    .fleet(selection == null ? null : selection.selected().orElse(null))
+                    .deniedAudit(data -> AuditEventRepositorySink.denied(audit, data))
+                    .fleetAudit(receipt -> AuditEventRepositorySink.fleetWrite(audit, receipt))
+                    .build();
         }
-    }
-
-    static boolean securityActive(ListableBeanFactory beans) {
-        return ClassUtils.isPresent(
-                        "org.springframework.security.web.SecurityFilterChain",
-                        DrActuatorAutoConfiguration.class.getClassLoader())
-                && beans.containsBean(SECURITY_FILTER_CHAIN);
     }
 }

@@ -6,14 +6,19 @@ import io.github.drkit.killswitch.FileSwitchSource;
 import io.github.drkit.killswitch.JdbcSwitchSource;
 import io.github.drkit.killswitch.KillSwitchRegistry;
 import io.github.drkit.killswitch.LoggingAuditSink;
+import io.github.drkit.killswitch.SourceStatus;
 import io.github.drkit.killswitch.SwitchSource;
 import io.github.drkit.killswitch.SwitchState;
+import io.github.drkit.spring.endpoint.FleetSource;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
 import io.github.drkit.spring.internal.BootAutoConfigurations;
 import io.github.drkit.spring.internal.DeferredWriteGate;
+import io.github.drkit.spring.internal.FleetSourceSelection;
 import io.github.drkit.spring.internal.ReadIntent;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -101,7 +106,8 @@ public final class DrKillSwitchAutoConfiguration {
                 .historySize(k.getHistorySize())
                 .staleAfterFailures(k.getStaleAfterFailures())
                 .expiryCheckInterval(k.getExpiryCheckInterval())
-                .startupTimeout(k.getStartupTimeout());
+                .startupTimeout(k.getStartupTimeout())
+                .maxTtl(k.getEndpoint().getMaxTtl());
         for (Map.Entry<String, DrProperties.Switch> e : k.getSwitches().entrySet()) {
             SwitchState state = e.getValue().getDefaultState() == DrProperties.SwitchDefault.KILLED
                     ? SwitchState.KILLED
@@ -177,6 +183,52 @@ public final class DrKillSwitchAutoConfiguration {
                     scope,
                     legacy,
                     drain);
+        }
+    }
+
+    /**
+     * The fleet-wide source that the {@code killswitches} endpoint writes to for {@code "scope":
+     * "fleet"}: {@code dr.killswitch.endpoint.fleet-source} if set, else the last writable fleet source
+     * the registry reads (the switch table, SSM), else the last read-only one (AppConfig, OpenFeature:
+     * the endpoint answers how it is changed instead), else none. The switch table is read through the
+     * readers but written through the application's data source, which reaches the writer.
+     *
+     * @param properties drkit's properties
+     * @param registry the registry whose sources count
+     * @param dataSources the application's data source (writes to the switch table)
+     * @param clock an application {@link Clock}, if any
+     * @param sources the context's {@link SwitchSource} beans
+     * @return the selection
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public FleetSourceSelection drFleetSwitchSource(
+            DrProperties properties,
+            KillSwitchRegistry registry,
+            ObjectProvider<DataSource> dataSources,
+            ObjectProvider<Clock> clock,
+            ObjectProvider<SwitchSource> sources) {
+        DrProperties.Killswitch k = properties.getKillswitch();
+        List<FleetSource> candidates = new ArrayList<>();
+        DataSource writes = dataSources.getIfUnique();
+        if (k.getJdbc().isEnabled() && writes != null) {
+            JdbcSwitchSource writer = JdbcSwitchSource.builder(writes)
+                    .table(k.getJdbc().getTable())
+                    .pollInterval(k.getJdbc().getPollInterval())
+                    .queryTimeout(k.getJdbc().getQueryTimeout())
+                    .maxTtl(k.getEndpoint().getMaxTtl())
+                    .clock(clock.getIfAvailable(Clock::systemUTC))
+                    .build();
+            candidates.add(FleetSource.writable(writer.name(), writer));
+        }
+        sources.orderedStream().forEach(s -> candidates.add(FleetSourceSelection.candidate(s)));
+        List<String> read =
+                registry.sourceStatuses().stream().map(SourceStatus::name).toList();
+        try {
+            return FleetSourceSelection.select(candidates, read, k.getEndpoint().getFleetSource());
+        } catch (IllegalArgumentException e) {
+            throw DrProperties.invalid(
+                    "dr.killswitch.endpoint.fleet-source", k.getEndpoint().getFleetSource(), e.getMessage());
         }
     }
 

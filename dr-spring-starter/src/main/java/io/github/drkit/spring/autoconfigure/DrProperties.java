@@ -343,6 +343,42 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         if (killswitch.endpoint.role == null || !Pattern.matches("[A-Za-z0-9_]{1,64}", killswitch.endpoint.role)) {
             throw bad("dr.killswitch.endpoint.role", killswitch.endpoint.role, "must be 1-64 letters, digits or _");
         }
+        validateEndpoint(killswitch.endpoint);
+        if (killswitch.openfeature.enabled) {
+            if (killswitch.openfeature.names.isEmpty()) {
+                throw bad(
+                        "dr.killswitch.openfeature.names",
+                        killswitch.openfeature.names,
+                        "must list the switches and profiles to read from OpenFeature flags when"
+                                + " dr.killswitch.openfeature.enabled=true");
+            }
+            for (int i = 0; i < killswitch.openfeature.names.size(); i++) {
+                String n = killswitch.openfeature.names.get(i);
+                if (!switchName(n)) {
+                    throw bad("dr.killswitch.openfeature.names[" + i + "]", n, "must follow the switch naming rule");
+                }
+            }
+            positive("dr.killswitch.openfeature.poll-interval", killswitch.openfeature.pollInterval);
+        }
+    }
+
+    @SuppressWarnings("deprecation")
+    private void validateEndpoint(EndpointAccess e) {
+        String replacement = "writes follow Actuator's access model now: set management.endpoint.killswitches.access"
+                + "=unrestricted to map the write operations, and dr.killswitch.endpoint.anonymous-writes=true for"
+                + " callers without an authenticated principal (role " + e.role + " otherwise)";
+        if (Boolean.TRUE.equals(e.writesWithoutSecurity)) {
+            throw bad("dr.killswitch.endpoint.writes-without-security", true, "was removed: " + replacement);
+        }
+        if (e.maxTtl == null
+                || e.maxTtl.isZero()
+                || e.maxTtl.isNegative()
+                || e.maxTtl.compareTo(io.github.drkit.killswitch.KillSwitchRegistry.MAX_TTL_CEILING) > 0) {
+            throw bad("dr.killswitch.endpoint.max-ttl", e.maxTtl, "must be > 0 and at most 366d");
+        }
+        if (e.fleetSource != null && e.fleetSource.isBlank()) {
+            throw bad("dr.killswitch.endpoint.fleet-source", e.fleetSource, "must name a switch source or be unset");
+        }
     }
 
     private void validateIdempotency() {
@@ -1119,6 +1155,9 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         /** The kill-switch Actuator endpoint's write operations. */
         private final EndpointAccess endpoint = new EndpointAccess();
 
+        /** OpenFeature: a switch source reading flags through an OpenFeature client. */
+        private final OpenFeature openfeature = new OpenFeature();
+
         /** How many recent changes the registry keeps for the endpoint. */
         private int historySize = 256;
 
@@ -1195,6 +1234,15 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
          */
         public EndpointAccess getEndpoint() {
             return endpoint;
+        }
+
+        /**
+         * The OpenFeature settings.
+         *
+         * @return the settings
+         */
+        public OpenFeature getOpenfeature() {
+            return openfeature;
         }
 
         /**
@@ -1497,20 +1545,155 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         }
     }
 
-    /** Who may change switches over HTTP ({@code dr.killswitch.endpoint.*}). */
+    /** Kill switches read from OpenFeature flags ({@code dr.killswitch.openfeature.*}). */
+    public static final class OpenFeature {
+
+        /**
+         * Whether to read switches from OpenFeature flags (an OpenFeatureSwitchSource over the client of
+         * the provider set on the OpenFeature API, for the domain below). The provider is the
+         * application's to set.
+         */
+        private boolean enabled;
+
+        /** The OpenFeature domain whose provider is read; unset for the default provider. */
+        private String domain;
+
+        /** The switch and profile names read, each from the boolean flag <key-prefix><name>. */
+        private List<String> names = new ArrayList<>();
+
+        /** Prefixed to every flag key, e.g. 'drkit.' reads switch search from flag drkit.search. */
+        private String keyPrefix = "";
+
+        /** How often the flags are read besides the provider's change events. */
+        private Duration pollInterval = Duration.ofSeconds(5);
+
+        /**
+         * Whether enabled.
+         *
+         * @return the choice
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /**
+         * Enables or disables the source.
+         *
+         * @param enabled the choice
+         */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * The domain.
+         *
+         * @return the domain, or {@code null}
+         */
+        public String getDomain() {
+            return domain;
+        }
+
+        /**
+         * Sets the domain.
+         *
+         * @param domain the domain
+         */
+        public void setDomain(String domain) {
+            this.domain = domain;
+        }
+
+        /**
+         * The names read.
+         *
+         * @return the names
+         */
+        public List<String> getNames() {
+            return names;
+        }
+
+        /**
+         * Sets the names read.
+         *
+         * @param names the names
+         */
+        public void setNames(List<String> names) {
+            this.names = names == null ? new ArrayList<>() : names;
+        }
+
+        /**
+         * The key prefix.
+         *
+         * @return the prefix
+         */
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        /**
+         * Sets the key prefix.
+         *
+         * @param keyPrefix the prefix
+         */
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix == null ? "" : keyPrefix;
+        }
+
+        /**
+         * The poll interval.
+         *
+         * @return the interval
+         */
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        /**
+         * Sets the poll interval.
+         *
+         * @param pollInterval the interval
+         */
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+    }
+
+    /**
+     * The kill-switch Actuator endpoint's writes ({@code dr.killswitch.endpoint.*}). Whether the write
+     * operations exist at all is Actuator's access model: {@code
+     * management.endpoint.killswitches.access=unrestricted} (the endpoint is read-only by default).
+     */
     public static final class EndpointAccess {
 
         /**
-         * The role required for write operations when Spring Security is active (checked as
+         * The role a caller with a principal needs for write operations (checked as
          * HttpServletRequest#isUserInRole, so authority ROLE_DR_OPERATOR by default).
          */
         private String role = "DR_OPERATOR";
 
         /**
-         * Whether write operations are allowed when Spring Security is NOT active. Off by default:
-         * without authentication anyone who reaches the endpoint could flip switches.
+         * Whether callers without an authenticated principal (no Spring Security, or an anonymous
+         * request) may change switches once Actuator permits writes; they are recorded as actor
+         * 'anonymous'. Off by default: they get 403. Only for a management port protected by other
+         * means.
          */
-        private boolean writesWithoutSecurity;
+        private boolean anonymousWrites;
+
+        /**
+         * The longest ttl of a change through the endpoint, instance or fleet scope (also the kill
+         * switch registry's bound for operator overrides); longer values are refused with 400.
+         */
+        private Duration maxTtl = io.github.drkit.killswitch.KillSwitchRegistry.DEFAULT_MAX_TTL;
+
+        /**
+         * The name of the source that changes with scope 'fleet' are written to, as listed under
+         * 'sources' by the endpoint (e.g. jdbc:drkit_kill_switch). Unset: the last writable fleet
+         * source the registry reads.
+         */
+        private String fleetSource;
+
+        /** Removed: see the replacement. */
+        private Boolean writesWithoutSecurity;
 
         /**
          * The role.
@@ -1531,20 +1714,86 @@ public final class DrProperties implements InitializingBean, EnvironmentAware {
         }
 
         /**
-         * Whether writes are allowed without security.
+         * Whether callers without a principal may write.
          *
          * @return the choice
          */
-        public boolean isWritesWithoutSecurity() {
+        public boolean isAnonymousWrites() {
+            return anonymousWrites;
+        }
+
+        /**
+         * Allows or forbids writes by callers without a principal.
+         *
+         * @param anonymousWrites the choice
+         */
+        public void setAnonymousWrites(boolean anonymousWrites) {
+            this.anonymousWrites = anonymousWrites;
+        }
+
+        /**
+         * The longest ttl.
+         *
+         * @return the bound
+         */
+        public Duration getMaxTtl() {
+            return maxTtl;
+        }
+
+        /**
+         * Sets the longest ttl.
+         *
+         * @param maxTtl the bound
+         */
+        public void setMaxTtl(Duration maxTtl) {
+            this.maxTtl = maxTtl;
+        }
+
+        /**
+         * The fleet source's name.
+         *
+         * @return the name, or {@code null} to choose by rule
+         */
+        public String getFleetSource() {
+            return fleetSource;
+        }
+
+        /**
+         * Sets the fleet source's name.
+         *
+         * @param fleetSource the name
+         */
+        public void setFleetSource(String fleetSource) {
+            this.fleetSource = fleetSource;
+        }
+
+        /**
+         * The removed switch for writes without Spring Security; start-up fails when it is {@code true}
+         * (the auto-configuration warns when it is {@code false}).
+         *
+         * @return the value as set, or {@code null}
+         * @deprecated replaced by Actuator's access model ({@code
+         *     management.endpoint.killswitches.access=unrestricted}) and {@code
+         *     dr.killswitch.endpoint.anonymous-writes}
+         */
+        @Deprecated
+        @org.springframework.boot.context.properties.DeprecatedConfigurationProperty(
+                replacement = "management.endpoint.killswitches.access",
+                reason =
+                        "Writes follow Actuator's access model (management.endpoint.killswitches.access="
+                                + "unrestricted); callers without a principal need dr.killswitch.endpoint.anonymous-writes=true")
+        public Boolean getWritesWithoutSecurity() {
             return writesWithoutSecurity;
         }
 
         /**
-         * Allows or forbids writes without security.
+         * Sets the removed switch (only to report it).
          *
-         * @param writesWithoutSecurity the choice
+         * @param writesWithoutSecurity the value
+         * @deprecated see {@link #getWritesWithoutSecurity()}
          */
-        public void setWritesWithoutSecurity(boolean writesWithoutSecurity) {
+        @Deprecated
+        public void setWritesWithoutSecurity(Boolean writesWithoutSecurity) {
             this.writesWithoutSecurity = writesWithoutSecurity;
         }
     }

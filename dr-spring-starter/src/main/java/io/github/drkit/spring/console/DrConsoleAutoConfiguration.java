@@ -2,10 +2,7 @@ package io.github.drkit.spring.console;
 
 import io.github.drkit.spring.autoconfigure.DrActuatorAutoConfiguration;
 import io.github.drkit.spring.autoconfigure.DrProperties;
-import io.github.drkit.spring.endpoint.KillSwitchesEndpoint;
-import io.github.drkit.spring.endpoint.OperatorAccess;
 import io.github.drkit.spring.internal.AuditEventRepositorySink;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -17,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.util.ClassUtils;
 
 /**
  * The DR console ({@link DrConsoleEndpoint}): only when {@code dr.console.enabled=true}, in a web
@@ -34,9 +30,6 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties({DrConsoleProperties.class, DrProperties.class})
 public final class DrConsoleAutoConfiguration {
 
-    /** The bean name Spring Security gives its filter chain. */
-    private static final String SECURITY_FILTER_CHAIN = "springSecurityFilterChain";
-
     /** Creates the auto-configuration; used by Spring. */
     public DrConsoleAutoConfiguration() {}
 
@@ -44,9 +37,7 @@ public final class DrConsoleAutoConfiguration {
      * The console endpoint.
      *
      * @param console the console's properties
-     * @param properties drkit's properties (the operator role)
-     * @param killSwitches the kill-switch endpoint, whose access rule the console shares
-     * @param beans the bean factory, to see whether Spring Security is active
+     * @param properties drkit's properties (the operator role, anonymous writes)
      * @param audit the audit event repository, if any, for refused requests
      * @return the endpoint
      */
@@ -54,29 +45,11 @@ public final class DrConsoleAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     public DrConsoleEndpoint drConsoleEndpoint(
-            DrConsoleProperties console,
-            DrProperties properties,
-            ObjectProvider<KillSwitchesEndpoint> killSwitches,
-            ListableBeanFactory beans,
-            ObjectProvider<AuditEventRepository> audit) {
-        KillSwitchesEndpoint endpoint = killSwitches.getIfAvailable();
-        OperatorAccess access;
-        if (endpoint != null) {
-            access = endpoint.access();
-        } else {
-            access = securityActive(beans) ? OperatorAccess.ROLE : OperatorAccess.OFF;
-        }
+            DrConsoleProperties console, DrProperties properties, ObjectProvider<AuditEventRepository> audit) {
         return new DrConsoleEndpoint(
-                access,
+                properties.getKillswitch().getEndpoint().isAnonymousWrites(),
                 properties.getKillswitch().getEndpoint().getRole(),
                 console.getRefreshInterval(),
                 data -> AuditEventRepositorySink.denied(audit, data));
-    }
-
-    private static boolean securityActive(ListableBeanFactory beans) {
-        return ClassUtils.isPresent(
-                        "org.springframework.security.web.SecurityFilterChain",
-                        DrConsoleAutoConfiguration.class.getClassLoader())
-                && beans.containsBean(SECURITY_FILTER_CHAIN);
     }
 }

@@ -1,6 +1,5 @@
 package io.github.drkit.spring.console;
 
-import io.github.drkit.spring.endpoint.OperatorAccess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,9 +31,10 @@ import org.springframework.util.MimeType;
  * and the application's security rules for {@code /actuator/**} decide authentication for the page
  * as for the endpoints. drkit then requires the operator role ({@code dr.killswitch.endpoint.role})
  * for the page and its files, exactly as the {@code killswitches} endpoint does for every change:
- * 401 without a principal, 403 without the role (refusals are reported to {@code deniedAudit});
- * without Spring Security the console answers 403 unless kill-switch writes without security were
- * explicitly enabled.
+ * 403 without the role (refusals are reported to {@code deniedAudit}); a request without any principal
+ * (no Spring Security, or an anonymous caller) is refused with 403 unless anonymous kill-switch writes
+ * were explicitly enabled ({@code dr.killswitch.endpoint.anonymous-writes}), the same rule as for
+ * changes.
  *
  * <p>The page is static apart from three values rendered into it: the refresh interval, the role
  * and, when Spring Security's CSRF protection is on (servlet stack), the request's CSRF token and
@@ -55,7 +55,7 @@ public final class DrConsoleEndpoint {
     private static final MimeType JAVASCRIPT = MimeType.valueOf("text/javascript;charset=UTF-8");
     private static final MimeType CSS = MimeType.valueOf("text/css;charset=UTF-8");
 
-    private final OperatorAccess access;
+    private final boolean anonymousAllowed;
     private final String role;
     private final Consumer<Map<String, Object>> deniedAudit;
     private final String page;
@@ -65,14 +65,18 @@ public final class DrConsoleEndpoint {
     /**
      * Creates the endpoint.
      *
-     * @param access who may open the console (the same rule as for kill-switch changes)
-     * @param role the role required when {@code access} is {@link OperatorAccess#ROLE}
+     * @param anonymousAllowed whether a request without a principal may open it (the same rule as
+     *     for kill-switch changes: {@code dr.killswitch.endpoint.anonymous-writes})
+     * @param role the role a principal needs
      * @param refreshInterval how often the page reads its data again
      * @param deniedAudit receives a description of each refused request (principal, why)
      */
     public DrConsoleEndpoint(
-            OperatorAccess access, String role, Duration refreshInterval, Consumer<Map<String, Object>> deniedAudit) {
-        this.access = Objects.requireNonNull(access, "access");
+            boolean anonymousAllowed,
+            String role,
+            Duration refreshInterval,
+            Consumer<Map<String, Object>> deniedAudit) {
+        this.anonymousAllowed = anonymousAllowed;
         this.role = Objects.requireNonNull(role, "role");
         this.deniedAudit = Objects.requireNonNull(deniedAudit, "deniedAudit");
         Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -126,26 +130,20 @@ public final class DrConsoleEndpoint {
     /** Returns {@code null} when allowed, else the refusal. */
     private WebEndpointResponse<String> authorize(SecurityContext security, String what) {
         Principal principal = security == null ? null : security.getPrincipal();
-        switch (access) {
-            case OFF:
-                return deny(
-                        403,
-                        principal,
-                        what,
-                        "The DR console is off without Spring Security: secure Actuator and grant the role " + role
-                                + " (or set dr.killswitch.endpoint.writes-without-security=true).");
-            case ROLE:
-                if (principal == null) {
-                    return deny(401, null, what, "Authentication required.");
-                }
-                if (!security.isUserInRole(role)) {
-                    return deny(403, principal, what, "The DR console requires the role " + role + ".");
-                }
-                return null;
-            case OPEN:
-            default:
-                return null;
+        if (principal == null) {
+            return anonymousAllowed
+                    ? null
+                    : deny(
+                            403,
+                            null,
+                            what,
+                            "The DR console needs an authenticated operator: secure Actuator and grant the role " + role
+                                    + " (or set dr.killswitch.endpoint.anonymous-writes=true).");
         }
+        if (!security.isUserInRole(role)) {
+            return deny(403, principal, what, "The DR console requires the role " + role + ".");
+        }
+        return null;
     }
 
     private WebEndpointResponse<String> deny(int status, Principal principal, String what, String why) {

@@ -7,6 +7,7 @@ import io.github.drkit.jdbc.WritesRefusedException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import org.springframework.http.ProblemDetail;
 
 /**
  * The failover cause of a store or transaction failure, read from the SQLStates of the cause chain
@@ -48,6 +49,28 @@ public enum FailoverProblem {
      */
     public String code() {
         return code;
+    }
+
+    /**
+     * The problem type URI: {@code urn:drkit:problem:} and the {@link #code()}.
+     *
+     * @return the type
+     */
+    public String type() {
+        return ProblemResponse.TYPE_PREFIX + code;
+    }
+
+    /**
+     * This cause as a problem, for an answer rendered by Spring (a controller or an advice) or written
+     * by {@link ProblemResponse}.
+     *
+     * @param status the status code (503 for every cause drkit answers itself)
+     * @param detail the explanation for this occurrence
+     * @param instance the request path, or {@code null}
+     * @return the problem with {@link #type()} and {@link #title()}
+     */
+    public ProblemDetail problem(int status, String detail, String instance) {
+        return ProblemResponse.problem(status, type(), title, detail, instance);
     }
 
     /**

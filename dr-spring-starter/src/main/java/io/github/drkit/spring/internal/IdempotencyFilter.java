@@ -89,7 +89,6 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyFilter.class);
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String TYPE = "urn:drkit:problem:idempotency:";
-    private static final String FAILOVER_TYPE = "urn:drkit:problem:";
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
                     "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
             .withZone(ZoneOffset.UTC);
@@ -372,7 +371,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
             ProblemResponse.write(
                     response,
                     503,
-                    cause == null ? TYPE + "result-not-stored" : FAILOVER_TYPE + cause.code(),
+                    cause == null ? TYPE + "result-not-stored" : cause.type(),
                     cause == null ? "Result not stored" : cause.title(),
                     "the request ran, but its result could not be recorded in the " + executor.storeName()
                             + " store, so its transaction rolled back and nothing took effect; retry with the same "
@@ -400,7 +399,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
                         + " and after that RUNS THE REQUEST AGAIN: check the resource before retrying",
                 path,
                 Long.toString(seconds),
-                Map.of(
+                orderedMembers(
                         "store",
                         executor.storeName(),
                         "leaseExpiresAt",
@@ -435,7 +434,7 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         ProblemResponse.write(
                 response,
                 503,
-                cause == null ? TYPE + "store-unavailable" : FAILOVER_TYPE + cause.code(),
+                cause == null ? TYPE + "store-unavailable" : cause.type(),
                 cause == null ? "Idempotency store unavailable" : cause.title(),
                 detail,
                 path,
@@ -456,13 +455,22 @@ public final class IdempotencyFilter extends OncePerRequestFilter {
         ProblemResponse.write(
                 response,
                 503,
-                cause == null ? TYPE + "store-unavailable" : FAILOVER_TYPE + cause.code(),
+                cause == null ? TYPE + "store-unavailable" : cause.type(),
                 cause == null ? "Idempotency store unavailable" : cause.title(),
                 "the " + headerName + " could not be claimed in the " + executor.storeName()
                         + " store, so the request did not run; retry with the same " + headerName,
                 path,
                 cause == FailoverProblem.READ_ONLY_MODE ? null : "1",
                 Map.of("store", executor.storeName()));
+    }
+
+    /** Extension members in the order given (the problem's members are written in this order). */
+    private static Map<String, String> orderedMembers(String... namesAndValues) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            m.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static void replay(StoredResponse stored, HttpServletResponse response) throws IOException {

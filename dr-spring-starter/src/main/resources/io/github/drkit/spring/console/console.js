@@ -254,6 +254,10 @@
 
   function renderFleet(ks) {
     var f = ks.fleet;
+    if (ks.writes === 'off') {
+      replace('fleet', 'Changes are off: the killswitches endpoint is read-only (set management.endpoint.killswitches.access=unrestricted to allow them).');
+      return;
+    }
     if (!f) { replace('fleet', 'Changes apply to this instance only (this endpoint offers no fleet scope).'); return; }
     replace('fleet', 'Fleet source: ' + (f.source || 'unknown') + (f.writable ? ' (writable)' : ' (read-only' + (f.why ? ': ' + f.why : '') + ')'));
   }

@@ -53,16 +53,16 @@ class DrConsoleAutoConfigurationTest {
     }
 
     @Test
-    void withoutSecurityTheConsoleIsRefusedUnlessWritesWithoutSecurityAreEnabled() {
+    void withoutAPrincipalTheConsoleIsRefusedUnlessAnonymousWritesAreEnabled() {
         runner.withPropertyValues("dr.console.enabled=true").run(context -> {
             var refused = context.getBean(DrConsoleEndpoint.class).page(SecurityContext.NONE);
             assertThat(refused.getStatus()).isEqualTo(403);
-            assertThat(refused.getBody()).contains("dr.killswitch.endpoint.writes-without-security");
+            assertThat(refused.getBody()).contains("dr.killswitch.endpoint.anonymous-writes");
         });
         runner.withPropertyValues(
                         "dr.console.enabled=true",
                         "dr.console.refresh-interval=7s",
-                        "dr.killswitch.endpoint.writes-without-security=true")
+                        "dr.killswitch.endpoint.anonymous-writes=true")
                 .run(context -> {
                     DrConsoleEndpoint console = context.getBean(DrConsoleEndpoint.class);
                     var page = console.page(SecurityContext.NONE);

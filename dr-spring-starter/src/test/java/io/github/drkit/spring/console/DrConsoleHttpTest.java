@@ -97,6 +97,7 @@ class DrConsoleHttpTest {
     static void properties(DynamicPropertyRegistry registry) {
         ClusterProperties.register(registry, PG::cluster, 0);
         registry.add("management.endpoints.web.exposure.include", () -> "health,dr,killswitches,drconsole");
+        registry.add("management.endpoint.killswitches.access", () -> "unrestricted"); // the console's actions
     }
 
     @LocalServerPort
