@@ -167,9 +167,14 @@ class VirtualThreadFailoverTest {
             assertThat(untyped)
                     .as("failed writes that were not drkit's typed failover errors:%n%s", throwables(untyped))
                     .isEmpty();
-            assertThat(typed).as("the crash cut some writes").isNotEmpty();
-
+            // The fault hit a busy primary: writes were acknowledged there before the kill -9 and every writer
+            // then reached the promoted node. Whether a write was cut in flight depends on timing (on an idle
+            // machine the statements in flight at the kill can be none), so failed writes are allowed, not
+            // required; the ones there are must be typed (above).
             assertThat(acks).extracting(Ack::port).containsOnly(old.port(), promoted.port());
+            assertThat(acks.stream().filter(a -> a.id() >= 0 && a.port() == old.port()))
+                    .as("writes the old primary acknowledged before the kill -9")
+                    .isNotEmpty();
             Set<Long> onPromoted = ids(promoted);
             List<Long> lost = acks.stream()
                     .map(Ack::id)
